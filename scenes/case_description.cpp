@@ -1,0 +1,43 @@
+#include "scenes/case_description.h"
+
+#include "base/data_file.h"
+
+namespace teersim::scenes {
+namespace {
+
+// Heart rate accepted in a case: bradycardia to tachycardia under anaesthesia.
+constexpr double kMinHeartRate_bpm = 30.0;
+constexpr double kMaxHeartRate_bpm = 180.0;
+constexpr double kSecondsPerMinute = 60.0;
+
+}  // namespace
+
+CaseDescription LoadCaseDescription(const std::filesystem::path& path) {
+  const DataFile file = DataFile::Load(path);
+  const Field root = file.Root();
+  root.ExpectOnlyKeys({"name", "title", "objective", "seed", "references", "lesion",
+                       "physiology", "anatomy", "instruments", "autopilot", "outcome"});
+  CaseDescription description;
+  description.source_file = path;
+  description.name = root.Child("name").String();
+  if (description.name != path.stem().string()) {
+    root.Child("name").Fail("must match the file name '" + path.stem().string() + "'");
+  }
+  description.title = root.Child("title").String();
+  description.objective = root.Child("objective").String();
+  description.seed = static_cast<std::uint64_t>(root.Child("seed").Integer(0, INT64_MAX));
+
+  const Field lesion = root.Child("lesion");
+  const std::string type = lesion.Child("type").OneOf({"degenerative", "functional"});
+  description.lesion.type =
+      type == "functional" ? LesionType::kFunctional : LesionType::kDegenerative;
+  description.lesion.summary = lesion.Child("summary").String();
+
+  const Field physiology = root.Child("physiology");
+  description.heart_rate_hz =
+      physiology.Child("heart_rate_bpm").Number(kMinHeartRate_bpm, kMaxHeartRate_bpm) /
+      kSecondsPerMinute;
+  return description;
+}
+
+}  // namespace teersim::scenes

@@ -1,0 +1,34 @@
+// CaseDescription: what a case file says — the patient, the lesion, the
+// teaching point and the seed — converted to SI. Loaded from
+// scenes/cases/<name>.yaml; the schema is documented in scenes/README.md.
+// Anatomy parameters are read by scenes/anatomy (the anatomy issue); this
+// header holds what every module needs to identify and run a case.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace teersim::scenes {
+
+enum class LesionType { kDegenerative, kFunctional };
+
+struct LesionDescription {
+  LesionType type = LesionType::kDegenerative;
+  std::string summary;  // "flail P2, gap 6 mm, width 10 mm"
+};
+
+struct CaseDescription {
+  std::string name;        // file stem, e.g. "p2_flail"
+  std::string title;       // "Standard P2 flail"
+  std::string objective;   // the learning objective, one sentence
+  std::uint64_t seed = 0;  // seeds anatomy variation, speckle, noise
+  LesionDescription lesion;
+  double heart_rate_hz = 0.0;  // case file: physiology.heart_rate_bpm
+  std::filesystem::path source_file;
+};
+
+// Throws InputError ("file:line: key: problem") on a malformed case.
+CaseDescription LoadCaseDescription(const std::filesystem::path& path);
+
+}  // namespace teersim::scenes

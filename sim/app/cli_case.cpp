@@ -1,0 +1,88 @@
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+#include "scenes/case_library.h"
+#include "sim/app/commands.h"
+#include "sim/app/exit_codes.h"
+
+namespace teersim::app {
+namespace {
+
+constexpr double kSecondsPerMinute = 60.0;
+
+std::string LesionTypeName(scenes::LesionType type) {
+  return type == scenes::LesionType::kFunctional ? "functional" : "degenerative";
+}
+
+int ListCases(bool json) {
+  const auto cases = scenes::ListStockCases();
+  if (json) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& description : cases) {
+      list.push_back({{"name", description.name},
+                      {"title", description.title},
+                      {"objective", description.objective}});
+    }
+    std::cout << list.dump(2) << '\n';
+    return kExitSuccess;
+  }
+  for (const auto& description : cases) {
+    std::cout << description.name << "  —  " << description.title << '\n'
+              << "    " << description.objective << '\n';
+  }
+  return kExitSuccess;
+}
+
+int DescribeCase(const std::string& name_or_file, bool json) {
+  const auto description = scenes::LoadCaseDescription(scenes::ResolveCase(name_or_file));
+  const double heart_rate_bpm = description.heart_rate_hz * kSecondsPerMinute;
+  if (json) {
+    nlohmann::ordered_json out;
+    out["name"] = description.name;
+    out["title"] = description.title;
+    out["objective"] = description.objective;
+    out["seed"] = description.seed;
+    out["lesion"] = {{"type", LesionTypeName(description.lesion.type)},
+                     {"summary", description.lesion.summary}};
+    out["heart_rate_bpm"] = heart_rate_bpm;
+    out["file"] = description.source_file.string();
+    std::cout << out.dump(2) << '\n';
+    return kExitSuccess;
+  }
+  std::cout << description.title << " (" << description.name << ")\n"
+            << "  objective:  " << description.objective << '\n'
+            << "  lesion:     " << LesionTypeName(description.lesion.type) << ", "
+            << description.lesion.summary << '\n'
+            << "  heart rate: " << heart_rate_bpm << " bpm\n"
+            << "  seed:       " << description.seed << '\n'
+            << "  file:       " << description.source_file.string() << '\n';
+  return kExitSuccess;
+}
+
+}  // namespace
+
+void AddCaseCommand(CLI::App& app, Handler* handler) {
+  CLI::App* command = app.add_subcommand("case", "List and describe cases");
+  command->require_subcommand(1);
+
+  auto list_json = std::make_shared<bool>(false);
+  CLI::App* list = command->add_subcommand("list", "List the stock cases");
+  list->add_flag("--json", *list_json, "Print [{name, title, objective}, …]");
+  list->callback([handler, list_json] {
+    *handler = [list_json] { return Guarded([&] { return ListCases(*list_json); }); };
+  });
+
+  auto describe_case = std::make_shared<std::string>();
+  auto describe_json = std::make_shared<bool>(false);
+  CLI::App* describe = command->add_subcommand("describe", "Describe one case and its measured anatomy");
+  describe->add_option("case", *describe_case, "Stock case NAME or case FILE")->required();
+  describe->add_flag("--json", *describe_json, "Machine-readable output");
+  describe->callback([handler, describe_case, describe_json] {
+    *handler = [describe_case, describe_json] {
+      return Guarded([&] { return DescribeCase(*describe_case, *describe_json); });
+    };
+  });
+}
+
+}  // namespace teersim::app

@@ -1,0 +1,98 @@
+#include <cmath>
+#include <iostream>
+#include <optional>
+#include <regex>
+
+#include "base/input_error.h"
+#include "scenes/case_library.h"
+#include "sim/app/commands.h"
+#include "sim/app/exit_codes.h"
+#include "sim/app/headless_display.h"
+#include "sim/run.h"
+#include "sim/step.h"
+#include "sim/views/offscreen.h"
+
+namespace teersim::app {
+namespace {
+
+// Largest offscreen image: 4K UHD.
+constexpr int kMaxWidth_px = 3840;
+constexpr int kMaxHeight_px = 2160;
+constexpr int kMinSide_px = 64;
+// --time: render after this much simulated time with the controls at rest.
+constexpr double kMaxRenderTime_s = 600.0;
+
+struct RenderArgs {
+  std::string case_name;
+  std::string view;
+  std::optional<double> time_s;
+  std::string recording;
+  std::optional<double> at_s;
+  std::string out;
+  std::string size = "1280x720";
+};
+
+void ParseSize(const std::string& size, int* width, int* height) {
+  static const std::regex kPattern(R"((\d{2,5})x(\d{2,5}))");
+  std::smatch match;
+  if (!std::regex_match(size, match, kPattern)) {
+    throw InputError("render: --size: expected WIDTHxHEIGHT, e.g. 1280x720, got '" + size + "'");
+  }
+  *width = std::stoi(match[1]);
+  *height = std::stoi(match[2]);
+  if (*width < kMinSide_px || *height < kMinSide_px || *width > kMaxWidth_px ||
+      *height > kMaxHeight_px) {
+    throw InputError("render: --size: expected 64x64 to 3840x2160, got '" + size + "'");
+  }
+}
+
+int RenderCommand(const RenderArgs& args) {
+  if (!args.recording.empty()) return NotAvailableYet("render --recording", "scoring issue #8");
+  views::RenderRequest request;
+  request.view = args.view;
+  ParseSize(args.size, &request.width_px, &request.height_px);
+  if (!args.out.ends_with(".png")) throw InputError("render: --out must name a .png file");
+  if (!views::ViewAvailable(args.view)) {
+    return NotAvailableYet("render --view " + args.view, "views issue #6");
+  }
+
+  // The state at --time: the case stepped with every control at rest.
+  const auto description = scenes::LoadCaseDescription(scenes::ResolveCase(args.case_name));
+  const sim::Model model = sim::CompileModel(description);
+  sim::State state = sim::InitialState(description.seed);
+  const sim::Input at_rest;
+  const auto steps = static_cast<std::int64_t>(std::llround(args.time_s.value_or(0.0) / model.step_s));
+  for (std::int64_t i = 0; i < steps; ++i) sim::Step(model, at_rest, &state);
+
+  HeadlessDisplay display;
+  std::string error;
+  if (!display.Ensure(&error)) throw std::runtime_error(error);
+  const views::RenderResult result =
+      views::RenderToPng(sim::MakeSnapshot(model, state), request, args.out);
+  if (!result.ok) throw std::runtime_error(result.error);
+  std::cout << args.out << '\n';
+  return kExitSuccess;
+}
+
+}  // namespace
+
+void AddRenderCommand(CLI::App& app, Handler* handler) {
+  auto args = std::make_shared<RenderArgs>();
+  CLI::App* render = app.add_subcommand("render", "Render one view of a case to PNG (no window needed)");
+  render->add_option("--case", args->case_name, "Stock case NAME or case FILE")->required();
+  std::string views_list;
+  for (const auto& name : views::AllViewNames()) views_list += (views_list.empty() ? "" : "|") + name;
+  render->add_option("--view", args->view, views_list)->required()->check(CLI::IsMember(views::AllViewNames()));
+  auto* time = render->add_option("--time", args->time_s, "Simulated time of the frame (s)")
+                   ->check(CLI::Range(0.0, kMaxRenderTime_s));
+  auto* recording = render->add_option("--recording", args->recording, "Render from a recording FILE");
+  auto* at = render->add_option("--at", args->at_s, "Time in the recording (s)")->check(CLI::NonNegativeNumber);
+  time->excludes(recording);
+  recording->needs(at);
+  at->needs(recording);
+  render->add_option("--out", args->out, "Output FILE.png")->required();
+  render->add_option("--size", args->size, "Image size WIDTHxHEIGHT (default 1280x720)");
+  render->callback([handler, args] { *handler = [args] { return Guarded([&] { return RenderCommand(*args); }); }; });
+}
+
+}  // namespace teersim::app

@@ -1,0 +1,79 @@
+#include <iostream>
+#include <optional>
+
+#include "base/input_error.h"
+#include "scenes/case_library.h"
+#include "sim/app/commands.h"
+#include "sim/app/exit_codes.h"
+#include "sim/run.h"
+#include "sim/views/gui.h"
+
+namespace teersim::app {
+namespace {
+
+struct RunArgs {
+  std::string case_name;
+  bool autopilot = false;
+  std::string script;
+  bool headless = false;
+  std::optional<double> duration_s;
+  std::string out_dir;
+  bool json = false;
+};
+
+int RunCommand(const RunArgs& args) {
+  const auto case_file = scenes::ResolveCase(args.case_name);
+  if (args.autopilot) return NotAvailableYet("run --autopilot", "procedure issue #5");
+
+  // With a display and no driver, `run` opens the GUI on the case.
+  if (!args.headless && HasDisplay()) {
+    if (!args.script.empty()) {
+      return NotAvailableYet("run --script in the GUI (add --headless)", "views issue #6");
+    }
+    return views::RunGui(sim::CompileModel(scenes::LoadCaseDescription(case_file)), {});
+  }
+  if (args.script.empty()) {
+    throw InputError("run: headless runs need a driver: --script FILE or --autopilot");
+  }
+
+  sim::RunOptions options;
+  options.case_file = case_file;
+  options.script_file = args.script;
+  options.duration_s = args.duration_s;
+  options.out_dir = args.out_dir.empty() ? std::filesystem::path("out") / ("run-" + case_file.stem().string())
+                                         : std::filesystem::path(args.out_dir);
+  const sim::RunResult result = sim::RunHeadless(options);
+  if (args.json) {
+    std::cout << sim::RunSummaryJson(result) << '\n';
+  } else {
+    std::cout << "teersim run: " << result.case_title << " (" << result.case_name << "), "
+              << result.driver << '\n'
+              << "  simulated " << result.duration_s << " s in " << result.steps
+              << " steps, status " << sim::StepStatusName(result.status) << ", fluoro "
+              << result.fluoro_time_s << " s\n"
+              << "  final state hash " << result.final_state_hash << '\n'
+              << "  outputs:\n"
+              << "    " << result.outputs.summary_json.string() << '\n'
+              << "    " << result.outputs.controls_csv.string() << '\n';
+  }
+  return result.status == sim::StepStatus::kOk ? kExitSuccess : kExitFailure;
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app, Handler* handler) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* run = app.add_subcommand("run", "Run a case (GUI, or headless with a script/autopilot)");
+  run->add_option("--case", args->case_name, "Stock case NAME or case FILE (.yaml)")->required();
+  auto* autopilot = run->add_flag("--autopilot", args->autopilot, "Drive the case with the expert autopilot");
+  auto* script = run->add_option("--script", args->script, "Drive the case with a script FILE (.yaml)");
+  autopilot->excludes(script);
+  run->add_flag("--headless", args->headless, "No window: run as fast as possible and write outputs");
+  run->add_option("--duration", args->duration_s, "Simulated seconds (default: the script's)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--out", args->out_dir, "Output directory (default out/run-<case>)");
+  run->add_flag("--json", args->json, "Print a machine-readable summary on stdout");
+  run->callback([handler, args] { *handler = [args] { return Guarded([&] { return RunCommand(*args); }); }; });
+}
+
+}  // namespace teersim::app

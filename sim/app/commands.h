@@ -1,0 +1,31 @@
+// Each subcommand registers itself on the CLI11 app and sets `*handler` to the
+// function that runs it after a successful parse.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+namespace teersim::app {
+
+using Handler = std::function<int()>;
+
+void AddRunCommand(CLI::App& app, Handler* handler);
+void AddCaseCommand(CLI::App& app, Handler* handler);
+void AddRenderCommand(CLI::App& app, Handler* handler);
+void AddDevicesCommand(CLI::App& app, Handler* handler);
+void AddBenchCommand(CLI::App& app, Handler* handler);
+// replay, score, report, trainee (the scoring issue).
+void AddRecordingCommands(CLI::App& app, Handler* handler);
+
+// Runs `body`, turning InputError into exit 2 and other exceptions into exit 1,
+// each with a one-line message on stderr.
+int Guarded(const std::function<int()>& body);
+
+// Prints "teersim <what>: not available yet (<issue>)" and returns exit 1.
+int NotAvailableYet(const std::string& what, const std::string& issue);
+
+bool HasDisplay();
+
+}  // namespace teersim::app

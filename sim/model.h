@@ -1,0 +1,33 @@
+// Model: the immutable description of one simulation, compiled once from a
+// case file and shared read-only by Step, views and scoring (MuJoCo's mjModel,
+// Drake's System). Everything that changes lives in State.
+#pragma once
+
+#include "scenes/case_description.h"
+
+namespace teersim::sim {
+
+// How fast a hand can move each kind of control. Step follows the commanded
+// value at no more than these rates, so a device glitch or a script jump never
+// teleports an instrument (and physics never sees an impossible motion).
+struct HandLimits {
+  // 0.2 m/s: a fast push of a catheter at the femoral sheath; issue 3 requires
+  // physics to stay stable at 100 mm/s insertion, so this bounds the worst case.
+  double translation_speed_m_per_s = 0.2;
+  // 4 pi rad/s (2 rev/s): the fastest torque a fellow applies to a handle.
+  double rotation_speed_rad_per_s = 4.0 * 3.141592653589793;
+  // Knob and clip-arm speed: about a half turn per second.
+  double knob_speed_rad_per_s = 3.141592653589793;
+};
+
+struct Model {
+  scenes::CaseDescription case_description;
+  // Fixed physics step (1 kHz, the haptic rate; physics-notes.md).
+  double step_s = 1e-3;
+  HandLimits hand;
+};
+
+// Throws InputError for values a case may not set.
+Model CompileModel(const scenes::CaseDescription& description);
+
+}  // namespace teersim::sim

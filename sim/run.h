@@ -1,0 +1,51 @@
+// Headless runs: step a case with a scripted device (or, once it exists, the
+// autopilot) for a duration, and write the run's outputs to a directory.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "sim/model.h"
+#include "sim/snapshot.h"
+#include "sim/state.h"
+
+namespace teersim::sim {
+
+struct RunOptions {
+  std::filesystem::path case_file;
+  std::optional<std::filesystem::path> script_file;
+  std::optional<double> duration_s;  // default: the script's duration_s or last keyframe + 1 s
+  std::filesystem::path out_dir;     // created if missing
+};
+
+struct RunOutputs {
+  std::filesystem::path summary_json;
+  std::filesystem::path controls_csv;  // handle positions at 100 Hz
+};
+
+struct RunResult {
+  std::string case_name;
+  std::string case_title;
+  std::string driver;          // "script demo_short.yaml"
+  double duration_s = 0.0;     // simulated time
+  std::int64_t steps = 0;
+  StepStatus status = StepStatus::kOk;
+  double fluoro_time_s = 0.0;
+  std::string final_state_hash;  // 16 hex digits
+  bool completed = false;        // the procedure reached release (procedure issue)
+  RunOutputs outputs;
+  State final_state;
+};
+
+// Throws InputError for bad case/script files or options; writes outputs even
+// when the run ends in a numerical fault (status says so).
+RunResult RunHeadless(const RunOptions& options);
+
+// The JSON summary printed by `teersim run --json` and saved as summary.json.
+std::string RunSummaryJson(const RunResult& result);
+
+Snapshot MakeSnapshot(const Model& model, const State& state);
+
+}  // namespace teersim::sim

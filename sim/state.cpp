@@ -1,0 +1,45 @@
+#include "sim/state.h"
+
+#include "sim/model.h"
+
+namespace teersim::sim {
+
+std::string_view StepStatusName(StepStatus status) {
+  switch (status) {
+    case StepStatus::kOk: return "ok";
+    case StepStatus::kNumericalFault: return "numerical_fault";
+  }
+  return "unknown";
+}
+
+State InitialState(std::uint64_t seed) {
+  State state;
+  // xorshift must not start at zero; mix the seed (splitmix64 finaliser).
+  std::uint64_t mixed = seed + 0x9E3779B97F4A7C15ull;
+  mixed = (mixed ^ (mixed >> 30)) * 0xBF58476D1CE4E5B9ull;
+  mixed = (mixed ^ (mixed >> 27)) * 0x94D049BB133111EBull;
+  mixed ^= mixed >> 31;
+  state.rng_state = mixed == 0 ? 1 : mixed;
+  return state;
+}
+
+StateHasher& AddToHash(const State& state, StateHasher& hasher) {
+  hasher.Add(state.step_index).Add(state.time_s);
+  hasher.Add(std::span<const double>(state.handles.values));
+  hasher.Add(state.cardiac_phase).Add(state.fluoro_time_s).Add(state.rng_state);
+  hasher.Add(static_cast<std::uint64_t>(state.status)).Add(state.fault_step_index);
+  return hasher;
+}
+
+std::uint64_t HashState(const State& state) {
+  StateHasher hasher;
+  return AddToHash(state, hasher).Value();
+}
+
+Model CompileModel(const scenes::CaseDescription& description) {
+  Model model;
+  model.case_description = description;
+  return model;
+}
+
+}  // namespace teersim::sim

@@ -1,0 +1,78 @@
+#include "sim/step.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace teersim::sim {
+namespace {
+
+using devices::ControlUnit;
+
+// The hand-speed limit that applies to a control, per step; imaging controls
+// and buttons follow at once (they move no instrument).
+double MaxDeltaPerStep(const Model& model, const devices::ControlInfo& info) {
+  const bool imaging = info.id >= devices::ControlId::kFluoroPedal;
+  if (imaging || info.unit == ControlUnit::kButton || info.unit == ControlUnit::kFactor) {
+    return INFINITY;
+  }
+  if (info.unit == ControlUnit::kMetre) return model.hand.translation_speed_m_per_s * model.step_s;
+  const bool knob = info.id == devices::ControlId::kGuideKnob ||
+                    info.id == devices::ControlId::kSleeveApKnob ||
+                    info.id == devices::ControlId::kSleeveMlKnob ||
+                    info.id == devices::ControlId::kClipArmAngle;
+  const double speed =
+      knob ? model.hand.knob_speed_rad_per_s : model.hand.rotation_speed_rad_per_s;
+  return speed * model.step_s;
+}
+
+bool AllFinite(const devices::ControlFrame& frame) {
+  return std::all_of(frame.values.begin(), frame.values.end(),
+                     [](double value) { return std::isfinite(value); });
+}
+
+}  // namespace
+
+double MoveToward(double current, double target, double max_delta) {
+  const double delta = std::clamp(target - current, -max_delta, max_delta);
+  return current + delta;
+}
+
+void Step(const Model& model, const Input& input, State* state) {
+  if (state->status != StepStatus::kOk) return;
+
+  // A non-finite command is a device or script fault: refuse it and report,
+  // rather than let it reach the instruments.
+  if (!AllFinite(input.controls)) {
+    state->status = StepStatus::kNumericalFault;
+    state->fault_step_index = state->step_index;
+    return;
+  }
+
+  // Handles follow the commanded set-points at hand speed, inside each
+  // control's range.
+  for (const auto& info : devices::AllControls()) {
+    const double target = std::clamp(input.controls.Get(info.id), info.min_value, info.max_value);
+    const double next = MoveToward(state->handles.Get(info.id), target, MaxDeltaPerStep(model, info));
+    state->handles.Set(info.id, next);
+  }
+
+  // Cardiac cycle: phase advances at the case's heart rate.
+  state->cardiac_phase += model.case_description.heart_rate_hz * model.step_s;
+  state->cardiac_phase -= std::floor(state->cardiac_phase);
+
+  // Fluoroscopy time accumulates while the pedal is down.
+  if (state->handles.Pressed(devices::ControlId::kFluoroPedal)) {
+    state->fluoro_time_s += model.step_s;
+  }
+
+  // Time is derived from the step count, never summed, so long runs do not drift.
+  ++state->step_index;
+  state->time_s = static_cast<double>(state->step_index) * model.step_s;
+
+  if (!AllFinite(state->handles) || !std::isfinite(state->cardiac_phase)) {
+    state->status = StepStatus::kNumericalFault;
+    state->fault_step_index = state->step_index;
+  }
+}
+
+}  // namespace teersim::sim

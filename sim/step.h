@@ -1,0 +1,17 @@
+// Step: advance the simulation by one fixed step of model.step_s.
+// Reads only its arguments (no clock, no globals), never allocates, never
+// throws. A numerical fault sets state->status and the state stops advancing;
+// callers show the status and keep everything recorded before it.
+#pragma once
+
+#include "sim/model.h"
+#include "sim/state.h"
+
+namespace teersim::sim {
+
+void Step(const Model& model, const Input& input, State* state);
+
+// Moves `current` toward `target` by at most `max_delta`.
+double MoveToward(double current, double target, double max_delta);
+
+}  // namespace teersim::sim

@@ -1,0 +1,163 @@
+#include "sim/views/gui.h"
+
+#include <osg/Switch>
+#include <osg/Timer>
+#include <osgGA/GUIEventHandler>
+#include <osgGA/TrackballManipulator>
+#include <osgViewer/Viewer>
+#include <osgViewer/ViewerEventHandlers>
+
+#include <cstdio>
+#include <mutex>
+
+#include "base/log.h"
+#include "base/units.h"
+#include "sim/fixed_step_loop.h"
+#include "sim/run.h"
+#include "sim/step.h"
+#include "sim/views/overview_scene.h"
+
+namespace teersim::views {
+namespace {
+
+using devices::ControlId;
+using Key = osgGA::GUIEventAdapter::KeySymbol;
+
+// Key nudges: 5 mm and 5 deg per press for handles and knobs; 10 deg for the
+// clip arms (a grasp opening of 120 deg takes 12 presses).
+constexpr double kTranslationNudge_m = 5.0 * units::kMetresPerMillimetre;
+constexpr double kFineTranslationNudge_m = 2.0 * units::kMetresPerMillimetre;
+constexpr double kRotationNudge_rad = 5.0 * units::kRadiansPerDegree;
+constexpr double kArmNudge_rad = 10.0 * units::kRadiansPerDegree;
+// At most 100 physics steps (0.1 s) per frame; a slower frame drops time.
+constexpr int kMaxStepsPerFrame = 100;
+
+// Keeps the keyboard's set-points; the event handler writes, the loop reads.
+class KeyboardControls : public osgGA::GUIEventHandler {
+ public:
+  KeyboardControls() : targets_(devices::ControlFrame::Defaults()) {}
+
+  bool handle(const osgGA::GUIEventAdapter& event, osgGA::GUIActionAdapter&) override {
+    if (event.getEventType() != osgGA::GUIEventAdapter::KEYDOWN) return false;
+    const int key = event.getKey();
+    if (key == 'h' || key == 'H') {
+      show_help_ = !show_help_;
+      return true;
+    }
+    for (const auto& binding : DefaultKeyBindings()) {
+      if (binding.key != key) continue;
+      const auto& info = devices::Info(binding.control);
+      double value = targets_.Get(binding.control);
+      value = binding.step == 0.0 ? (value >= 0.5 ? 0.0 : 1.0) : value + binding.step;
+      targets_.Set(binding.control, std::clamp(value, info.min_value, info.max_value));
+      return true;
+    }
+    return false;
+  }
+
+  const devices::ControlFrame& Targets() const { return targets_; }
+  bool ShowHelp() const { return show_help_; }
+
+ private:
+  devices::ControlFrame targets_;
+  bool show_help_ = false;
+};
+
+}  // namespace
+
+const std::vector<KeyBinding>& DefaultKeyBindings() {
+  static const std::vector<KeyBinding> kBindings{
+      {Key::KEY_Up, "Up", ControlId::kGuideTranslation, kTranslationNudge_m},
+      {Key::KEY_Down, "Down", ControlId::kGuideTranslation, -kTranslationNudge_m},
+      {Key::KEY_Right, "Right", ControlId::kGuideRotation, kRotationNudge_rad},
+      {Key::KEY_Left, "Left", ControlId::kGuideRotation, -kRotationNudge_rad},
+      {'+', "+", ControlId::kGuideKnob, kRotationNudge_rad},
+      {'-', "-", ControlId::kGuideKnob, -kRotationNudge_rad},
+      {'w', "w", ControlId::kSleeveTranslation, kTranslationNudge_m},
+      {'s', "s", ControlId::kSleeveTranslation, -kTranslationNudge_m},
+      {'a', "a", ControlId::kSleeveApKnob, kRotationNudge_rad},
+      {'d', "d", ControlId::kSleeveApKnob, -kRotationNudge_rad},
+      {'m', "m", ControlId::kSleeveMlKnob, kRotationNudge_rad},
+      {'n', "n", ControlId::kSleeveMlKnob, -kRotationNudge_rad},
+      {'i', "i", ControlId::kDeliveryTranslation, kFineTranslationNudge_m},
+      {'k', "k", ControlId::kDeliveryTranslation, -kFineTranslationNudge_m},
+      {'l', "l", ControlId::kDeliveryRotation, kRotationNudge_rad},
+      {'j', "j", ControlId::kDeliveryRotation, -kRotationNudge_rad},
+      {'o', "o", ControlId::kClipArmAngle, kArmNudge_rad},
+      {'c', "c", ControlId::kClipArmAngle, -kArmNudge_rad},
+      {'1', "1", ControlId::kClipGripperLeft, 0.0},
+      {'2', "2", ControlId::kClipGripperRight, 0.0},
+      {'f', "f", ControlId::kFluoroPedal, 0.0},
+  };
+  return kBindings;
+}
+
+std::vector<std::string> KeyHelpLines() {
+  std::vector<std::string> lines{"Keys (H hides this help):"};
+  for (const auto& binding : DefaultKeyBindings()) {
+    const auto& info = devices::Info(binding.control);
+    char line[128];
+    if (binding.step == 0.0) {
+      std::snprintf(line, sizeof line, "  %-6s %s (toggle)", binding.key_label.c_str(),
+                    std::string(info.name).c_str());
+    } else {
+      std::snprintf(line, sizeof line, "  %-6s %s %+g %s", binding.key_label.c_str(),
+                    std::string(info.name).c_str(), devices::SiToEdge(info.unit, binding.step),
+                    info.unit == devices::ControlUnit::kMetre ? "mm" : "deg");
+    }
+    lines.emplace_back(line);
+  }
+  return lines;
+}
+
+int RunGui(const sim::Model& model, const GuiOptions& options) {
+  osgViewer::Viewer viewer;
+  viewer.setUpViewInWindow(40, 40, options.width_px, options.height_px);
+  viewer.setThreadingModel(osgViewer::Viewer::SingleThreaded);
+  osg::ref_ptr<KeyboardControls> keyboard = new KeyboardControls;
+  viewer.addEventHandler(keyboard);
+  viewer.addEventHandler(new osgViewer::WindowSizeHandler);
+  osg::ref_ptr<osgGA::TrackballManipulator> manipulator = new osgGA::TrackballManipulator;
+  const OverviewCamera view = DefaultOverviewCamera();
+  manipulator->setHomePosition(view.eye, view.centre, view.up);
+  viewer.setCameraManipulator(manipulator);
+
+  osg::ref_ptr<osg::Group> root = new osg::Group;
+  viewer.setSceneData(root);
+  viewer.realize();
+  if (!viewer.isRealized()) {
+    log::Error("cannot open a window on this display");
+    return 1;
+  }
+
+  sim::State state = sim::InitialState(model.case_description.seed);
+  sim::FixedStepLoop loop(model.step_s, kMaxStepsPerFrame);
+  sim::Input input;
+  osg::Timer_t last_tick = osg::Timer::instance()->tick();
+  while (!viewer.done()) {
+    // Step physics for the wall time since the last frame.
+    const osg::Timer_t now = osg::Timer::instance()->tick();
+    const int steps = loop.Advance(osg::Timer::instance()->delta_s(last_tick, now));
+    last_tick = now;
+    input.controls = keyboard->Targets();
+    for (int i = 0; i < steps; ++i) sim::Step(model, input, &state);
+
+    // Rebuild the drawn scene from a snapshot.
+    const sim::Snapshot snapshot = sim::MakeSnapshot(model, state);
+    root->removeChildren(0, root->getNumChildren());
+    root->addChild(BuildOverviewScene(snapshot));
+    auto lines = HudLines(snapshot);
+    if (keyboard->ShowHelp()) {
+      for (auto& line : KeyHelpLines()) lines.push_back(std::move(line));
+    } else {
+      lines.emplace_back("H: keys");
+    }
+    const osg::Viewport* viewport = viewer.getCamera()->getViewport();
+    root->addChild(BuildHud(lines, viewport ? static_cast<int>(viewport->width()) : options.width_px,
+                            viewport ? static_cast<int>(viewport->height()) : options.height_px));
+    viewer.frame();
+  }
+  return 0;
+}
+
+}  // namespace teersim::views

@@ -1,0 +1,29 @@
+// The instructor's 3D overview: anatomy meshes and instruments from a
+// Snapshot, a patient-frame axis triad (L red, P green, S blue) and a HUD line.
+#pragma once
+
+#include <osg/Camera>
+#include <osg/Group>
+#include <osg/ref_ptr>
+
+#include "sim/snapshot.h"
+
+namespace teersim::views {
+
+struct OverviewCamera {
+  osg::Vec3d eye, centre, up;
+};
+
+// Builds the scene for one snapshot (geometry is rebuilt; cheap at this size).
+osg::ref_ptr<osg::Group> BuildOverviewScene(const sim::Snapshot& snapshot);
+
+// Default camera: from the patient's anterior-left, above, looking at the heart.
+OverviewCamera DefaultOverviewCamera();
+
+// Orthographic HUD camera with one text line per entry, drawn over the view.
+osg::ref_ptr<osg::Camera> BuildHud(const std::vector<std::string>& lines, int width, int height);
+
+// The HUD lines for a snapshot: case, time, status, key handles.
+std::vector<std::string> HudLines(const sim::Snapshot& snapshot);
+
+}  // namespace teersim::views
