@@ -108,14 +108,14 @@ double EdgeToSi(ControlUnit unit, double edge_value) {
   return edge_value;
 }
 
-double SiToEdge(ControlUnit unit, double si_value) {
+double SiToEdge(ControlUnit unit, double value_si) {
   switch (unit) {
-    case ControlUnit::kMetre: return units::MToMm(si_value);
-    case ControlUnit::kRadian: return units::RadToDeg(si_value);
+    case ControlUnit::kMetre: return units::MToMm(value_si);
+    case ControlUnit::kRadian: return units::RadToDeg(value_si);
     case ControlUnit::kButton:
-    case ControlUnit::kFactor: return si_value;
+    case ControlUnit::kFactor: return value_si;
   }
-  return si_value;
+  return value_si;
 }
 
 ControlFrame ControlFrame::Defaults() {

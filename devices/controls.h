@@ -77,7 +77,7 @@ std::optional<ControlId> FindControl(std::string_view name);
 std::string_view EdgeUnitSuffix(ControlUnit unit);
 // Converts a value given in the edge unit (mm, deg, 0/1, factor) to SI.
 double EdgeToSi(ControlUnit unit, double edge_value);
-double SiToEdge(ControlUnit unit, double si_value);
+double SiToEdge(ControlUnit unit, double value_si);
 
 // The value of every control at one instant, SI.
 struct ControlFrame {
