@@ -1,7 +1,7 @@
 #include <cmath>
 #include <iostream>
 #include <optional>
-#include <regex>
+#include <charconv>
 
 #include "base/input_error.h"
 #include "scenes/case_library.h"
@@ -32,14 +32,21 @@ struct RenderArgs {
   std::string size = "1280x720";
 };
 
+// Parses "WIDTHxHEIGHT" (decimal digits only).
 void ParseSize(const std::string& size, int* width, int* height) {
-  static const std::regex kPattern(R"((\d{2,5})x(\d{2,5}))");
-  std::smatch match;
-  if (!std::regex_match(size, match, kPattern)) {
+  const auto fail = [&] {
     throw InputError("render: --size: expected WIDTHxHEIGHT, e.g. 1280x720, got '" + size + "'");
+  };
+  const std::size_t cross = size.find('x');
+  if (cross == std::string::npos || cross == 0 || cross + 1 == size.size()) fail();
+  const char* begin = size.data();
+  const char* end = begin + size.size();
+  const auto first = std::from_chars(begin, begin + cross, *width);
+  const auto second = std::from_chars(begin + cross + 1, end, *height);
+  if (first.ec != std::errc() || first.ptr != begin + cross || second.ec != std::errc() ||
+      second.ptr != end) {
+    fail();
   }
-  *width = std::stoi(match[1]);
-  *height = std::stoi(match[2]);
   if (*width < kMinSide_px || *height < kMinSide_px || *width > kMaxWidth_px ||
       *height > kMaxHeight_px) {
     throw InputError("render: --size: expected 64x64 to 3840x2160, got '" + size + "'");
