@@ -114,6 +114,7 @@ int RunGui(const sim::Model& model, const GuiOptions& options) {
   osgViewer::Viewer viewer;
   viewer.setUpViewInWindow(40, 40, options.width_px, options.height_px);
   viewer.setThreadingModel(osgViewer::Viewer::SingleThreaded);
+  viewer.getCamera()->setClearColor(kOverviewBackground);
   osg::ref_ptr<KeyboardControls> keyboard = new KeyboardControls;
   viewer.addEventHandler(keyboard);
   viewer.addEventHandler(new osgViewer::WindowSizeHandler);

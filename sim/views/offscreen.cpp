@@ -13,8 +13,6 @@
 namespace teersim::views {
 namespace {
 
-// Background of the overview: the dark grey of a cath-lab monitor.
-const osg::Vec4 kOverviewBackground{0.08f, 0.09f, 0.11f, 1.0f};
 constexpr double kOverviewFieldOfView_deg = 40.0;
 constexpr double kNearPlane_m = 0.005;
 constexpr double kFarPlane_m = 5.0;

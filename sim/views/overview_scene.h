@@ -10,6 +10,9 @@
 
 namespace teersim::views {
 
+// Background of the overview: the dark grey of a cath-lab monitor.
+inline const osg::Vec4 kOverviewBackground{0.08f, 0.09f, 0.11f, 1.0f};
+
 struct OverviewCamera {
   osg::Vec3d eye, centre, up;
 };
