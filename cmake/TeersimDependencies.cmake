@@ -23,6 +23,7 @@ find_package(yaml-cpp REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(spdlog REQUIRED)
+find_package(ZLIB REQUIRED)  # CRC-32 of recording chunks
 
 if(TEERSIM_BUILD_TESTS)
   find_package(GTest REQUIRED)

@@ -10,10 +10,7 @@ constexpr double kMinHeartRate_bpm = 30.0;
 constexpr double kMaxHeartRate_bpm = 180.0;
 constexpr double kSecondsPerMinute = 60.0;
 
-}  // namespace
-
-CaseDescription LoadCaseDescription(const std::filesystem::path& path) {
-  const DataFile file = DataFile::Load(path);
+CaseDescription FromDataFile(const DataFile& file, const std::filesystem::path& path) {
   const Field root = file.Root();
   root.ExpectOnlyKeys({"name", "title", "objective", "seed", "references", "lesion",
                        "physiology", "anatomy", "instruments", "autopilot", "outcome"});
@@ -38,6 +35,17 @@ CaseDescription LoadCaseDescription(const std::filesystem::path& path) {
       physiology.Child("heart_rate_bpm").Number(kMinHeartRate_bpm, kMaxHeartRate_bpm) /
       kSecondsPerMinute;
   return description;
+}
+
+}  // namespace
+
+CaseDescription LoadCaseDescription(const std::filesystem::path& path) {
+  return FromDataFile(DataFile::Load(path), path);
+}
+
+CaseDescription ParseCaseDescription(const std::string& text,
+                                     const std::filesystem::path& display_path) {
+  return FromDataFile(DataFile::Parse(text, display_path.string()), display_path);
 }
 
 }  // namespace teersim::scenes

@@ -30,5 +30,9 @@ struct CaseDescription {
 
 // Throws InputError ("file:line: key: problem") on a malformed case.
 CaseDescription LoadCaseDescription(const std::filesystem::path& path);
+// The same from a case file's text (e.g. embedded in a recording);
+// `display_path` names it in errors and its stem must equal the case name.
+CaseDescription ParseCaseDescription(const std::string& text,
+                                     const std::filesystem::path& display_path);
 
 }  // namespace teersim::scenes

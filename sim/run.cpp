@@ -4,10 +4,13 @@
 
 #include <cmath>
 #include <fstream>
+#include <iterator>
 
+#include "base/data_paths.h"
 #include "base/input_error.h"
 #include "base/units.h"
 #include "devices/scripted_device.h"
+#include "sim/recording.h"
 #include "sim/step.h"
 
 namespace teersim::sim {
@@ -34,6 +37,12 @@ void WriteCsvRow(std::ofstream& csv, const State& state) {
     csv << ',' << devices::SiToEdge(info.unit, state.handles.Get(info.id));
   }
   csv << '\n';
+}
+
+std::string ReadText(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string() + ": cannot read");
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 }  // namespace
@@ -64,12 +73,19 @@ RunResult RunHeadless(const RunOptions& options) {
   RunResult result;
   result.outputs.summary_json = options.out_dir / "summary.json";
   result.outputs.controls_csv = options.out_dir / "controls.csv";
+  result.outputs.recording = options.out_dir / "recording.teerrec";
   std::ofstream csv(result.outputs.controls_csv);
   if (!csv) throw InputError(result.outputs.controls_csv.string() + ": cannot write");
   csv.precision(9);
   WriteCsvHeader(csv);
 
-  // The loop: sample the device at the current time, step, log every 10 ms.
+  // Every run is recorded, so it can be replayed, verified and scored.
+  RecordingWriter recording;
+  recording.Open(result.outputs.recording,
+                 RecordingHeader{VersionString(), description.name, ReadText(options.case_file),
+                                 description.seed, model.step_s, device.Name(), options.trainee});
+
+  // The loop: sample the device at the current time, step, record, log every 10 ms.
   State state = InitialState(description.seed);
   const auto total_steps = static_cast<std::int64_t>(std::llround(duration_s / model.step_s));
   Input input;
@@ -78,8 +94,12 @@ RunResult RunHeadless(const RunOptions& options) {
     device.Sample(state.time_s, &input.controls);
     Step(model, input, &state);
     if (state.status != StepStatus::kOk) break;
+    recording.AppendStep(input, state);
     if (state.step_index % kCsvEverySteps == 0) WriteCsvRow(csv, state);
   }
+
+  recording.Finish(state);
+  if (!recording.Error().empty()) throw std::runtime_error(result.outputs.recording.string() + ": " + recording.Error());
 
   result.case_name = description.name;
   result.case_title = description.title;
@@ -115,7 +135,8 @@ std::string RunSummaryJson(const RunResult& result) {
   json["score"] = nullptr;
   json["final_state_hash"] = result.final_state_hash;
   json["outputs"] = {{"summary_json", result.outputs.summary_json.string()},
-                     {"controls_csv", result.outputs.controls_csv.string()}};
+                     {"controls_csv", result.outputs.controls_csv.string()},
+                     {"recording", result.outputs.recording.string()}};
   return json.dump(2);
 }
 

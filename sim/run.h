@@ -18,11 +18,13 @@ struct RunOptions {
   std::optional<std::filesystem::path> script_file;
   std::optional<double> duration_s;  // default: the script's duration_s or last keyframe + 1 s
   std::filesystem::path out_dir;     // created if missing
+  std::string trainee;               // attributes the recording; may be empty
 };
 
 struct RunOutputs {
   std::filesystem::path summary_json;
   std::filesystem::path controls_csv;  // handle positions at 100 Hz
+  std::filesystem::path recording;     // recording.teerrec: replayable bit for bit
 };
 
 struct RunResult {

@@ -1,6 +1,6 @@
 // Subcommands whose contracts are fixed now and whose work lands with later
 // issues: bench (physics #3, render #6, haptics #7) and replay / score /
-// report / trainee (scoring #8).
+// report / trainee (scoring #8); replay lives in cli_replay.cpp.
 #include "sim/app/commands.h"
 
 namespace teersim::app {
@@ -28,11 +28,7 @@ void AddBenchCommand(CLI::App& app, Handler* handler) {
 }
 
 void AddRecordingCommands(CLI::App& app, Handler* handler) {
-  CLI::App* replay = app.add_subcommand("replay", "Replay a recording (GUI) or --verify it headless");
-  replay->add_option("file", "Recording FILE")->required();
-  replay->add_flag("--verify")->description("Re-simulate and check the final state hash");
-  replay->add_flag("--json")->description("Machine-readable output");
-  replay->callback([handler] { *handler = [] { return NotAvailableYet("replay", "scoring issue #8"); }; });
+  AddReplayCommand(app, handler);
 
   CLI::App* score = app.add_subcommand("score", "Score a recording with a rubric");
   score->add_option("file", "Recording FILE")->required();

@@ -54,7 +54,8 @@ int RunCommand(const RunArgs& args) {
               << "  final state hash " << result.final_state_hash << '\n'
               << "  outputs:\n"
               << "    " << result.outputs.summary_json.string() << '\n'
-              << "    " << result.outputs.controls_csv.string() << '\n';
+              << "    " << result.outputs.controls_csv.string() << '\n'
+              << "    " << result.outputs.recording.string() << '\n';
   }
   return result.status == sim::StepStatus::kOk ? kExitSuccess : kExitFailure;
 }

@@ -16,7 +16,8 @@ void AddCaseCommand(CLI::App& app, Handler* handler);
 void AddRenderCommand(CLI::App& app, Handler* handler);
 void AddDevicesCommand(CLI::App& app, Handler* handler);
 void AddBenchCommand(CLI::App& app, Handler* handler);
-// replay, score, report, trainee (the scoring issue).
+// replay (cli_replay.cpp); score, report, trainee (the scoring issue).
+void AddReplayCommand(CLI::App& app, Handler* handler);
 void AddRecordingCommands(CLI::App& app, Handler* handler);
 
 // Runs `body`, turning InputError into exit 2 and other exceptions into exit 1,

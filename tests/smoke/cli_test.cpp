@@ -113,3 +113,44 @@ TEST(Cli, RenderStartsItsOwnXvfbWhenNoDisplay) {
 
 }  // namespace
 }  // namespace teersim::testing
+
+namespace teersim::testing {
+namespace {
+
+TEST(CliReplay, VerifyPassesOnAFinishedRun) {
+  const auto out_dir = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/cli-replay";
+  ASSERT_EQ(RunCli("run --case p2_flail --script " + kDemoScript + " --headless --out " + out_dir.string()).exit_code, 0);
+  const CliResult result = RunCli("replay " + (out_dir / "recording.teerrec").string() + " --verify --json");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto json = nlohmann::json::parse(result.out);
+  EXPECT_TRUE(json["verified"].get<bool>());
+  EXPECT_EQ(json["steps"], 8000);
+  EXPECT_EQ(json["recorded_final_hash"], json["replayed_final_hash"]);
+}
+
+TEST(CliReplay, RunKilledMidWayLeavesAReadableRecording) {
+  const auto out_dir = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/cli-killed";
+  std::filesystem::remove_all(out_dir);
+  // A two-hour simulated run, killed with SIGKILL after half a second.
+  const std::string command = std::string(TEERSIM_EXE) + " run --case p2_flail --script " + kDemoScript +
+                              " --headless --duration 7200 --out " + out_dir.string() +
+                              " >/dev/null 2>&1 & pid=$!; sleep 0.5; kill -9 $pid; wait $pid; true";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  const CliResult result = RunCli("replay " + (out_dir / "recording.teerrec").string() + " --verify --json");
+  EXPECT_EQ(result.exit_code, 1);  // not verified: the run has no end
+  const auto json = nlohmann::json::parse(result.out);
+  EXPECT_FALSE(json["complete"].get<bool>()) << "the run finished before it was killed";
+  EXPECT_GT(json["steps"].get<int>(), 0);
+  EXPECT_LT(json["steps"].get<int>(), 7200000);
+  EXPECT_EQ(json["first_mismatch_step"], -1);  // what survived replays bit for bit
+  EXPECT_THAT(result.err, HasSubstr("warning"));
+}
+
+TEST(CliReplay, NotARecordingExitsTwoNamingTheByte) {
+  const CliResult result = RunCli("replay " + kDemoScript + " --verify");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("byte 0: not a teersim recording"));
+}
+
+}  // namespace
+}  // namespace teersim::testing

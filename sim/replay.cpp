@@ -1,0 +1,61 @@
+#include "sim/replay.h"
+
+#include <chrono>
+
+#include "base/input_error.h"
+#include "scenes/case_description.h"
+#include "sim/model.h"
+#include "sim/step.h"
+
+namespace teersim::sim {
+
+ReplayResult ReplayRecording(const Recording& recording, const std::string& recording_name) {
+  const auto description = scenes::ParseCaseDescription(
+      recording.header.case_text,
+      recording_name + " (embedded case " + recording.header.case_name + ")/" +
+          recording.header.case_name + ".yaml");
+  const Model model = CompileModel(description);
+  if (recording.header.step_s != model.step_s) {
+    throw InputError(recording_name + ": recorded with a " + std::to_string(recording.header.step_s) +
+                     " s step; this teersim steps " + std::to_string(model.step_s) + " s");
+  }
+
+  ReplayResult result;
+  result.warnings = recording.warnings;
+  const auto start = std::chrono::steady_clock::now();
+  State state = InitialState(recording.header.seed);
+  devices::ControlFrame running = devices::ControlFrame::Defaults();
+  bool all_matched = true;
+  for (std::size_t index = 0; index < recording.chunks.size(); ++index) {
+    const InputChunk& chunk = recording.chunks[index];
+    if (chunk.first_step != static_cast<std::uint64_t>(state.step_index)) {
+      throw InputError(recording_name + ": inputs chunk " + std::to_string(index) + " starts at step " +
+                       std::to_string(chunk.first_step) + ", expected " + std::to_string(state.step_index));
+    }
+    std::string error;
+    const bool decoded = DecodeChunk(chunk, &running, [&](const Input& input) { Step(model, input, &state); }, &error);
+    if (!decoded) {
+      throw InputError(recording_name + ": inputs chunk " + std::to_string(index) + ": " + error);
+    }
+    // A zero hash marks a chunk closed early by an event: nothing to check.
+    if (chunk.state_hash != 0 && chunk.state_hash != HashState(state)) {
+      all_matched = false;
+      if (result.first_mismatch_step < 0) result.first_mismatch_step = state.step_index;
+    }
+  }
+  result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.steps = state.step_index;
+  result.simulated_s = state.time_s;
+  StateHasher hasher;
+  result.replayed_final_hash = AddToHash(state, hasher).Hex();
+  if (recording.end) {
+    result.recorded_final_hash = recording.end->final_state_hash;
+    all_matched = all_matched && result.recorded_final_hash == result.replayed_final_hash &&
+                  recording.end->steps == state.step_index;
+  }
+  result.verified = all_matched && recording.end.has_value();
+  result.final_state = state;
+  return result;
+}
+
+}  // namespace teersim::sim
