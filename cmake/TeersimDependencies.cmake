@@ -24,6 +24,7 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(ZLIB REQUIRED)  # CRC-32 of recording chunks
+pkg_check_modules(SQLITE REQUIRED IMPORTED_TARGET sqlite3)  # the trainee database
 
 if(TEERSIM_BUILD_TESTS)
   find_package(GTest REQUIRED)

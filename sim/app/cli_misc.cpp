@@ -1,6 +1,6 @@
 // Subcommands whose contracts are fixed now and whose work lands with later
 // issues: bench (physics #3, render #6, haptics #7) and replay / score /
-// report / trainee (scoring #8); replay lives in cli_replay.cpp.
+// report (scoring #8); replay and trainee live in cli_replay.cpp and cli_trainee.cpp.
 #include "sim/app/commands.h"
 
 namespace teersim::app {
@@ -40,9 +40,7 @@ void AddRecordingCommands(CLI::App& app, Handler* handler) {
   report->allow_extras();
   report->callback([handler] { *handler = [] { return NotAvailableYet("report", "scoring issue #8"); }; });
 
-  CLI::App* trainee = app.add_subcommand("trainee", "Trainee database: add | list | history NAME");
-  trainee->allow_extras();
-  trainee->callback([handler] { *handler = [] { return NotAvailableYet("trainee", "scoring issue #8"); }; });
+  AddTraineeCommand(app, handler);
 }
 
 }  // namespace teersim::app

@@ -1,4 +1,5 @@
 #include <iostream>
+#include <memory>
 #include <optional>
 
 #include "base/input_error.h"
@@ -6,6 +7,7 @@
 #include "sim/app/commands.h"
 #include "sim/app/exit_codes.h"
 #include "sim/run.h"
+#include "sim/trainee_db.h"
 #include "sim/views/gui.h"
 
 namespace teersim::app {
@@ -19,6 +21,8 @@ struct RunArgs {
   std::optional<double> duration_s;
   std::string out_dir;
   bool json = false;
+  std::string trainee;
+  std::string db;
 };
 
 int RunCommand(const RunArgs& args) {
@@ -42,7 +46,26 @@ int RunCommand(const RunArgs& args) {
   options.duration_s = args.duration_s;
   options.out_dir = args.out_dir.empty() ? std::filesystem::path("out") / ("run-" + case_file.stem().string())
                                          : std::filesystem::path(args.out_dir);
+  options.trainee = args.trainee;
+
+  // Runs attributed to a trainee (or with --db) are stored in the database:
+  // inserted before the first step, finished after the last.
+  std::unique_ptr<sim::TraineeDatabase> database;
+  std::int64_t run_id = 0;
+  if (!args.trainee.empty() || !args.db.empty()) {
+    database = std::make_unique<sim::TraineeDatabase>(args.db.empty() ? sim::DefaultDatabasePath()
+                                                                       : std::filesystem::path(args.db));
+    const auto description = scenes::LoadCaseDescription(case_file);
+    std::filesystem::create_directories(options.out_dir);
+    run_id = database->StartRun(args.trainee, description.name, description.title,
+                                "script " + std::filesystem::path(args.script).filename().string(),
+                                std::filesystem::absolute(options.out_dir / "recording.teerrec").string());
+  }
   const sim::RunResult result = sim::RunHeadless(options);
+  if (database) {
+    database->FinishRun(run_id, result.status == sim::StepStatus::kOk ? "finished" : "fault", result.duration_s,
+                        result.completed, sim::RunSummaryJson(result));
+  }
   if (args.json) {
     std::cout << sim::RunSummaryJson(result) << '\n';
   } else {
@@ -74,6 +97,8 @@ void AddRunCommand(CLI::App& app, Handler* handler) {
       ->check(CLI::PositiveNumber);
   run->add_option("--out", args->out_dir, "Output directory (default out/run-<case>)");
   run->add_flag("--json", args->json, "Print a machine-readable summary on stdout");
+  run->add_option("--trainee", args->trainee, "Attribute the run to trainee NAME (stored in the database)");
+  run->add_option("--db", args->db, "Trainee database FILE (default $TEERSIM_DB or ~/.local/share/teersim/teersim.db)");
   run->callback([handler, args] { *handler = [args] { return Guarded([&] { return RunCommand(*args); }); }; });
 }
 

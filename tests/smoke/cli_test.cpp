@@ -154,3 +154,43 @@ TEST(CliReplay, NotARecordingExitsTwoNamingTheByte) {
 
 }  // namespace
 }  // namespace teersim::testing
+
+namespace teersim::testing {
+namespace {
+
+TEST(CliTrainee, AttributedRunsAppearInHistoryAndAKilledRunIsInterrupted) {
+  const auto db = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/cli-trainee.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
+  const std::string use_db = " --db " + db.string();
+  ASSERT_EQ(RunCli("trainee add 'Dr Ada'" + use_db).exit_code, 0);
+  EXPECT_EQ(RunCli("trainee add 'Dr Ada'" + use_db).exit_code, 2);
+  const auto out = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/cli-trainee-run";
+  ASSERT_EQ(RunCli("run --case p2_flail --script " + kDemoScript + " --headless --duration 2 --trainee 'Dr Ada' --out " +
+                   out.string() + use_db).exit_code, 0);
+  EXPECT_EQ(RunCli("run --case p2_flail --script " + kDemoScript + " --headless --trainee Nobody --out " +
+                   out.string() + use_db).exit_code, 2);
+  // A long attributed run killed with SIGKILL.
+  const std::string killed = std::string(TEERSIM_EXE) + " run --case p2_flail --script " + kDemoScript +
+                             " --headless --duration 7200 --trainee 'Dr Ada' --out " + out.string() + "-killed" +
+                             use_db + " >/dev/null 2>&1 & pid=$!; sleep 0.5; kill -9 $pid; wait $pid; true";
+  ASSERT_EQ(std::system(killed.c_str()), 0);
+
+  const CliResult history = RunCli("trainee history 'Dr Ada' --json" + use_db);
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  const auto json = nlohmann::json::parse(history.out);
+  ASSERT_EQ(json["runs"].size(), 2u);
+  EXPECT_EQ(json["runs"][0]["status"], "finished");
+  EXPECT_DOUBLE_EQ(json["runs"][0]["duration_s"].get<double>(), 2.0);
+  EXPECT_EQ(json["runs"][1]["status"], "interrupted");
+  // The killed run's recording is readable (its surviving steps replay).
+  const CliResult replay = RunCli("replay " + json["runs"][1]["recording"].get<std::string>() + " --verify --json");
+  EXPECT_EQ(replay.exit_code, 1);
+  EXPECT_GT(nlohmann::json::parse(replay.out)["steps"].get<int>(), 0);
+
+  const CliResult list = RunCli("trainee list --json" + use_db);
+  ASSERT_EQ(list.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(list.out)[0]["runs"], 2);
+}
+
+}  // namespace
+}  // namespace teersim::testing
