@@ -11,6 +11,7 @@
 #include "base/units.h"
 #include "devices/scripted_device.h"
 #include "sim/recording.h"
+#include "sim/scoring.h"
 #include "sim/step.h"
 
 namespace teersim::sim {
@@ -98,6 +99,12 @@ RunResult RunHeadless(const RunOptions& options) {
     if (state.step_index % kCsvEverySteps == 0) WriteCsvRow(csv, state);
   }
 
+  // A numerical fault is an event: the recording and the score say so.
+  if (state.status != StepStatus::kOk) {
+    result.events.push_back({state.time_s, "numerical_fault",
+                             "{\"fault_step\": " + std::to_string(state.fault_step_index) + "}"});
+    recording.AppendEvent(result.events.back());
+  }
   recording.Finish(state);
   if (!recording.Error().empty()) throw std::runtime_error(result.outputs.recording.string() + ": " + recording.Error());
 
@@ -113,6 +120,8 @@ RunResult RunHeadless(const RunOptions& options) {
     return AddToHash(state, hasher).Hex();
   }();
   result.final_state = state;
+  result.score_json = ScoreJson(ScoreRun(LoadRubric(DefaultRubricPath()),
+                                         MetricsFromRun(state, result.events), result.events, state.time_s));
 
   std::ofstream summary(result.outputs.summary_json);
   if (!summary) throw InputError(result.outputs.summary_json.string() + ": cannot write");
@@ -132,7 +141,8 @@ std::string RunSummaryJson(const RunResult& result) {
   json["metrics"] = {{"duration_s", result.duration_s},
                      {"steps", result.steps},
                      {"fluoro_time_s", result.fluoro_time_s}};
-  json["score"] = nullptr;
+  json["score"] = result.score_json.empty() ? nlohmann::ordered_json(nullptr)
+                                            : nlohmann::ordered_json::parse(result.score_json);
   json["final_state_hash"] = result.final_state_hash;
   json["outputs"] = {{"summary_json", result.outputs.summary_json.string()},
                      {"controls_csv", result.outputs.controls_csv.string()},

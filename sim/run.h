@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sim/model.h"
+#include "sim/recording.h"
 #include "sim/snapshot.h"
 #include "sim/state.h"
 
@@ -39,6 +40,8 @@ struct RunResult {
   bool completed = false;        // the procedure reached release (procedure issue)
   RunOutputs outputs;
   State final_state;
+  std::vector<RecordedEvent> events;  // also in the recording
+  std::string score_json;             // ScoreJson with the default rubric
 };
 
 // Throws InputError for bad case/script files or options; writes outputs even

@@ -29,7 +29,9 @@ struct State {
   devices::ControlFrame handles = devices::ControlFrame::Defaults();
   // Position in the cardiac cycle, [0, 1), 0 at end-diastole.
   double cardiac_phase = 0.0;
-  // Fluoroscopy pedal-down time, the first fluoro metric (clinical-reference §3).
+  // Fluoroscopy pedal-down time, the first fluoro metric (clinical-reference §3),
+  // derived from a step count so it does not drift.
+  std::int64_t fluoro_steps = 0;
   double fluoro_time_s = 0.0;
   // xorshift64* state for everything stochastic that physics/imaging needs.
   std::uint64_t rng_state = 0;

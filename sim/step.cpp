@@ -62,7 +62,8 @@ void Step(const Model& model, const Input& input, State* state) {
 
   // Fluoroscopy time accumulates while the pedal is down.
   if (state->handles.Pressed(devices::ControlId::kFluoroPedal)) {
-    state->fluoro_time_s += model.step_s;
+    ++state->fluoro_steps;
+    state->fluoro_time_s = static_cast<double>(state->fluoro_steps) * model.step_s;
   }
 
   // Time is derived from the step count, never summed, so long runs do not drift.

@@ -1,6 +1,6 @@
 // Subcommands whose contracts are fixed now and whose work lands with later
 // issues: bench (physics #3, render #6, haptics #7) and replay / score /
-// report (scoring #8); replay and trainee live in cli_replay.cpp and cli_trainee.cpp.
+// report (scoring #8); replay, score and trainee live in their own files.
 #include "sim/app/commands.h"
 
 namespace teersim::app {
@@ -30,11 +30,7 @@ void AddBenchCommand(CLI::App& app, Handler* handler) {
 void AddRecordingCommands(CLI::App& app, Handler* handler) {
   AddReplayCommand(app, handler);
 
-  CLI::App* score = app.add_subcommand("score", "Score a recording with a rubric");
-  score->add_option("file", "Recording FILE")->required();
-  score->add_option("--rubric", "Rubric FILE (default: the stock rubric)");
-  score->add_flag("--json")->description("Machine-readable output");
-  score->callback([handler] { *handler = [] { return NotAvailableYet("score", "scoring issue #8"); }; });
+  AddScoreCommand(app, handler);
 
   CLI::App* report = app.add_subcommand("report", "Write an HTML report for a run or a trainee");
   report->allow_extras();

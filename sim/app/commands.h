@@ -19,6 +19,7 @@ void AddBenchCommand(CLI::App& app, Handler* handler);
 // replay (cli_replay.cpp); score, report, trainee (the scoring issue).
 void AddReplayCommand(CLI::App& app, Handler* handler);
 void AddTraineeCommand(CLI::App& app, Handler* handler);
+void AddScoreCommand(CLI::App& app, Handler* handler);
 void AddRecordingCommands(CLI::App& app, Handler* handler);
 
 // Runs `body`, turning InputError into exit 2 and other exceptions into exit 1,

@@ -64,7 +64,8 @@ TEST(Step, FluoroTimeCountsOnlyPedalDown) {
   for (int i = 0; i < 250; ++i) Step(model, input, &state);
   input.controls.Set(ControlId::kFluoroPedal, 0.0);
   for (int i = 0; i < 250; ++i) Step(model, input, &state);
-  EXPECT_NEAR(state.fluoro_time_s, 0.25, 1e-12);
+  EXPECT_EQ(state.fluoro_steps, 250);
+  EXPECT_DOUBLE_EQ(state.fluoro_time_s, 0.25);
 }
 
 TEST(Step, NonFiniteInputIsAFaultNotACrash) {

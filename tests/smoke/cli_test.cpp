@@ -194,3 +194,31 @@ TEST(CliTrainee, AttributedRunsAppearInHistoryAndAKilledRunIsInterrupted) {
 
 }  // namespace
 }  // namespace teersim::testing
+
+namespace teersim::testing {
+namespace {
+
+TEST(CliScore, ScoresARecordingAndRejectsABadRubric) {
+  const auto out_dir = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/cli-score";
+  ASSERT_EQ(RunCli("run --case p2_flail --script " + kDemoScript + " --headless --out " + out_dir.string()).exit_code, 0);
+  const std::string recording = (out_dir / "recording.teerrec").string();
+  const CliResult result = RunCli("score " + recording + " --json");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto json = nlohmann::json::parse(result.out);
+  EXPECT_GE(json["total"].get<double>(), 0.0);
+  EXPECT_LE(json["total"].get<double>(), 100.0);
+  EXPECT_TRUE(json["errors"].is_array());
+  EXPECT_DOUBLE_EQ(json["metrics"]["fluoro_time_s"].get<double>(), 6.5);  // demo: pedal down 0-3 s and 4-7.5 s
+  // The run's own summary carries the same score.
+  const auto summary = nlohmann::json::parse(ReadAll((out_dir / "summary.json").string()));
+  EXPECT_DOUBLE_EQ(summary["score"]["total"].get<double>(), json["total"].get<double>());
+
+  const auto bad = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/bad-rubric.yaml";
+  std::ofstream(bad) << "name: r\nchecklist_points: forty\n";
+  const CliResult rejected = RunCli("score " + recording + " --rubric " + bad.string());
+  EXPECT_EQ(rejected.exit_code, 2);
+  EXPECT_THAT(rejected.err, HasSubstr(bad.string() + ":2: checklist_points: expected a number, got 'forty'"));
+}
+
+}  // namespace
+}  // namespace teersim::testing

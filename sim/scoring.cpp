@@ -1,0 +1,219 @@
+#include "sim/scoring.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "base/data_file.h"
+#include "base/data_paths.h"
+#include "base/input_error.h"
+
+namespace teersim::sim {
+namespace {
+
+constexpr int kMinSeverity = 1;
+constexpr int kMaxSeverity = 5;
+// Upper bound for any points value in a rubric (the total is 0–100).
+constexpr double kMaxPoints = 100.0;
+constexpr double kMaxMetricValue = 1e9;
+
+RubricCondition ParseCondition(const Field& field) {
+  field.ExpectOnlyKeys({"event", "metric", "above", "below"});
+  RubricCondition condition;
+  if (auto event = field.OptionalChild("event")) condition.event = event->String();
+  if (auto metric = field.OptionalChild("metric")) condition.metric = metric->String();
+  if (auto above = field.OptionalChild("above")) condition.above = above->Number(-kMaxMetricValue, kMaxMetricValue);
+  if (auto below = field.OptionalChild("below")) condition.below = below->Number(-kMaxMetricValue, kMaxMetricValue);
+  if (condition.event.empty() && condition.metric.empty()) field.Fail("needs 'event' or 'metric'");
+  if (!condition.metric.empty() && !condition.above && !condition.below) {
+    field.Fail("a metric condition needs 'above' or 'below'");
+  }
+  return condition;
+}
+
+// Time of the first event with this name, if any.
+std::optional<double> EventTime(const std::vector<RecordedEvent>& events, const std::string& name) {
+  for (const auto& event : events) {
+    if (event.name == name) return event.time_s;
+  }
+  return std::nullopt;
+}
+
+// Whether the condition holds; `time_s` gets the moment it is attributed to.
+bool Holds(const RubricCondition& condition, const Metrics& metrics,
+           const std::vector<RecordedEvent>& events, double end_time_s, double* time_s) {
+  *time_s = end_time_s;
+  if (!condition.event.empty()) {
+    const auto at = EventTime(events, condition.event);
+    if (!at) return false;
+    *time_s = *at;
+  }
+  if (!condition.metric.empty()) {
+    const auto found = metrics.find(condition.metric);
+    if (found == metrics.end()) return false;
+    if (condition.above && !(found->second > *condition.above)) return false;
+    if (condition.below && !(found->second < *condition.below)) return false;
+  }
+  return true;
+}
+
+// 1 inside [low, high] and beyond the band away from the novice value;
+// falls linearly to 0 at the novice value on its side.
+double BandScore(const MetricBand& band, double value) {
+  if (band.novice >= band.expert_high) {
+    if (value <= band.expert_high) return 1.0;
+    return std::clamp(1.0 - (value - band.expert_high) / (band.novice - band.expert_high), 0.0, 1.0);
+  }
+  if (value >= band.expert_low) return 1.0;
+  return std::clamp(1.0 - (band.expert_low - value) / (band.expert_low - band.novice), 0.0, 1.0);
+}
+
+}  // namespace
+
+Metrics MetricsFromRun(const State& final_state, const std::vector<RecordedEvent>& events) {
+  Metrics metrics;
+  metrics["total_time_s"] = final_state.time_s;
+  metrics["fluoro_time_s"] = final_state.fluoro_time_s;
+  // Counts of repeated events (attempts) when the procedure records them.
+  const auto count = [&](const char* name) {
+    return static_cast<double>(std::count_if(events.begin(), events.end(),
+                                             [&](const RecordedEvent& event) { return event.name == name; }));
+  };
+  if (count("tsp") > 0) metrics["tsp_attempts"] = count("tsp");
+  if (count("grasp_attempt") > 0) metrics["grasp_attempts"] = count("grasp_attempt");
+  return metrics;
+}
+
+std::filesystem::path DefaultRubricPath() { return DataRoot() / "sim" / "rubrics" / "teer_standard.yaml"; }
+
+Rubric LoadRubric(const std::filesystem::path& path) {
+  const DataFile file = DataFile::Load(path);
+  const Field root = file.Root();
+  root.ExpectOnlyKeys({"name", "description", "checklist_points", "metric_points", "penalty_by_severity",
+                       "checklist", "errors", "metrics"});
+  Rubric rubric;
+  rubric.name = root.Child("name").String();
+  if (auto description = root.OptionalChild("description")) rubric.description = description->String();
+  rubric.checklist_points = root.Child("checklist_points").Number(0, kMaxPoints);
+  rubric.metric_points = root.Child("metric_points").Number(0, kMaxPoints);
+  if (rubric.checklist_points + rubric.metric_points > kMaxPoints) {
+    root.Child("metric_points").Fail("checklist_points + metric_points must not exceed 100");
+  }
+  const auto penalties = root.Child("penalty_by_severity").Items();
+  if (penalties.size() != kMaxSeverity) root.Child("penalty_by_severity").Fail("expected 5 values, for severity 1..5");
+  for (int severity = kMinSeverity; severity <= kMaxSeverity; ++severity) {
+    rubric.penalty_by_severity[severity] = penalties[severity - 1].Number(0, kMaxPoints);
+  }
+  for (const Field& item : root.Child("checklist").Items()) {
+    item.ExpectOnlyKeys({"name", "description", "passes_when"});
+    rubric.checklist.push_back({item.Child("name").String(),
+                                item.OptionalChild("description") ? item.Child("description").String() : "",
+                                ParseCondition(item.Child("passes_when"))});
+  }
+  for (const Field& item : root.Child("errors").Items()) {
+    item.ExpectOnlyKeys({"name", "severity", "description", "when"});
+    rubric.errors.push_back({item.Child("name").String(),
+                             static_cast<int>(item.Child("severity").Integer(kMinSeverity, kMaxSeverity)),
+                             item.OptionalChild("description") ? item.Child("description").String() : "",
+                             ParseCondition(item.Child("when"))});
+  }
+  for (const Field& item : root.Child("metrics").Items()) {
+    item.ExpectOnlyKeys({"metric", "expert", "novice", "weight", "source"});
+    MetricBand band;
+    band.metric = item.Child("metric").String();
+    const auto expert = item.Child("expert").Items();
+    if (expert.size() != 2) item.Child("expert").Fail("expected [low, high]");
+    band.expert_low = expert[0].Number(-kMaxMetricValue, kMaxMetricValue);
+    band.expert_high = expert[1].Number(band.expert_low, kMaxMetricValue);
+    band.novice = item.Child("novice").Number(-kMaxMetricValue, kMaxMetricValue);
+    if (band.novice > band.expert_low && band.novice < band.expert_high) {
+      item.Child("novice").Fail("the novice value must lie outside the expert band");
+    }
+    if (band.novice == band.expert_low && band.novice == band.expert_high) {
+      item.Child("novice").Fail("the novice value must differ from the expert band");
+    }
+    band.weight = item.NumberOr("weight", 1.0, 0.0, kMaxPoints);
+    if (auto source = item.OptionalChild("source")) band.source = source->String();
+    rubric.metrics.push_back(std::move(band));
+  }
+  return rubric;
+}
+
+ScoreResult ScoreRun(const Rubric& rubric, const Metrics& metrics, const std::vector<RecordedEvent>& events,
+                     double end_time_s) {
+  ScoreResult result;
+  result.rubric = rubric.name;
+  result.values = metrics;
+
+  // Checklist: a fraction of the checklist points.
+  int passed = 0;
+  for (const auto& step : rubric.checklist) {
+    double ignored = 0.0;
+    const bool ok = Holds(step.passes_when, metrics, events, end_time_s, &ignored);
+    passed += ok ? 1 : 0;
+    result.checklist.push_back({step.name, ok});
+  }
+  if (!rubric.checklist.empty()) {
+    result.checklist_score = rubric.checklist_points * passed / static_cast<double>(rubric.checklist.size());
+  }
+
+  // Metrics: weighted mean over every metric of the rubric; one the run did
+  // not produce (it never reached that step) scores 0.
+  double weighted = 0.0, weights = 0.0;
+  for (const auto& band : rubric.metrics) {
+    ScoredMetric scored{band.metric, std::nullopt, std::nullopt, band.expert_low, band.expert_high, band.novice, band.weight};
+    if (const auto found = metrics.find(band.metric); found != metrics.end()) {
+      scored.value = found->second;
+      scored.score = BandScore(band, found->second);
+      weighted += band.weight * *scored.score;
+    }
+    weights += band.weight;
+    result.metrics.push_back(scored);
+  }
+  if (weights > 0.0) result.metric_score = rubric.metric_points * weighted / weights;
+
+  // Errors: each penalised by its severity, in time order.
+  for (const auto& error : rubric.errors) {
+    double time_s = 0.0;
+    if (Holds(error.when, metrics, events, end_time_s, &time_s)) {
+      result.errors.push_back({error.name, error.severity, time_s});
+      result.error_penalty += rubric.penalty_by_severity[error.severity];
+    }
+  }
+  std::stable_sort(result.errors.begin(), result.errors.end(),
+                   [](const ScoredError& a, const ScoredError& b) { return a.time_s < b.time_s; });
+
+  result.total = std::clamp(result.checklist_score + result.metric_score - result.error_penalty, 0.0, kMaxPoints);
+  return result;
+}
+
+std::string ScoreJson(const ScoreResult& result) {
+  nlohmann::ordered_json json;
+  json["rubric"] = result.rubric;
+  json["total"] = result.total;
+  json["checklist_points"] = result.checklist_score;
+  json["metric_points"] = result.metric_score;
+  json["error_penalty"] = result.error_penalty;
+  json["errors"] = nlohmann::ordered_json::array();
+  for (const auto& error : result.errors) {
+    json["errors"].push_back({{"name", error.name}, {"severity", error.severity}, {"time_s", error.time_s}});
+  }
+  json["checklist"] = nlohmann::ordered_json::array();
+  for (const auto& step : result.checklist) json["checklist"].push_back({{"name", step.name}, {"passed", step.passed}});
+  json["metric_scores"] = nlohmann::ordered_json::array();
+  for (const auto& metric : result.metrics) {
+    json["metric_scores"].push_back(
+        {{"metric", metric.metric},
+         {"value", metric.value ? nlohmann::ordered_json(*metric.value) : nullptr},
+         {"score", metric.score ? nlohmann::ordered_json(*metric.score) : nullptr},
+         {"expert_band", {metric.expert_low, metric.expert_high}},
+         {"novice", metric.novice},
+         {"weight", metric.weight},
+         {"available", metric.value.has_value()}});
+  }
+  json["metrics"] = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : result.values) json["metrics"][name] = value;
+  return json.dump(2);
+}
+
+}  // namespace teersim::sim
