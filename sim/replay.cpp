@@ -9,7 +9,8 @@
 
 namespace teersim::sim {
 
-ReplayResult ReplayRecording(const Recording& recording, const std::string& recording_name) {
+ReplayResult ReplayRecording(const Recording& recording, const std::string& recording_name,
+                             const ReplayObserver* observer) {
   const auto description = scenes::ParseCaseDescription(
       recording.header.case_text,
       recording_name + " (embedded case " + recording.header.case_name + ")/" +
@@ -26,6 +27,8 @@ ReplayResult ReplayRecording(const Recording& recording, const std::string& reco
   State state = InitialState(recording.header.seed);
   devices::ControlFrame running = devices::ControlFrame::Defaults();
   bool all_matched = true;
+  const bool observing = observer != nullptr && observer->on_sample && observer->every_steps > 0;
+  if (observing) observer->on_sample(Input{}, state);
   for (std::size_t index = 0; index < recording.chunks.size(); ++index) {
     const InputChunk& chunk = recording.chunks[index];
     if (chunk.first_step != static_cast<std::uint64_t>(state.step_index)) {
@@ -33,7 +36,13 @@ ReplayResult ReplayRecording(const Recording& recording, const std::string& reco
                        std::to_string(chunk.first_step) + ", expected " + std::to_string(state.step_index));
     }
     std::string error;
-    const bool decoded = DecodeChunk(chunk, &running, [&](const Input& input) { Step(model, input, &state); }, &error);
+    const bool decoded = DecodeChunk(
+        chunk, &running,
+        [&](const Input& input) {
+          Step(model, input, &state);
+          if (observing && state.step_index % observer->every_steps == 0) observer->on_sample(input, state);
+        },
+        &error);
     if (!decoded) {
       throw InputError(recording_name + ": inputs chunk " + std::to_string(index) + ": " + error);
     }

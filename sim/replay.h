@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,8 +25,15 @@ struct ReplayResult {
   State final_state;
 };
 
+// Sees the run while it is re-simulated (reports sample time series this way).
+struct ReplayObserver {
+  std::int64_t every_steps = 10;  // call on_sample after every Nth step (and the first state)
+  std::function<void(const Input& input, const State& state)> on_sample;
+};
+
 // Throws InputError if the embedded case cannot be loaded or the inputs are
 // inconsistent (naming the recording and chunk).
-ReplayResult ReplayRecording(const Recording& recording, const std::string& recording_name);
+ReplayResult ReplayRecording(const Recording& recording, const std::string& recording_name,
+                             const ReplayObserver* observer = nullptr);
 
 }  // namespace teersim::sim

@@ -275,14 +275,14 @@ std::vector<RunRow> TraineeDatabase::History(const std::string& trainee) const {
   Statement query(db_,
                   "SELECT r.id, t.name, r.case_name, r.started_at, r.status, r.duration_s, r.driver, "
                   "r.recording_path, (SELECT s.total FROM scores s WHERE s.run_id = r.id ORDER BY s.id DESC LIMIT 1), "
-                  "r.completed FROM runs r JOIN trainees t ON t.id = r.trainee_id WHERE t.name = ? "
+                  "r.completed, r.summary_json FROM runs r JOIN trainees t ON t.id = r.trainee_id WHERE t.name = ? "
                   "ORDER BY r.started_at, r.id",
                   path_);
   query.Bind(1, trainee);
   std::vector<RunRow> rows;
   while (query.Step() == SQLITE_ROW) {
     RunRow row{query.Int(0), query.Text(1), query.Text(2), query.Text(3), query.Text(4), query.Real(5),
-               query.Text(6), query.Text(7), std::nullopt, query.Int(9) != 0};
+               query.Text(6), query.Text(7), std::nullopt, query.Int(9) != 0, query.Text(10)};
     if (!query.IsNull(8)) row.score_total = query.Real(8);
     rows.push_back(std::move(row));
   }

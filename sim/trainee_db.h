@@ -35,6 +35,7 @@ struct RunRow {
   std::string recording_path;
   std::optional<double> score_total;  // 0–100 once scored
   bool completed = false;
+  std::string summary_json;  // the run's summary (with its metrics), "" while running
 };
 
 std::filesystem::path DefaultDatabasePath();

@@ -32,9 +32,7 @@ void AddRecordingCommands(CLI::App& app, Handler* handler) {
 
   AddScoreCommand(app, handler);
 
-  CLI::App* report = app.add_subcommand("report", "Write an HTML report for a run or a trainee");
-  report->allow_extras();
-  report->callback([handler] { *handler = [] { return NotAvailableYet("report", "scoring issue #8"); }; });
+  AddReportCommand(app, handler);
 
   AddTraineeCommand(app, handler);
 }

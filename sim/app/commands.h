@@ -20,6 +20,7 @@ void AddBenchCommand(CLI::App& app, Handler* handler);
 void AddReplayCommand(CLI::App& app, Handler* handler);
 void AddTraineeCommand(CLI::App& app, Handler* handler);
 void AddScoreCommand(CLI::App& app, Handler* handler);
+void AddReportCommand(CLI::App& app, Handler* handler);
 void AddRecordingCommands(CLI::App& app, Handler* handler);
 
 // Runs `body`, turning InputError into exit 2 and other exceptions into exit 1,

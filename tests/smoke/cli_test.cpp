@@ -222,3 +222,31 @@ TEST(CliScore, ScoresARecordingAndRejectsABadRubric) {
 
 }  // namespace
 }  // namespace teersim::testing
+
+namespace teersim::testing {
+namespace {
+
+TEST(CliReport, WritesRunAndProgressReports) {
+  const auto out_dir = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/cli-report";
+  const auto db = out_dir / "report.db";
+  std::filesystem::remove_all(out_dir);
+  std::filesystem::create_directories(out_dir);
+  ASSERT_EQ(RunCli("trainee add Fellow --db " + db.string()).exit_code, 0);
+  ASSERT_EQ(RunCli("run --case p2_flail --script " + kDemoScript + " --headless --trainee Fellow --db " + db.string() +
+                   " --out " + out_dir.string()).exit_code, 0);
+  const auto html = out_dir / "run.html";
+  const CliResult run_report =
+      RunCli("report " + (out_dir / "recording.teerrec").string() + " --out " + html.string(), "env -u DISPLAY");
+  ASSERT_EQ(run_report.exit_code, 0) << run_report.err;
+  const std::string text = ReadAll(html.string());
+  EXPECT_THAT(text, HasSubstr("teersim run report: p2_flail"));
+  EXPECT_THAT(text, HasSubstr("data:image/png;base64,"));  // the final overview, rendered on a private Xvfb
+  const CliResult progress = RunCli("report --trainee Fellow --db " + db.string() + " --out " +
+                                    (out_dir / "progress.html").string() + " --csv " + (out_dir / "runs.csv").string());
+  ASSERT_EQ(progress.exit_code, 0) << progress.err;
+  EXPECT_THAT(ReadAll((out_dir / "runs.csv").string()), HasSubstr("\"Fellow\",\"p2_flail\""));
+  EXPECT_EQ(RunCli("report").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace teersim::testing
