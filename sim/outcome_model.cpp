@@ -1,0 +1,112 @@
+#include "sim/outcome_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "base/units.h"
+
+namespace teersim::sim {
+namespace {
+
+// Gorlin constant for the mitral valve: 44.3 × 0.85 (Gorlin & Gorlin 1951).
+constexpr double kGorlinMitralConstant = 37.7;
+constexpr double kMillilitresPerCubicMetre = 1e6;
+constexpr double kSquareCentimetresPerSquareMetre = 1e4;
+// MR grade thresholds on EROA (cm²), see the header.
+constexpr double kGrade1Eroa_cm2 = 0.05, kGrade2Eroa_cm2 = 0.20, kGrade3Eroa_cm2 = 0.30, kGrade4Eroa_cm2 = 0.40;
+// Stenosis flags (§2.3 [S16], [S48]).
+constexpr double kStenosisMva_cm2 = 1.5;
+constexpr double kHighGradient_mmHg = 5.0;
+
+// Semi-ellipse of half-width `half` centred at `centre`, unit peak.
+double Ellipse(double s, double centre, double half) {
+  const double u = (s - centre) / half;
+  return std::fabs(u) >= 1.0 ? 0.0 : std::sqrt(1.0 - u * u);
+}
+
+// How much of the local gap/opening a clip leaves: 0 in its zone, rising to 1 away from it.
+double ClipFactor(double s, double centre, double half_zone, double decay) {
+  const double beyond = std::fabs(s - centre) - half_zone;
+  if (beyond <= 0.0) return 0.0;
+  return 1.0 - std::exp(-beyond / decay);
+}
+
+struct EffectiveClip {
+  double centre, half_zone, decay;
+};
+
+}  // namespace
+
+int MrGradeFromEroa(double eroa_m2) {
+  const double eroa_cm2 = eroa_m2 * kSquareCentimetresPerSquareMetre;
+  if (eroa_cm2 < kGrade1Eroa_cm2) return 0;
+  if (eroa_cm2 < kGrade2Eroa_cm2) return 1;
+  if (eroa_cm2 < kGrade3Eroa_cm2) return 2;
+  if (eroa_cm2 < kGrade4Eroa_cm2) return 3;
+  return 4;
+}
+
+double GorlinMeanGradient_mmHg(double flow_m3_per_s, double area_m2) {
+  if (!(area_m2 > 0.0)) return INFINITY;
+  const double flow_ml_per_s = flow_m3_per_s * kMillilitresPerCubicMetre;
+  const double area_cm2 = area_m2 * kSquareCentimetresPerSquareMetre;
+  const double root = flow_ml_per_s / (kGorlinMitralConstant * area_cm2);
+  return root * root;
+}
+
+Outcome EvaluateOutcome(const ValveLesion& lesion, const ValveGeometry& geometry, const Haemodynamics& haemodynamics,
+                        const std::vector<ClipPlacement>& clips, const OutcomeModelConstants& constants) {
+  Outcome outcome;
+  // Clips that hold both leaflets, with their coapted zone and reach.
+  std::vector<EffectiveClip> effective;
+  for (const auto& clip : clips) {
+    const double bite = std::min(clip.insertion_anterior_m, clip.insertion_posterior_m);
+    if (bite < constants.attachment_threshold_m) {
+      outcome.slda = true;
+      continue;
+    }
+    const double alignment = std::max(std::cos(clip.rotation_error_rad), 0.0);
+    const double half_zone = (clip.arm_width_m / 2.0 + constants.bridging_per_insertion * bite) * alignment;
+    const double decay = constants.approximation_length_m * bite / constants.reference_insertion_m;
+    effective.push_back({clip.position_m, half_zone, std::max(decay, 1e-6)});
+  }
+  const auto remaining = [&](double s, double decay_scale) {
+    double factor = 1.0;
+    for (const auto& clip : effective) factor *= ClipFactor(s, clip.centre, clip.half_zone, clip.decay * decay_scale);
+    return factor;
+  };
+
+  // Integrate gap and opening profiles over the intercommissural span (trapezoid rule).
+  const double half_span = geometry.intercommissural_m / 2.0;
+  const double gap_peak = lesion.width_m > 0.0 ? lesion.eroa_m2 / (std::numbers::pi / 4.0 * lesion.width_m) : 0.0;
+  const double open_peak = geometry.baseline_mva_m2 / (std::numbers::pi / 4.0 * geometry.intercommissural_m);
+  const int points = std::max(constants.quadrature_points, 3);
+  const double ds = geometry.intercommissural_m / (points - 1);
+  double eroa = 0.0, mva = 0.0;
+  for (int i = 0; i < points; ++i) {
+    const double s = -half_span + i * ds;
+    const double weight = (i == 0 || i == points - 1) ? 0.5 * ds : ds;
+    eroa += weight * gap_peak * Ellipse(s, lesion.centre_m, lesion.width_m / 2.0) * remaining(s, 1.0);
+    mva += weight * open_peak * Ellipse(s, 0.0, half_span) * remaining(s, constants.opening_decay_fraction);
+  }
+  outcome.eroa_m2 = eroa;
+  outcome.mva_m2 = mva;
+  outcome.mr_grade = MrGradeFromEroa(eroa);
+
+  // Gorlin gradient with the diastolic flow, regurgitant volume included.
+  outcome.regurgitant_volume_m3 = eroa * haemodynamics.mr_vti_m;
+  const double cycle_s = 1.0 / haemodynamics.heart_rate_hz;
+  const double diastole_s = std::max(cycle_s - haemodynamics.systolic_duration_s, 0.1 * cycle_s);
+  const double flow = (haemodynamics.forward_stroke_volume_m3 + outcome.regurgitant_volume_m3) / diastole_s;
+  outcome.mean_gradient_mmHg = GorlinMeanGradient_mmHg(flow, mva);
+
+  if (outcome.slda) outcome.flags.emplace_back("slda");
+  if (outcome.mean_gradient_mmHg > kHighGradient_mmHg) outcome.flags.emplace_back("gradient_over_5_mmHg");
+  if (mva * kSquareCentimetresPerSquareMetre <= kStenosisMva_cm2) outcome.flags.emplace_back("mva_at_or_below_1_5_cm2");
+  outcome.stenosis_flag = outcome.mean_gradient_mmHg > kHighGradient_mmHg ||
+                          mva * kSquareCentimetresPerSquareMetre <= kStenosisMva_cm2;
+  return outcome;
+}
+
+}  // namespace teersim::sim

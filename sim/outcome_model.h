@@ -1,0 +1,100 @@
+// Outcome model: what a clip does to the patient's mitral valve, from the
+// post-clip geometry (clinical-reference §2.1–2.3). Plain equations, no
+// physics engine:
+//
+// 1. Coaptation line. Positions s along the line of coaptation, from the
+//    antero-lateral (s < 0) to the postero-medial commissure (s > 0), in metres.
+// 2. Regurgitant orifice (systole). The lesion leaves a gap g(s) across the
+//    coaptation line over its width w centred at c, elliptic in s:
+//        g(s) = g0 · sqrt(1 − (2(s − c)/w)²),   EROA₀ = ∫ g ds = (π/4) g0 w.
+//    A clip k at s_k closes the gap over its coapted zone of half-width
+//        a_k = (arm_width/2 + b · min(ins_A, ins_P)) · cos(rotation error)
+//    (b: tissue bridging per mm of the shallower bite [DESIGN]), and pulls the
+//    leaflets together beside it with decay length λ_k = λ0 · min(ins)/6 mm:
+//        g'(s) = g(s) · Π_k f_k(s),  f_k = 0 inside, 1 − exp(−(|s − s_k| − a_k)/λ_k) outside.
+//    A clip with either bite < the attachment threshold holds one leaflet
+//    only (single-leaflet device attachment, SLDA) and closes nothing.
+//    Residual EROA = ∫ g' ds (numerical quadrature).
+// 3. MR grade from EROA (§2.1 [S42] severe ≥ 0.40 cm²; mild/moderate bands
+//    [BK]; 2+/3+ split at 0.30 cm² [BK]): 0 < 0.05, 1+ < 0.20, 2+ < 0.30,
+//    3+ < 0.40, else 4+ (the 0/1+ split at 0.05 cm² is [DESIGN]).
+// 4. Mitral valve area (diastole). The open orifice is an ellipse across the
+//    intercommissural span with area MVA₀; clips remove their zone and
+//    restrict neighbouring opening with f_k(s) at a shorter decay length
+//    (the leaflets open around a clip; double orifice):
+//        MVA = ∫ h(s) Π_k f_k(s; λ_k · opening_decay_fraction) ds.
+// 5. Mean transmitral gradient, Gorlin & Gorlin 1951 (Am Heart J 41:1) with
+//    the mitral constant 44.3 × 0.85 = 37.7:
+//        ΔP [mmHg] = ( Q [mL/s] / (37.7 · MVA [cm²]) )²,
+//    Q = (forward stroke volume + regurgitant volume) / diastolic filling
+//    period; regurgitant volume RVol = EROA · VTI_MR (PISA method, [BK]).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace teersim::sim {
+
+struct ValveLesion {
+  double eroa_m2 = 0.0;           // baseline effective regurgitant orifice area
+  double centre_m = 0.0;          // jet origin along the coaptation line
+  double width_m = 0.0;           // lesion width along the line (flail width / gap extent)
+};
+
+struct ValveGeometry {
+  double intercommissural_m = 0.035;  // commissure-to-commissure span
+  double baseline_mva_m2 = 5.0e-4;    // open diastolic area before any clip
+};
+
+struct Haemodynamics {
+  double heart_rate_hz = 70.0 / 60.0;
+  double forward_stroke_volume_m3 = 70e-6;  // [BK] 70 mL
+  double mr_vti_m = 1.4;                     // MR jet velocity-time integral [BK] ~140 cm
+  double systolic_duration_s = 0.33;         // diastole = cycle − systole [BK]
+};
+
+struct ClipPlacement {
+  double position_m = 0.0;         // along the coaptation line
+  double rotation_error_rad = 0.0; // arms vs the perpendicular to the coaptation line
+  double insertion_anterior_m = 0.0;
+  double insertion_posterior_m = 0.0;
+  double arm_width_m = 0.004;      // NT/XT 4 mm, NTW/XTW 6 mm (§1.2 [BK])
+};
+
+struct OutcomeModelConstants {
+  // Tissue bridged beside the arms per metre of the shallower bite [DESIGN]:
+  // a 6 mm bite coapts ~1.8 mm each side of a 4 mm arm.
+  double bridging_per_insertion = 0.3;
+  // Decay length of leaflet approximation beyond the coapted zone at a 6 mm
+  // bite [DESIGN]; scales with the shallower bite.
+  double approximation_length_m = 0.003;
+  double reference_insertion_m = 0.006;
+  // In diastole the leaflets open around a clip, tethered only near it: the
+  // opening is restricted over this fraction of the systolic decay length [DESIGN].
+  double opening_decay_fraction = 0.75;
+  // Below this bite on either leaflet the clip holds one leaflet (SLDA) [DESIGN].
+  double attachment_threshold_m = 0.002;
+  int quadrature_points = 2001;
+};
+
+struct Outcome {
+  double eroa_m2 = 0.0;
+  int mr_grade = 0;                 // 0..4
+  double regurgitant_volume_m3 = 0.0;
+  double mva_m2 = 0.0;
+  double mean_gradient_mmHg = 0.0;
+  bool slda = false;                // some clip attached to one leaflet only
+  bool stenosis_flag = false;       // MVA ≤ 1.5 cm² or gradient > 5 mmHg (§2.3 [S16,S48])
+  std::vector<std::string> flags;   // "gradient_over_5_mmHg", "mva_at_or_below_1_5_cm2", "slda"
+};
+
+// MR grade (0–4) for an EROA (§2.1 thresholds, see above).
+int MrGradeFromEroa(double eroa_m2);
+
+// Gorlin: mean gradient (mmHg) for a flow (m³/s) through an area (m²).
+double GorlinMeanGradient_mmHg(double flow_m3_per_s, double area_m2);
+
+Outcome EvaluateOutcome(const ValveLesion& lesion, const ValveGeometry& geometry, const Haemodynamics& haemodynamics,
+                        const std::vector<ClipPlacement>& clips, const OutcomeModelConstants& constants = {});
+
+}  // namespace teersim::sim
