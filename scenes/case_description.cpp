@@ -37,6 +37,7 @@ CaseDescription LoadCaseDescription(const std::filesystem::path& path) {
   description.heart_rate_hz =
       physiology.Child("heart_rate_bpm").Number(kMinHeartRate_bpm, kMaxHeartRate_bpm) /
       kSecondsPerMinute;
+  description.anatomy = ReadCaseAnatomy(root, path);
   return description;
 }
 

@@ -102,8 +102,11 @@ osg::ref_ptr<osg::Group> BuildOverviewScene(const sim::Snapshot& snapshot) {
 }
 
 OverviewCamera DefaultOverviewCamera() {
-  // Anterior (-y), to the patient's left (+x) and above (+z), 35 cm away.
-  return {osg::Vec3d(0.15, -0.30, 0.12), osg::Vec3d(0.0, 0.0, 0.02), osg::Vec3d(0.0, 0.0, 1.0)};
+  // From the patient's right, anterior and a little above (+z), 34 cm from
+  // the heart: the view down the septum's normal from the right atrium, so
+  // the fossa is seen face-on with the IVC rising into the RA below it and
+  // the LA and mitral valve behind (scenes/README.md, patient frame).
+  return {osg::Vec3d(-0.24, -0.22, 0.09), osg::Vec3d(-0.01, 0.0, 0.0), osg::Vec3d(0.0, 0.0, 1.0)};
 }
 
 std::vector<std::string> HudLines(const sim::Snapshot& snapshot) {
