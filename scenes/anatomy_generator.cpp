@@ -447,7 +447,9 @@ ValveFrame MakeValveFrame() {
 }  // namespace
 
 std::string ScallopName(const Scallop& scallop) {
-  return (scallop.leaflet == Leaflet::kAnterior ? "A" : "P") + std::to_string(scallop.index);
+  std::string name(1, scallop.leaflet == Leaflet::kAnterior ? 'A' : 'P');
+  name.push_back(static_cast<char>('0' + scallop.index));
+  return name;
 }
 
 const Structure* Anatomy::Find(const std::string& name) const {

@@ -28,6 +28,11 @@ constexpr double kMinSwing_rad = -40.0 * kPi / 180.0;
 constexpr double kMaxSwing_rad = 80.0 * kPi / 180.0;
 constexpr int kBisectionSteps = 60;
 constexpr int kArcLengthIterations = 4;
+// The swing solve: profiles of 12 rows (straight pieces, so exact) and 30
+// halvings of the 120° range (≈1e-7 rad).
+constexpr int kSolveRows = 12;
+constexpr int kSolveTailRows = 3;
+constexpr int kSwingBisectionSteps = 30;
 // Annulus ring tube radius: 1.5 mm, a visible fibrous ring.
 constexpr double kAnnulusRingRadius_m = 0.0015;
 // Chordae tendineae: 0.4 mm radius [BK], ≈22 mm from papillary tip to leaflet [BK].
@@ -75,7 +80,6 @@ MitralValve::MitralValve(const AnatomyParameters& parameters, const ValveFrame& 
   }
   centre_coaptation_u_ = 0.5 * (lo + hi);
   centre_tail_ = std::max(kMinimumTail_m, tails(centre_coaptation_u_).first);
-  lesion_swing_rad_ = SolveLesionSwing();
 }
 
 MitralValve::Point2 MitralValve::RingUW(double theta) const {
@@ -154,7 +158,7 @@ MitralValve::Profile MitralValve::NormalProfile(Leaflet leaflet, double v, int b
   return profile;
 }
 
-MitralValve::Profile MitralValve::LesionProfile(Leaflet leaflet, double v, int rows) const {
+MitralValve::Profile MitralValve::LesionProfile(Leaflet leaflet, double v, int rows, double swing_rad) const {
   // The diseased segment as a leaflet of the same length swung about its
   // hinge by the solved angle (towards the atrium as it grows); a prolapse
   // also billows its body towards the atrium.
@@ -164,7 +168,7 @@ MitralValve::Profile MitralValve::LesionProfile(Leaflet leaflet, double v, int r
     length += std::hypot(normal[i].u - normal[i - 1].u, normal[i].w - normal[i - 1].w);
   }
   const double sign = leaflet == Leaflet::kPosterior ? 1.0 : -1.0;
-  const double du = -sign * std::cos(lesion_swing_rad_), dw = std::sin(lesion_swing_rad_);
+  const double du = -sign * std::cos(swing_rad), dw = std::sin(swing_rad);
   // Unit normal to the leaflet pointing to the atrial side (w > 0).
   double nu = -dw, nw = du;
   if (nw < 0.0) nu = -nu, nw = -nw;
@@ -188,19 +192,16 @@ MitralValve::Profile MitralValve::LesionProfile(Leaflet leaflet, double v, int r
   return profile;
 }
 
-double MitralValve::SolveLesionSwing() {
-  if (p_.degenerative.kind == DegenerativeKind::kNone) return 0.0;
+double MitralValve::SolveLesionSwing(double v) const {
   // Bisect the swing so the smallest distance between the lesion leaflet's
-  // face and the other leaflet's face (mid-surfaces less one thickness) at
-  // the scallop centre is the case's gap.
+  // face and the other leaflet's face (mid-surfaces less one thickness) in
+  // the section at v is the case's gap. Solved per section, so the gap is
+  // even across the lesion's width.
   const Leaflet lesion = p_.degenerative.scallop.leaflet;
   const Leaflet other = lesion == Leaflet::kPosterior ? Leaflet::kAnterior : Leaflet::kPosterior;
-  const double v = ScallopCentreV(p_.degenerative.scallop.index);
-  constexpr int kRows = 24;
+  const Profile b = NormalProfile(other, v, kSolveRows - kSolveTailRows, kSolveTailRows);
   const auto gap = [&](double swing) {
-    lesion_swing_rad_ = swing;
-    const Profile a = LesionProfile(lesion, v, kRows);
-    const Profile b = NormalProfile(other, v, kRows - 4, 4);
+    const Profile a = LesionProfile(lesion, v, kSolveRows, swing);
     double best = INFINITY;
     for (std::size_t i = 1; i < a.size(); ++i) {
       for (std::size_t j = 1; j < b.size(); ++j) {
@@ -212,7 +213,7 @@ double MitralValve::SolveLesionSwing() {
   };
   double lo = kMinSwing_rad, hi = kMaxSwing_rad;
   if (gap(hi) < p_.degenerative.gap_m) return hi;
-  for (int i = 0; i < kBisectionSteps; ++i) {
+  for (int i = 0; i < kSwingBisectionSteps; ++i) {
     const double mid = 0.5 * (lo + hi);
     (gap(mid) < p_.degenerative.gap_m ? lo : hi) = mid;
   }
@@ -234,7 +235,7 @@ TriangleMesh MitralValve::LeafletMesh(Leaflet leaflet, const ValveResolution& re
     Profile profile = NormalProfile(leaflet, v, resolution.body_rows, resolution.tail_rows);
     const double weight = diseased ? LesionWeight(v) : 0.0;
     if (weight > 0.0) {
-      const Profile lesion = LesionProfile(leaflet, v, grid.rows);
+      const Profile lesion = LesionProfile(leaflet, v, grid.rows, SolveLesionSwing(v));
       for (int i = 0; i < grid.rows; ++i) {
         profile[i].u += weight * (lesion[i].u - profile[i].u);
         profile[i].w += weight * (lesion[i].w - profile[i].w);

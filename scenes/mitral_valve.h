@@ -62,20 +62,21 @@ class MitralValve {
   double DepthFactor(double v) const;  // 1 at the centre, falls to the commissures
   // Mid-surface profile of a leaflet at v: hinge → coaptation point → tail.
   Profile NormalProfile(Leaflet leaflet, double v, int body_rows, int tail_rows) const;
-  // The lesion's shape of the leaflet at v (flail: straight, swung about the hinge).
-  Profile LesionProfile(Leaflet leaflet, double v, int rows) const;
+  // The lesion's shape of the leaflet at v (flail: straight, swung about the
+  // hinge by `swing_rad`; prolapse: also billowed).
+  Profile LesionProfile(Leaflet leaflet, double v, int rows, double swing_rad) const;
+  // The swing at v that leaves the case's gap between the leaflets' faces.
+  double SolveLesionSwing(double v) const;
   double LesionWeight(double v) const;
   double FunctionalWeight(double v) const;
   double ScallopCentreV(int index) const;
   TriangleMesh LeafletMesh(Leaflet leaflet, const ValveResolution& resolution) const;
-  double SolveLesionSwing();
 
   AnatomyParameters p_;
   ValveFrame frame_;
   double ring_u_shift_ = 0.0;  // moves the ring's area centroid to the origin
   double centre_coaptation_u_ = 0.0;
   double centre_tail_ = 0.0;
-  double lesion_swing_rad_ = 0.0;
 };
 
 }  // namespace teersim::scenes
