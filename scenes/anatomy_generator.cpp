@@ -420,7 +420,7 @@ std::array<float, 4> ColourOf(const std::string& name) {
   if (name == "left_ventricle") return {0.80f, 0.30f, 0.30f, 0.15f};
   if (name == "femoral_vein" || name == "iliac_veins" || name == "ivc" || name == "svc" ||
       name == "coronary_sinus")
-    return {0.30f, 0.40f, 0.90f, 0.55f};
+    return {0.30f, 0.40f, 0.90f, 0.80f};
   if (name == "aortic_root") return {0.90f, 0.25f, 0.20f, 0.45f};
   if (name == "interatrial_septum") return {0.90f, 0.72f, 0.55f, 0.85f};
   if (name == "fossa_ovalis") return {1.00f, 0.90f, 0.30f, 0.95f};
