@@ -11,13 +11,15 @@ using teersim::scenes::CaseDescription;
 
 void GenerateCase(benchmark::State& state, const CaseDescription& description) {
   for (auto _ : state) {
-    auto anatomy = teersim::scenes::GenerateAnatomy(description.anatomy.parameters, description.seed);
+    auto anatomy =
+        teersim::scenes::GenerateAnatomy(description.anatomy.parameters, description.seed);
     benchmark::DoNotOptimize(anatomy);
   }
 }
 
 void MeasureCase(benchmark::State& state, const CaseDescription& description) {
-  const auto anatomy = teersim::scenes::GenerateAnatomy(description.anatomy.parameters, description.seed);
+  const auto anatomy =
+      teersim::scenes::GenerateAnatomy(description.anatomy.parameters, description.seed);
   const auto lesion = teersim::scenes::MeasuredLesionOf(description.anatomy.parameters);
   for (auto _ : state) {
     auto measured = teersim::scenes::MeasureAnatomy(anatomy, lesion);
@@ -29,9 +31,11 @@ void MeasureCase(benchmark::State& state, const CaseDescription& description) {
 
 int main(int argc, char** argv) {
   for (const auto& description : teersim::scenes::ListStockCases()) {
-    benchmark::RegisterBenchmark(("GenerateAnatomy/" + description.name).c_str(), GenerateCase, description)
+    benchmark::RegisterBenchmark(("GenerateAnatomy/" + description.name).c_str(), GenerateCase,
+                                 description)
         ->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark(("MeasureAnatomy/" + description.name).c_str(), MeasureCase, description)
+    benchmark::RegisterBenchmark(("MeasureAnatomy/" + description.name).c_str(), MeasureCase,
+                                 description)
         ->Unit(benchmark::kMillisecond);
   }
   benchmark::Initialize(&argc, argv);

@@ -10,6 +10,7 @@
 // common femoral vein to the right atrium, and named landmarks.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -34,8 +35,8 @@ enum class DegenerativeKind { kNone, kFlail, kProlapse };
 struct DegenerativeLesion {
   DegenerativeKind kind = DegenerativeKind::kNone;
   Scallop scallop;
-  double gap_m = 0.0;    // flail gap / prolapse gap between the leaflets' surfaces
-  double width_m = 0.0;  // extent along the line of coaptation
+  double gap_m = 0.0;              // flail gap / prolapse gap between the leaflets' surfaces
+  double width_m = 0.0;            // extent along the line of coaptation
   double prolapse_height_m = 0.0;  // billow of a prolapsing body above the annular plane
 };
 
@@ -49,25 +50,25 @@ struct FunctionalLesion {
 // lists each with its clinical-reference row).
 struct AnatomyParameters {
   // Venous route.
-  double femoral_vein_diameter_m = 0.012;  // §1.3 [S25] CSA 114 mm² ≈ 12 mm
-  double iliac_vein_diameter_m = 0.014;    // between femoral and IVC [BK]
-  double ivc_ap_diameter_m = 0.017;        // §1.3 [S27] 16.9 mm 2 cm below the RA
+  double femoral_vein_diameter_m = 0.012;    // §1.3 [S25] CSA 114 mm² ≈ 12 mm
+  double iliac_vein_diameter_m = 0.014;      // between femoral and IVC [BK]
+  double ivc_ap_diameter_m = 0.017;          // §1.3 [S27] 16.9 mm 2 cm below the RA
   double ivc_transverse_diameter_m = 0.024;  // §1.3 [S27] 26.2 mm; echo <21 mm [S28]
-  double iliac_tortuosity_m = 0.0;         // amplitude of the iliac bends
-  double route_scale = 1.0;                // route length relative to the standard adult
+  double iliac_tortuosity_m = 0.0;           // amplitude of the iliac bends
+  double route_scale = 1.0;                  // route length relative to the standard adult
   // Atria and septum.
-  double ra_minor_axis_m = 0.038;   // §1.3 [S29] 29–45 mm
-  double la_diameter_m = 0.045;     // §1.3 [S29] normal 27–40 mm; TEER 48–51 mm [S37]
-  double septum_thickness_m = 0.006;  // §1.3 [S32] 6 ± 2 mm
-  double fossa_thickness_m = 0.0018;  // §1.3 [S32] 1.8 ± 0.7 mm
-  double fossa_width_m = 0.0172;      // §1.3 [S33] 17.2 ± 4.1 mm (horizontal)
-  double fossa_height_m = 0.0127;     // §1.3 [S33] 12.7 ± 3.8 mm (vertical)
+  double ra_minor_axis_m = 0.038;        // §1.3 [S29] 29–45 mm
+  double la_diameter_m = 0.045;          // §1.3 [S29] normal 27–40 mm; TEER 48–51 mm [S37]
+  double septum_thickness_m = 0.006;     // §1.3 [S32] 6 ± 2 mm
+  double fossa_thickness_m = 0.0018;     // §1.3 [S32] 1.8 ± 0.7 mm
+  double fossa_width_m = 0.0172;         // §1.3 [S33] 17.2 ± 4.1 mm (horizontal)
+  double fossa_height_m = 0.0127;        // §1.3 [S33] 12.7 ± 3.8 mm (vertical)
   double fossa_above_annulus_m = 0.040;  // §1.3 [S8] >4 cm DMR; [BK] 3.5–4.5 cm
-  double fossa_aneurysm_m = 0.0;      // bulge of the membrane into the RA
+  double fossa_aneurysm_m = 0.0;         // bulge of the membrane into the RA
   // Mitral valve.
-  double annulus_ap_m = 0.030;        // §5 [S35] 24–31 mm normal
-  double annulus_ic_m = 0.034;        // §5 [S35] 28–35 mm normal
-  double annular_height_m = 0.006;    // §1.3 [S35c] saddle height 5.6–6.9 mm
+  double annulus_ap_m = 0.030;                // §5 [S35] 24–31 mm normal
+  double annulus_ic_m = 0.034;                // §5 [S35] 28–35 mm normal
+  double annular_height_m = 0.006;            // §1.3 [S35c] saddle height 5.6–6.9 mm
   double anterior_leaflet_length_m = 0.024;   // §1.3 [BK] 22–26 mm
   double posterior_leaflet_length_m = 0.014;  // §1.3 [BK] 12–15 mm; [S39] ≥10 mm
   double leaflet_thickness_m = 0.0015;        // [BK] 1–2 mm
@@ -104,6 +105,9 @@ struct Anatomy {
   // Throws std::out_of_range naming the landmark when absent.
   const Vec3& Landmark(const std::string& name) const;
 };
+
+// Display colour (RGBA) of a structure by name: chambers translucent.
+std::array<float, 4> StructureColour(const std::string& name);
 
 // Deterministic: the same parameters and seed give bit-identical meshes.
 Anatomy GenerateAnatomy(const AnatomyParameters& parameters, std::uint64_t seed);

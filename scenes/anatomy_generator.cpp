@@ -27,8 +27,8 @@ constexpr Vec3 kSeptumNormal{0.80, 0.60, 0.0};
 
 // --- Left atrium: an ellipsoid whose long axis is the annular normal; its
 // AP chord through the centre is the case's LA diameter [S29, S37].
-constexpr double kLaTransverseRatio = 1.10;  // transverse / AP [BK]
-constexpr double kLaLongRatio = 1.25;        // along the annular normal / AP [BK]
+constexpr double kLaTransverseRatio = 1.10;    // transverse / AP [BK]
+constexpr double kLaLongRatio = 1.25;          // along the annular normal / AP [BK]
 constexpr double kAnnulusInsetInLa_m = 0.007;  // annulus this far above the LA floor
 
 // --- Septum and fossa. The fossa sits posterior and inferior in the septum
@@ -45,7 +45,7 @@ constexpr double kFossaRimOverlap_m = 0.001;
 constexpr double kRaApRatio = 1.2;
 constexpr double kRaSiRatio = 1.4;
 constexpr double kRaBelowFossa_m = 0.008;
-constexpr double kSvcRadius_m = 0.010;   // [BK] SVC ≈ 20 mm
+constexpr double kSvcRadius_m = 0.010;  // [BK] SVC ≈ 20 mm
 constexpr double kSvcLength_m = 0.050;
 constexpr double kCoronarySinusRadius_m = 0.004;  // [BK] ostium ≈ 8 mm
 
@@ -53,14 +53,14 @@ constexpr double kCoronarySinusRadius_m = 0.004;  // [BK] ostium ≈ 8 mm
 // right common femoral vein puncture site, metres in the patient frame, for
 // an adult of standard size [BK: femoral to RA ≈ 45 cm]. Jittered by the seed.
 constexpr std::array<Vec3, 8> kRouteFromIvcTop{{
-    {0.0, 0.0, 0.0},             // IVC–RA junction
-    {-0.003, 0.008, -0.045},     // lower end of the hepatic IVC
-    {-0.008, 0.025, -0.150},     // renal veins
-    {-0.010, 0.030, -0.250},     // iliac confluence (L5)
-    {-0.045, 0.022, -0.310},     // right common → external iliac
-    {-0.075, -0.010, -0.380},    // external iliac over the pelvic brim
-    {-0.085, -0.035, -0.420},    // inguinal ligament: common femoral vein
-    {-0.090, -0.040, -0.470},    // femoral puncture site
+    {0.0, 0.0, 0.0},           // IVC–RA junction
+    {-0.003, 0.008, -0.045},   // lower end of the hepatic IVC
+    {-0.008, 0.025, -0.150},   // renal veins
+    {-0.010, 0.030, -0.250},   // iliac confluence (L5)
+    {-0.045, 0.022, -0.310},   // right common → external iliac
+    {-0.075, -0.010, -0.380},  // external iliac over the pelvic brim
+    {-0.085, -0.035, -0.420},  // inguinal ligament: common femoral vein
+    {-0.090, -0.040, -0.470},  // femoral puncture site
 }};
 constexpr int kIliacConfluence = 3, kInguinalLigament = 6, kFemoralPuncture = 7;
 constexpr double kHepaticConfluenceBelowRa_m = 0.015;  // hepatic veins join here [BK]
@@ -123,7 +123,8 @@ class Random {
     return lo + (hi - lo) * static_cast<double>(z >> 11) / 9007199254740992.0;
   }
   Vec3 Jitter(double amplitude) {
-    return {Uniform(-amplitude, amplitude), Uniform(-amplitude, amplitude), Uniform(-amplitude, amplitude)};
+    return {Uniform(-amplitude, amplitude), Uniform(-amplitude, amplitude),
+            Uniform(-amplitude, amplitude)};
   }
 
  private:
@@ -132,13 +133,15 @@ class Random {
 
 // Distance from an ellipsoid's centre to its surface along unit `d`.
 double EllipsoidRadius(const Basis& basis, const Vec3& semi, const Vec3& d) {
-  const double x = Dot(d, basis.x) / semi[0], y = Dot(d, basis.y) / semi[1], z = Dot(d, basis.z) / semi[2];
+  const double x = Dot(d, basis.x) / semi[0], y = Dot(d, basis.y) / semi[1],
+               z = Dot(d, basis.z) / semi[2];
   return 1.0 / std::sqrt(x * x + y * y + z * z);
 }
 
 // Catmull–Rom through `controls`, about `step` apart; `knots` receives the
 // sample index of each control point.
-std::vector<Vec3> SampleSpline(const std::vector<Vec3>& controls, double step, std::vector<int>* knots) {
+std::vector<Vec3> SampleSpline(const std::vector<Vec3>& controls, double step,
+                               std::vector<int>* knots) {
   std::vector<Vec3> samples;
   const std::size_t n = controls.size();
   for (std::size_t i = 0; i + 1 < n; ++i) {
@@ -150,8 +153,9 @@ std::vector<Vec3> SampleSpline(const std::vector<Vec3>& controls, double step, s
     knots->push_back(static_cast<int>(samples.size()));
     for (int k = 0; k < steps; ++k) {
       const double t = static_cast<double>(k) / steps, t2 = t * t, t3 = t2 * t;
-      samples.push_back(0.5 * ((2.0 * p1) + t * (p2 - p0) + t2 * (2.0 * p0 - 5.0 * p1 + 4.0 * p2 - p3) +
-                               t3 * (3.0 * p1 - p0 - 3.0 * p2 + p3)));
+      samples.push_back(0.5 *
+                        ((2.0 * p1) + t * (p2 - p0) + t2 * (2.0 * p0 - 5.0 * p1 + 4.0 * p2 - p3) +
+                         t3 * (3.0 * p1 - p0 - 3.0 * p2 + p3)));
     }
   }
   knots->push_back(static_cast<int>(samples.size()));
@@ -170,7 +174,7 @@ struct Layout {
   Vec3 fossa_centre, septum_centre;
   Vec3 ra_centre, ra_semi;
   Vec3 ivc_top, svc_top, cs_ostium;
-  std::vector<Vec3> route;  // femoral puncture → IVC top
+  std::vector<Vec3> route;       // femoral puncture → IVC top
   std::vector<int> route_knots;  // sample index of each control, femoral first
   std::vector<Vec3> coronary_sinus;
   std::vector<std::pair<std::string, Vec3>> pulmonary_veins;  // name, direction
@@ -194,7 +198,8 @@ Layout Place(const AnatomyParameters& p, const MitralValve& valve, std::uint64_t
   const double a = kLaTransverseRatio * half_la, c = kLaLongRatio * half_la;
   const Vec3 ap = frame::kPosterior;
   const double dx = Dot(ap, L.la_basis.x), dy = Dot(ap, L.la_basis.y), dz = Dot(ap, L.la_basis.z);
-  const double b = std::abs(dy) / std::sqrt(1.0 / (half_la * half_la) - (dx / a) * (dx / a) - (dz / c) * (dz / c));
+  const double b = std::abs(dy) /
+                   std::sqrt(1.0 / (half_la * half_la) - (dx / a) * (dx / a) - (dz / c) * (dz / c));
   L.la_semi = {a, b, c};
   L.la_centre = (c - kAnnulusInsetInLa_m) * w;
 
@@ -224,7 +229,8 @@ Layout Place(const AnatomyParameters& p, const MitralValve& valve, std::uint64_t
   const Basis patient;
   L.ra_centre = L.fossa_centre - EllipsoidRadius(patient, L.ra_semi, septal) * septal -
                 kRaBelowFossa_m * frame::kSuperior;
-  L.ivc_top = L.ra_centre - 0.85 * L.ra_semi[2] * frame::kSuperior + 0.2 * L.ra_semi[1] * frame::kPosterior;
+  L.ivc_top =
+      L.ra_centre - 0.85 * L.ra_semi[2] * frame::kSuperior + 0.2 * L.ra_semi[1] * frame::kPosterior;
   L.svc_top = L.ra_centre + 0.8 * L.ra_semi[2] * frame::kSuperior;
   // Coronary sinus ostium: inferior, septal, between the IVC and the tricuspid valve.
   const Vec3 cs_direction = Normalized({0.45, -0.15, -0.75});
@@ -233,8 +239,8 @@ Layout Place(const AnatomyParameters& p, const MitralValve& valve, std::uint64_t
   for (double angle_deg = -80.0; angle_deg <= 80.0; angle_deg += 20.0) {
     // Along the posterior atrioventricular groove, outside the posterior annulus.
     const double t = angle_deg * kPi / 180.0;
-    L.coronary_sinus.push_back(L.valve(0.75 * p.annulus_ap_m * std::cos(t),
-                                       0.75 * p.annulus_ic_m * std::sin(t), 0.004));
+    L.coronary_sinus.push_back(
+        L.valve(0.75 * p.annulus_ap_m * std::cos(t), 0.75 * p.annulus_ic_m * std::sin(t), 0.004));
   }
 
   // Venous route, femoral first; the seed jitters the control points.
@@ -250,24 +256,25 @@ Layout Place(const AnatomyParameters& p, const MitralValve& valve, std::uint64_t
   for (int k = iliac_begin; k <= iliac_end; ++k) {
     const double s = static_cast<double>(k - iliac_begin) / (iliac_end - iliac_begin);
     const double envelope = std::sin(kPi * s);
-    L.route[k] = L.route[k] + p.iliac_tortuosity_m * envelope *
-                                  (std::sin(2.0 * kPi * kTortuosityBends * s) * frame::kLeft +
-                                   0.5 * std::cos(2.0 * kPi * kTortuosityBends * s) * frame::kPosterior);
+    L.route[k] =
+        L.route[k] + p.iliac_tortuosity_m * envelope *
+                         (std::sin(2.0 * kPi * kTortuosityBends * s) * frame::kLeft +
+                          0.5 * std::cos(2.0 * kPi * kTortuosityBends * s) * frame::kPosterior);
   }
 
   // Pulmonary veins leave the posterior LA; the appendage is anterior-left-superior.
   const std::pair<const char*, Vec3> veins[] = {{"left_upper", {0.70, 0.50, 0.50}},
-                                                 {"left_lower", {0.70, 0.65, -0.20}},
-                                                 {"right_upper", {-0.55, 0.60, 0.50}},
-                                                 {"right_lower", {-0.50, 0.75, -0.20}}};
+                                                {"left_lower", {0.70, 0.65, -0.20}},
+                                                {"right_upper", {-0.55, 0.60, 0.50}},
+                                                {"right_lower", {-0.50, 0.75, -0.20}}};
   for (const auto& [name, direction] : veins) {
     L.pulmonary_veins.emplace_back(name, Normalized(direction + random.Jitter(kDirectionJitter)));
   }
   L.appendage_direction = Normalized(Vec3{0.75, -0.55, 0.35} + random.Jitter(kDirectionJitter));
 
   // Aortic root anterior to the anterior annulus, then the ascending aorta.
-  const Vec3 av = valve.Landmarks().at("annulus_anterior") - kAorticValveAnteriorOfAnnulus_m * L.valve.u +
-                  kAorticValveAboveAnnulus_m * w;
+  const Vec3 av = valve.Landmarks().at("annulus_anterior") -
+                  kAorticValveAnteriorOfAnnulus_m * L.valve.u + kAorticValveAboveAnnulus_m * w;
   const Vec3 root_axis = Normalized(kAorticRootAxis), ascending = Normalized(kAscendingAortaAxis);
   L.aorta = {av - 0.012 * root_axis, av, av + 0.012 * root_axis, av + 0.024 * root_axis,
              av + 0.024 * root_axis + 0.060 * ascending};
@@ -276,7 +283,8 @@ Layout Place(const AnatomyParameters& p, const MitralValve& valve, std::uint64_t
 
   // Oesophagus behind the LA; its path is the TEE probe's. Spine behind it.
   const double la_back = EllipsoidRadius(L.la_basis, L.la_semi, frame::kPosterior);
-  const Vec3 behind_la = L.la_centre + (la_back + kOesophagusBehindLa_m + kOesophagusRadius_m) * frame::kPosterior;
+  const Vec3 behind_la =
+      L.la_centre + (la_back + kOesophagusBehindLa_m + kOesophagusRadius_m) * frame::kPosterior;
   L.oesophagus = {{behind_la[0], behind_la[1], kTopOfChest_m},
                   behind_la,
                   behind_la - 0.060 * frame::kSuperior,
@@ -297,10 +305,13 @@ TriangleMesh SimpleTube(const std::vector<Vec3>& points, double radius, int side
 
 struct Built {
   std::vector<std::pair<std::string, TriangleMesh>> meshes;
-  void Add(const std::string& name, TriangleMesh mesh) { meshes.emplace_back(name, std::move(mesh)); }
+  void Add(const std::string& name, TriangleMesh mesh) {
+    meshes.emplace_back(name, std::move(mesh));
+  }
 };
 
-Built Build(const AnatomyParameters& p, const Layout& L, const MitralValve& valve, const Resolution& r) {
+Built Build(const AnatomyParameters& p, const Layout& L, const MitralValve& valve,
+            const Resolution& r) {
   Built out;
 
   // Venous route in three tubes; cross-sections interpolate between the
@@ -314,7 +325,8 @@ Built Build(const AnatomyParameters& p, const Layout& L, const MitralValve& valv
     return (ap ? p.ivc_ap_diameter_m : p.ivc_transverse_diameter_m) / 2.0;
   };
   // Resample the fine route at this resolution's step.
-  const int stride = std::max(1, static_cast<int>(std::lround(r.route_step_m / kFine.route_step_m)));
+  const int stride =
+      std::max(1, static_cast<int>(std::lround(r.route_step_m / kFine.route_step_m)));
   const auto route_tube = [&](int first_control, int last_control) {
     std::vector<TubeSection> sections;
     const int begin = L.route_knots[first_control], end = L.route_knots[last_control];
@@ -335,11 +347,13 @@ Built Build(const AnatomyParameters& p, const Layout& L, const MitralValve& valv
   out.Add("femoral_vein", route_tube(0, inguinal));
   out.Add("iliac_veins", route_tube(inguinal, confluence));
   out.Add("ivc", route_tube(confluence, kFemoralPuncture));
-  out.Add("svc", SimpleTube({L.svc_top, L.svc_top + kSvcLength_m * frame::kSuperior}, kSvcRadius_m, r.vessel_sides));
+  out.Add("svc", SimpleTube({L.svc_top, L.svc_top + kSvcLength_m * frame::kSuperior}, kSvcRadius_m,
+                            r.vessel_sides));
 
   const Basis patient;
   out.Add("right_atrium", Ellipsoid(L.ra_centre, patient, L.ra_semi, r.rings, r.segments));
-  out.Add("coronary_sinus", SimpleTube(L.coronary_sinus, kCoronarySinusRadius_m, r.vessel_sides / 2));
+  out.Add("coronary_sinus",
+          SimpleTube(L.coronary_sinus, kCoronarySinusRadius_m, r.vessel_sides / 2));
 
   // Septum: a thick ring from the fossa's rim to the septal outline.
   SheetGrid ring;
@@ -350,7 +364,8 @@ Built Build(const AnatomyParameters& p, const Layout& L, const MitralValve& valv
     const double s = static_cast<double>(i) / (ring.rows - 1);
     for (int j = 0; j < ring.columns; ++j) {
       const double phi = 2.0 * kPi * j / ring.columns;
-      const Vec3 inner = L.fossa_centre + (p.fossa_width_m / 2.0 - kFossaRimOverlap_m) * std::cos(phi) * L.septum.x +
+      const Vec3 inner = L.fossa_centre +
+                         (p.fossa_width_m / 2.0 - kFossaRimOverlap_m) * std::cos(phi) * L.septum.x +
                          (p.fossa_height_m / 2.0 - kFossaRimOverlap_m) * std::sin(phi) * L.septum.y;
       const Vec3 outer = L.septum_centre + kSeptumHalfWidth_m * std::cos(phi) * L.septum.x +
                          kSeptumHalfHeight_m * std::sin(phi) * L.septum.y;
@@ -363,12 +378,14 @@ Built Build(const AnatomyParameters& p, const Layout& L, const MitralValve& valv
 
   // Fossa membrane: a flat ellipsoid of the case's size and thickness; an
   // aneurysmal membrane bulges into the RA, most at its centre.
-  TriangleMesh fossa = Ellipsoid(L.fossa_centre, L.septum,
-                                 {p.fossa_width_m / 2.0, p.fossa_height_m / 2.0, p.fossa_thickness_m / 2.0},
-                                 r.rings, r.segments);
+  TriangleMesh fossa =
+      Ellipsoid(L.fossa_centre, L.septum,
+                {p.fossa_width_m / 2.0, p.fossa_height_m / 2.0, p.fossa_thickness_m / 2.0}, r.rings,
+                r.segments);
   for (auto& vertex : fossa.vertices) {
     const Vec3 d = vertex - L.fossa_centre;
-    const double x = Dot(d, L.septum.x) / (p.fossa_width_m / 2.0), y = Dot(d, L.septum.y) / (p.fossa_height_m / 2.0);
+    const double x = Dot(d, L.septum.x) / (p.fossa_width_m / 2.0),
+                 y = Dot(d, L.septum.y) / (p.fossa_height_m / 2.0);
     vertex = vertex - p.fossa_aneurysm_m * std::max(0.0, 1.0 - x * x - y * y) * L.septum.z;
   }
   out.Add("fossa_ovalis", fossa);
@@ -377,20 +394,24 @@ Built Build(const AnatomyParameters& p, const Layout& L, const MitralValve& valv
   TriangleMesh veins;
   for (const auto& [name, direction] : L.pulmonary_veins) {
     const Vec3 ostium = L.la_centre + EllipsoidRadius(L.la_basis, L.la_semi, direction) * direction;
-    veins.Append(SimpleTube({ostium - kPulmonaryVeinRadius_m * direction, ostium + kPulmonaryVeinLength_m * direction},
-                            kPulmonaryVeinRadius_m, r.vessel_sides));
+    veins.Append(SimpleTube(
+        {ostium - kPulmonaryVeinRadius_m * direction, ostium + kPulmonaryVeinLength_m * direction},
+        kPulmonaryVeinRadius_m, r.vessel_sides));
   }
   out.Add("pulmonary_veins", veins);
   const Vec3 laa_base =
-      L.la_centre + EllipsoidRadius(L.la_basis, L.la_semi, L.appendage_direction) * L.appendage_direction;
+      L.la_centre +
+      EllipsoidRadius(L.la_basis, L.la_semi, L.appendage_direction) * L.appendage_direction;
   std::vector<TubeSection> laa;
   const int laa_samples = 5;
   for (int k = 0; k < laa_samples; ++k) {
     const double s = static_cast<double>(k) / (laa_samples - 1);
     // The appendage hooks downward towards its tip.
-    const Vec3 centre = laa_base + (s * kAppendageLength_m - kAppendageBaseRadius_m) * L.appendage_direction -
+    const Vec3 centre = laa_base +
+                        (s * kAppendageLength_m - kAppendageBaseRadius_m) * L.appendage_direction -
                         0.3 * s * s * kAppendageLength_m * frame::kSuperior;
-    const double radius = kAppendageBaseRadius_m + s * (kAppendageTipRadius_m - kAppendageBaseRadius_m);
+    const double radius =
+        kAppendageBaseRadius_m + s * (kAppendageTipRadius_m - kAppendageBaseRadius_m);
     laa.push_back({centre, radius, radius * 0.8});
   }
   out.Add("left_atrial_appendage", Tube(laa, frame::kSuperior, r.vessel_sides));
@@ -401,37 +422,18 @@ Built Build(const AnatomyParameters& p, const Layout& L, const MitralValve& valv
   out.Add("posterior_leaflet", valve_meshes.posterior_leaflet);
   out.Add("chordae", valve_meshes.chordae);
   out.Add("papillary_muscles", valve_meshes.papillary_muscles);
-  out.Add("left_ventricle", Ellipsoid(L.lv_centre, BasisFromZ(L.valve.w, L.valve.u),
-                                      {kLvRadius_m, kLvRadius_m, kLvHalfLength_m}, r.rings, r.segments));
+  out.Add("left_ventricle",
+          Ellipsoid(L.lv_centre, BasisFromZ(L.valve.w, L.valve.u),
+                    {kLvRadius_m, kLvRadius_m, kLvHalfLength_m}, r.rings, r.segments));
   std::vector<TubeSection> aorta;
-  const double aorta_radii[] = {kLvotRadius_m, kAorticAnnulusRadius_m, kSinusRadius_m, kAscendingRadius_m,
-                                kAscendingRadius_m};
-  for (std::size_t k = 0; k < L.aorta.size(); ++k) aorta.push_back({L.aorta[k], aorta_radii[k], aorta_radii[k]});
+  const double aorta_radii[] = {kLvotRadius_m, kAorticAnnulusRadius_m, kSinusRadius_m,
+                                kAscendingRadius_m, kAscendingRadius_m};
+  for (std::size_t k = 0; k < L.aorta.size(); ++k)
+    aorta.push_back({L.aorta[k], aorta_radii[k], aorta_radii[k]});
   out.Add("aortic_root", Tube(aorta, frame::kLeft, r.vessel_sides));
   out.Add("oesophagus", SimpleTube(L.oesophagus, kOesophagusRadius_m, r.vessel_sides));
   out.Add("spine", SimpleTube({L.spine_top, L.spine_bottom}, kSpineRadius_m, r.vessel_sides));
   return out;
-}
-
-std::array<float, 4> ColourOf(const std::string& name) {
-  // Chambers translucent so the valve, septum and instruments show through.
-  if (name == "left_atrium") return {0.85f, 0.35f, 0.35f, 0.30f};
-  if (name == "right_atrium") return {0.35f, 0.45f, 0.90f, 0.28f};
-  if (name == "left_ventricle") return {0.80f, 0.30f, 0.30f, 0.15f};
-  if (name == "femoral_vein" || name == "iliac_veins" || name == "ivc" || name == "svc" ||
-      name == "coronary_sinus")
-    return {0.30f, 0.40f, 0.90f, 0.80f};
-  if (name == "aortic_root") return {0.90f, 0.25f, 0.20f, 0.45f};
-  if (name == "interatrial_septum") return {0.90f, 0.72f, 0.55f, 0.85f};
-  if (name == "fossa_ovalis") return {1.00f, 0.90f, 0.30f, 0.95f};
-  if (name == "pulmonary_veins" || name == "left_atrial_appendage") return {0.85f, 0.35f, 0.55f, 0.50f};
-  if (name == "anterior_leaflet") return {0.95f, 0.85f, 0.65f, 1.0f};
-  if (name == "posterior_leaflet") return {0.95f, 0.70f, 0.55f, 1.0f};
-  if (name == "mitral_annulus" || name == "chordae") return {0.95f, 0.95f, 0.90f, 1.0f};
-  if (name == "papillary_muscles") return {0.75f, 0.30f, 0.30f, 1.0f};
-  if (name == "spine") return {0.90f, 0.88f, 0.80f, 0.50f};
-  if (name == "oesophagus") return {0.70f, 0.55f, 0.50f, 0.35f};
-  return {0.7f, 0.7f, 0.7f, 1.0f};
 }
 
 ValveFrame MakeValveFrame() {
@@ -445,6 +447,28 @@ ValveFrame MakeValveFrame() {
 }
 
 }  // namespace
+
+std::array<float, 4> StructureColour(const std::string& name) {
+  // Chambers translucent so the valve, septum and instruments show through.
+  if (name == "left_atrium") return {0.85f, 0.35f, 0.35f, 0.30f};
+  if (name == "right_atrium") return {0.35f, 0.45f, 0.90f, 0.28f};
+  if (name == "left_ventricle") return {0.80f, 0.30f, 0.30f, 0.15f};
+  if (name == "femoral_vein" || name == "iliac_veins" || name == "ivc" || name == "svc" ||
+      name == "coronary_sinus")
+    return {0.30f, 0.40f, 0.90f, 0.80f};
+  if (name == "aortic_root") return {0.90f, 0.25f, 0.20f, 0.45f};
+  if (name == "interatrial_septum") return {0.90f, 0.72f, 0.55f, 0.85f};
+  if (name == "fossa_ovalis") return {1.00f, 0.90f, 0.30f, 0.95f};
+  if (name == "pulmonary_veins" || name == "left_atrial_appendage")
+    return {0.85f, 0.35f, 0.55f, 0.50f};
+  if (name == "anterior_leaflet") return {0.95f, 0.85f, 0.65f, 1.0f};
+  if (name == "posterior_leaflet") return {0.95f, 0.70f, 0.55f, 1.0f};
+  if (name == "mitral_annulus" || name == "chordae") return {0.95f, 0.95f, 0.90f, 1.0f};
+  if (name == "papillary_muscles") return {0.75f, 0.30f, 0.30f, 1.0f};
+  if (name == "spine") return {0.90f, 0.88f, 0.80f, 0.50f};
+  if (name == "oesophagus") return {0.70f, 0.55f, 0.50f, 0.35f};
+  return {0.7f, 0.7f, 0.7f, 1.0f};
+}
 
 std::string ScallopName(const Scallop& scallop) {
   std::string name(1, scallop.leaflet == Leaflet::kAnterior ? 'A' : 'P');
@@ -480,8 +504,8 @@ Anatomy GenerateAnatomy(const AnatomyParameters& parameters, std::uint64_t seed)
 
   Anatomy anatomy;
   for (std::size_t i = 0; i < fine.meshes.size(); ++i) {
-    anatomy.structures.push_back(
-        {fine.meshes[i].first, coarse.meshes[i].second, fine.meshes[i].second, ColourOf(fine.meshes[i].first)});
+    anatomy.structures.push_back({fine.meshes[i].first, coarse.meshes[i].second,
+                                  fine.meshes[i].second, StructureColour(fine.meshes[i].first)});
   }
 
   // Landmarks: the valve's, then the septum, atria, route, imaging.
@@ -501,10 +525,13 @@ Anatomy GenerateAnatomy(const AnatomyParameters& parameters, std::uint64_t seed)
   marks["svc_ra_junction"] = layout.svc_top;
   marks["coronary_sinus_ostium"] = layout.cs_ostium;
   marks["femoral_puncture"] = layout.route.front();
-  marks["inguinal_ligament"] = layout.route[layout.route_knots[kFemoralPuncture - kInguinalLigament]];
+  marks["inguinal_ligament"] =
+      layout.route[layout.route_knots[kFemoralPuncture - kInguinalLigament]];
   marks["iliac_confluence"] = layout.route[layout.route_knots[kFemoralPuncture - kIliacConfluence]];
-  marks["hepatic_vein_confluence"] = layout.ivc_top - kHepaticConfluenceBelowRa_m * frame::kSuperior;
-  marks["laa_ostium"] = layout.la_centre + EllipsoidRadius(layout.la_basis, layout.la_semi, layout.appendage_direction) *
+  marks["hepatic_vein_confluence"] =
+      layout.ivc_top - kHepaticConfluenceBelowRa_m * frame::kSuperior;
+  marks["laa_ostium"] = layout.la_centre + EllipsoidRadius(layout.la_basis, layout.la_semi,
+                                                           layout.appendage_direction) *
                                                layout.appendage_direction;
   for (const auto& [name, direction] : layout.pulmonary_veins) {
     marks["pv_" + name + "_ostium"] =

@@ -25,20 +25,38 @@ constexpr double kLandmarkToStructure_m = 0.010;
 
 // Names import accepts: the generator's, so views and measurements find them.
 const std::vector<std::string>& KnownStructures() {
-  static const std::vector<std::string> kNames{
-      "femoral_vein", "iliac_veins", "ivc", "svc", "right_atrium", "coronary_sinus", "interatrial_septum",
-      "fossa_ovalis", "left_atrium", "pulmonary_veins", "left_atrial_appendage", "mitral_annulus",
-      "anterior_leaflet", "posterior_leaflet", "chordae", "papillary_muscles", "left_ventricle", "aortic_root",
-      "oesophagus", "spine"};
+  static const std::vector<std::string> kNames{"femoral_vein",
+                                               "iliac_veins",
+                                               "ivc",
+                                               "svc",
+                                               "right_atrium",
+                                               "coronary_sinus",
+                                               "interatrial_septum",
+                                               "fossa_ovalis",
+                                               "left_atrium",
+                                               "pulmonary_veins",
+                                               "left_atrial_appendage",
+                                               "mitral_annulus",
+                                               "anterior_leaflet",
+                                               "posterior_leaflet",
+                                               "chordae",
+                                               "papillary_muscles",
+                                               "left_ventricle",
+                                               "aortic_root",
+                                               "oesophagus",
+                                               "spine"};
   return kNames;
 }
 
 // Landmarks that lie on a structure's surface or rim.
 const std::map<std::string, std::string>& LandmarkOwners() {
   static const std::map<std::string, std::string> kOwners{
-      {"fossa_centre", "fossa_ovalis"},          {"annulus_anterior", "mitral_annulus"},
-      {"annulus_posterior", "mitral_annulus"},   {"commissure_anterolateral", "mitral_annulus"},
-      {"commissure_posteromedial", "mitral_annulus"}, {"coronary_sinus_ostium", "right_atrium"},
+      {"fossa_centre", "fossa_ovalis"},
+      {"annulus_anterior", "mitral_annulus"},
+      {"annulus_posterior", "mitral_annulus"},
+      {"commissure_anterolateral", "mitral_annulus"},
+      {"commissure_posteromedial", "mitral_annulus"},
+      {"coronary_sinus_ostium", "right_atrium"},
       {"laa_ostium", "left_atrium"}};
   return kOwners;
 }
@@ -55,7 +73,9 @@ class Welder {
     if (inserted) mesh.vertices.push_back(p);
     return it->second;
   }
-  void Triangle(const Vec3& a, const Vec3& b, const Vec3& c) { mesh.AddTriangle(Add(a), Add(b), Add(c)); }
+  void Triangle(const Vec3& a, const Vec3& b, const Vec3& c) {
+    mesh.AddTriangle(Add(a), Add(b), Add(c));
+  }
   TriangleMesh mesh;
 
  private:
@@ -89,7 +109,8 @@ TriangleMesh ParseStlBinary(const std::string& data, const std::filesystem::path
       float xyz[3];
       std::memcpy(xyz, facet + 12 + 12 * k, sizeof xyz);  // skip the 12-byte normal
       for (int i = 0; i < 3; ++i) {
-        if (!std::isfinite(xyz[i])) Fail(path, 0, "facet " + std::to_string(f) + " has a non-finite vertex");
+        if (!std::isfinite(xyz[i]))
+          Fail(path, 0, "facet " + std::to_string(f) + " has a non-finite vertex");
         corners[k][i] = xyz[i];
       }
     }
@@ -117,7 +138,8 @@ TriangleMesh ParseStlAscii(const std::string& data, const std::filesystem::path&
       in_loop = true;
       loop.clear();
     } else if (word == "endloop") {
-      if (loop.size() != 3) Fail(path, line, "a facet needs exactly 3 vertices, got " + std::to_string(loop.size()));
+      if (loop.size() != 3)
+        Fail(path, line, "a facet needs exactly 3 vertices, got " + std::to_string(loop.size()));
       welder.Triangle(loop[0], loop[1], loop[2]);
       in_loop = false;
     } else if (word == "endsolid") {
@@ -156,12 +178,15 @@ TriangleMesh ParseObj(const std::string& data, const std::filesystem::path& path
         const long count = static_cast<long>(mesh.vertices.size());
         const long resolved = index < 0 ? count + index : index - 1;
         if (index == 0 || resolved < 0 || resolved >= count) {
-          Fail(path, line, "face index " + corner + " out of range (" + std::to_string(count) + " vertices so far)");
+          Fail(path, line,
+               "face index " + corner + " out of range (" + std::to_string(count) +
+                   " vertices so far)");
         }
         face.push_back(static_cast<std::uint32_t>(resolved));
       }
       if (face.size() < 3) Fail(path, line, "a face needs at least 3 vertices");
-      for (std::size_t k = 1; k + 1 < face.size(); ++k) mesh.AddTriangle(face[0], face[k], face[k + 1]);
+      for (std::size_t k = 1; k + 1 < face.size(); ++k)
+        mesh.AddTriangle(face[0], face[k], face[k + 1]);
     }
   }
   return mesh;
@@ -212,14 +237,18 @@ TriangleMesh ParsePly(const std::string& data, const std::filesystem::path& path
     if (line == 1 && word != "ply") Fail(path, line, "not a PLY file (no 'ply' magic)");
     if (word == "format") {
       in >> format;
-      if (format != "ascii" && format != "binary_little_endian") Fail(path, line, "unsupported PLY format '" + format + "'");
+      if (format != "ascii" && format != "binary_little_endian")
+        Fail(path, line, "unsupported PLY format '" + format + "'");
     } else if (word == "element") {
       long count = -1;
       in >> element >> count;
       if (count < 0) Fail(path, line, "bad element count");
-      if (element == "vertex") vertex_count = count;
-      else if (element == "face") face_count = count;
-      else Fail(path, line, "unsupported PLY element '" + element + "'");
+      if (element == "vertex")
+        vertex_count = count;
+      else if (element == "face")
+        face_count = count;
+      else
+        Fail(path, line, "unsupported PLY element '" + element + "'");
     } else if (word == "property") {
       std::string type, name;
       in >> type;
@@ -230,7 +259,8 @@ TriangleMesh ParsePly(const std::string& data, const std::filesystem::path& path
         }
       } else {
         in >> name;
-        if (element != "vertex" || PlySize(type) == 0) Fail(path, line, "unsupported property '" + type + " " + name + "'");
+        if (element != "vertex" || PlySize(type) == 0)
+          Fail(path, line, "unsupported property '" + type + " " + name + "'");
         vertex_properties.emplace_back(type, name);
       }
     } else if (word == "end_header") {
@@ -252,7 +282,8 @@ TriangleMesh ParsePly(const std::string& data, const std::filesystem::path& path
   const auto add_face = [&](const std::vector<long>& face, int at_line) {
     if (face.size() < 3) Fail(path, at_line, "a face needs at least 3 vertices");
     for (long index : face) {
-      if (index < 0 || index >= vertex_count) Fail(path, at_line, "face index " + std::to_string(index) + " out of range");
+      if (index < 0 || index >= vertex_count)
+        Fail(path, at_line, "face index " + std::to_string(index) + " out of range");
     }
     for (std::size_t k = 1; k + 1 < face.size(); ++k) {
       mesh.AddTriangle(static_cast<std::uint32_t>(face[0]), static_cast<std::uint32_t>(face[k]),
@@ -261,7 +292,8 @@ TriangleMesh ParsePly(const std::string& data, const std::filesystem::path& path
   };
   if (format == "ascii") {
     for (long v = 0; v < vertex_count; ++v) {
-      if (!std::getline(lines, text)) Fail(path, line, "truncated: expected " + std::to_string(vertex_count) + " vertices");
+      if (!std::getline(lines, text))
+        Fail(path, line, "truncated: expected " + std::to_string(vertex_count) + " vertices");
       ++line;
       std::istringstream in(text);
       std::vector<double> values(vertex_properties.size());
@@ -271,7 +303,8 @@ TriangleMesh ParsePly(const std::string& data, const std::filesystem::path& path
       mesh.vertices.push_back({values[xyz[0]], values[xyz[1]], values[xyz[2]]});
     }
     for (long f = 0; f < face_count; ++f) {
-      if (!std::getline(lines, text)) Fail(path, line, "truncated: expected " + std::to_string(face_count) + " faces");
+      if (!std::getline(lines, text))
+        Fail(path, line, "truncated: expected " + std::to_string(face_count) + " faces");
       ++line;
       std::istringstream in(text);
       long n = 0;
@@ -303,7 +336,8 @@ TriangleMesh ParsePly(const std::string& data, const std::filesystem::path& path
       }
       at += PlySize(vertex_properties[i].first);
     }
-    if (!std::isfinite(p[0]) || !std::isfinite(p[1]) || !std::isfinite(p[2])) Fail(path, 0, "non-finite vertex");
+    if (!std::isfinite(p[0]) || !std::isfinite(p[1]) || !std::isfinite(p[2]))
+      Fail(path, 0, "non-finite vertex");
     mesh.vertices.push_back(p);
     offset += stride;
   }
@@ -323,7 +357,8 @@ TriangleMesh ParsePly(const std::string& data, const std::filesystem::path& path
 }
 
 std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return text;
 }
 
@@ -344,7 +379,8 @@ TriangleMesh LoadMeshFile(const std::filesystem::path& path) {
   if (extension == ".stl") {
     std::uint32_t count = 0;
     if (data.size() >= kStlHeaderBytes) std::memcpy(&count, data.data() + 80, sizeof count);
-    const bool binary = data.size() >= kStlHeaderBytes && data.size() == kStlHeaderBytes + kStlFacetBytes * count;
+    const bool binary =
+        data.size() >= kStlHeaderBytes && data.size() == kStlHeaderBytes + kStlFacetBytes * count;
     if (binary) {
       mesh = ParseStlBinary(data, path);
     } else if (data.rfind("solid", 0) == 0) {
@@ -369,7 +405,8 @@ Anatomy ImportAnatomy(const std::filesystem::path& landmarks_file) {
   root.ExpectOnlyKeys({"description", "coordinates", "mesh_units", "structures", "landmarks_mm"});
   // RAS → LPS negates x and y; the mesh unit scales to metres.
   const bool ras = root.Child("coordinates").OneOf({"RAS", "LPS"}) == "RAS";
-  const double scale = root.Child("mesh_units").OneOf({"mm", "m"}) == "mm" ? units::kMetresPerMillimetre : 1.0;
+  const double scale =
+      root.Child("mesh_units").OneOf({"mm", "m"}) == "mm" ? units::kMetresPerMillimetre : 1.0;
   const auto to_patient = [&](const Vec3& p, double unit) {
     return Vec3{(ras ? -p[0] : p[0]) * unit, (ras ? -p[1] : p[1]) * unit, p[2] * unit};
   };
@@ -379,9 +416,11 @@ Anatomy ImportAnatomy(const std::filesystem::path& landmarks_file) {
   for (const auto& name : structures.Keys()) {
     const Field entry = structures.Child(name);
     const auto& known = KnownStructures();
-    if (std::find(known.begin(), known.end(), name) == known.end()) entry.Fail("unknown structure name");
+    if (std::find(known.begin(), known.end(), name) == known.end())
+      entry.Fail("unknown structure name");
     const std::filesystem::path mesh_path = landmarks_file.parent_path() / entry.String();
-    if (!std::filesystem::exists(mesh_path)) entry.Fail("mesh file not found: " + mesh_path.string());
+    if (!std::filesystem::exists(mesh_path))
+      entry.Fail("mesh file not found: " + mesh_path.string());
     TriangleMesh mesh;
     try {
       mesh = LoadMeshFile(mesh_path);
@@ -400,6 +439,7 @@ Anatomy ImportAnatomy(const std::filesystem::path& landmarks_file) {
     OrientOutward(&mesh);
     Structure structure;
     structure.name = name;
+    structure.rgba = StructureColour(name);
     structure.collision = mesh;  // one resolution only: segmentations come as they are
     structure.render = std::move(mesh);
     anatomy.structures.push_back(std::move(structure));
@@ -409,9 +449,11 @@ Anatomy ImportAnatomy(const std::filesystem::path& landmarks_file) {
   // Landmarks, then move the origin to the annulus centre.
   const Field landmarks = root.Child("landmarks_mm");
   for (const auto& name : landmarks.Keys()) {
-    anatomy.landmarks[name] = to_patient(ReadPoint(landmarks.Child(name)), units::kMetresPerMillimetre);
+    anatomy.landmarks[name] =
+        to_patient(ReadPoint(landmarks.Child(name)), units::kMetresPerMillimetre);
   }
-  const Vec3 origin = to_patient(ReadPoint(landmarks.Child("annulus_centre")), units::kMetresPerMillimetre);
+  const Vec3 origin =
+      to_patient(ReadPoint(landmarks.Child("annulus_centre")), units::kMetresPerMillimetre);
   for (auto& [name, point] : anatomy.landmarks) point = point - origin;
   for (auto& structure : anatomy.structures) {
     for (auto& v : structure.render.vertices) v = v - origin;
@@ -432,18 +474,21 @@ Anatomy ImportAnatomy(const std::filesystem::path& landmarks_file) {
     for (int k = 0; k < 3; ++k) outside = std::max({outside, lo[k] - point[k], point[k] - hi[k]});
     if (outside > kLandmarkBoxMargin_m) {
       landmarks.Child(name).Fail("lies " + std::to_string(std::lround(units::MToMm(outside))) +
-                                 " mm outside the meshes (are the coordinates " + convention + " and in mm?)");
+                                 " mm outside the meshes (are the coordinates " + convention +
+                                 " and in mm?)");
     }
     const auto owner = LandmarkOwners().find(name);
     if (owner == LandmarkOwners().end()) continue;
     const Structure* structure = anatomy.Find(owner->second);
     if (structure == nullptr) continue;
     double nearest = INFINITY;
-    for (const auto& v : structure->render.vertices) nearest = std::min(nearest, Distance(v, point));
+    for (const auto& v : structure->render.vertices)
+      nearest = std::min(nearest, Distance(v, point));
     if (nearest > kLandmarkToStructure_m) {
-      landmarks.Child(name).Fail("lies " + std::to_string(std::lround(units::MToMm(nearest))) + " mm from " +
-                                 owner->second + " (at most " +
-                                 std::to_string(std::lround(units::MToMm(kLandmarkToStructure_m))) + " mm)");
+      landmarks.Child(name).Fail("lies " + std::to_string(std::lround(units::MToMm(nearest))) +
+                                 " mm from " + owner->second + " (at most " +
+                                 std::to_string(std::lround(units::MToMm(kLandmarkToStructure_m))) +
+                                 " mm)");
     }
   }
   return anatomy;

@@ -40,12 +40,13 @@ struct Measurer {
 
   // Equivalent-circle diameter of `mesh`'s cut normal to the centreline at
   // `index`.
-  static std::optional<double> VesselDiameter(const TriangleMesh& mesh, const std::vector<Vec3>& line,
-                                              std::size_t index) {
+  static std::optional<double> VesselDiameter(const TriangleMesh& mesh,
+                                              const std::vector<Vec3>& line, std::size_t index) {
     if (line.size() < 3) return std::nullopt;
     index = std::clamp<std::size_t>(index, 1, line.size() - 2);
     const Vec3 tangent = Normalized(line[index + 1] - line[index - 1]);
-    const auto cut = KeepNear(PlaneSection(mesh, line[index], tangent), line[index], kSectionNearRadius_m);
+    const auto cut =
+        KeepNear(PlaneSection(mesh, line[index], tangent), line[index], kSectionNearRadius_m);
     const double area = std::abs(SectionArea(cut, tangent));
     if (area <= 0.0) return std::nullopt;
     return 2.0 * std::sqrt(area / std::numbers::pi);
@@ -60,7 +61,8 @@ struct Measurer {
   }
 
   // Length of the chord through `centre` along ±`direction` (a convex chamber).
-  static std::optional<double> Chord(const TriangleMesh& mesh, const Vec3& centre, const Vec3& direction) {
+  static std::optional<double> Chord(const TriangleMesh& mesh, const Vec3& centre,
+                                     const Vec3& direction) {
     const auto forward = RayHits(mesh, centre, direction);
     const auto backward = RayHits(mesh, centre, -direction);
     if (forward.empty() || backward.empty()) return std::nullopt;
@@ -68,7 +70,8 @@ struct Measurer {
   }
 
   // Thickness of a sheet crossed along `normal` through `point`.
-  static std::optional<double> Crossing(const TriangleMesh& mesh, const Vec3& point, const Vec3& normal) {
+  static std::optional<double> Crossing(const TriangleMesh& mesh, const Vec3& point,
+                                        const Vec3& normal) {
     const auto hits = RayHits(mesh, point - kRayStandOff_m * normal, normal);
     if (hits.size() < 2) return std::nullopt;
     return hits[1] - hits[0];
@@ -86,9 +89,11 @@ double Extent(const TriangleMesh& mesh, const Vec3& axis) {
 
 // Distance between the centroids of a section's two loops, split by the
 // sign of their position along `axis` from `centre`.
-std::optional<double> RingDiameter(const std::vector<Segment>& cut, const Vec3& centre, const Vec3& axis) {
+std::optional<double> RingDiameter(const std::vector<Segment>& cut, const Vec3& centre,
+                                   const Vec3& axis) {
   std::vector<Segment> ahead, behind;
-  for (const auto& s : cut) (Dot(0.5 * (s.a + s.b) - centre, axis) >= 0.0 ? ahead : behind).push_back(s);
+  for (const auto& s : cut)
+    (Dot(0.5 * (s.a + s.b) - centre, axis) >= 0.0 ? ahead : behind).push_back(s);
   if (ahead.empty() || behind.empty()) return std::nullopt;
   return Distance(SectionCentroid(ahead), SectionCentroid(behind));
 }
@@ -149,7 +154,8 @@ AnatomyMeasurements MeasureAnatomy(const Anatomy& anatomy, MeasuredLesion lesion
     const auto* puncture = m.Mark("femoral_puncture");
     const auto* ligament = m.Mark("inguinal_ligament");
     if (femoral != nullptr && puncture != nullptr && ligament != nullptr) {
-      const std::size_t mid = (Measurer::Nearest(line, *puncture) + Measurer::Nearest(line, *ligament)) / 2;
+      const std::size_t mid =
+          (Measurer::Nearest(line, *puncture) + Measurer::Nearest(line, *ligament)) / 2;
       put("femoral_vein_diameter_mm", Measurer::VesselDiameter(*femoral, line, mid));
     }
     const auto* ivc = m.Mesh("ivc");
@@ -167,8 +173,10 @@ AnatomyMeasurements MeasureAnatomy(const Anatomy& anatomy, MeasuredLesion lesion
   }
 
   // Atria: chords through the volume centroid.
-  if (const auto* ra = m.Mesh("right_atrium")) put("ra_diameter_mm", Measurer::Chord(*ra, VolumeCentroid(*ra), frame::kLeft));
-  if (const auto* la = m.Mesh("left_atrium")) put("la_diameter_mm", Measurer::Chord(*la, VolumeCentroid(*la), frame::kPosterior));
+  if (const auto* ra = m.Mesh("right_atrium"))
+    put("ra_diameter_mm", Measurer::Chord(*ra, VolumeCentroid(*ra), frame::kLeft));
+  if (const auto* la = m.Mesh("left_atrium"))
+    put("la_diameter_mm", Measurer::Chord(*la, VolumeCentroid(*la), frame::kPosterior));
 
   // Septum and fossa, in the septum's axes from the landmarks.
   const auto* fossa_centre = m.Mark("fossa_centre");
@@ -178,7 +186,8 @@ AnatomyMeasurements MeasureAnatomy(const Anatomy& anatomy, MeasuredLesion lesion
     const Vec3 normal = Normalized(*normal_tip - *fossa_centre);
     const auto* septum = m.Mesh("interatrial_septum");
     const auto* limbus = m.Mark("septum_limbus_superior");
-    if (septum != nullptr && limbus != nullptr) put("septum_thickness_mm", Measurer::Crossing(*septum, *limbus, normal));
+    if (septum != nullptr && limbus != nullptr)
+      put("septum_thickness_mm", Measurer::Crossing(*septum, *limbus, normal));
     if (fossa != nullptr) {
       put("fossa_thickness_mm", Measurer::Crossing(*fossa, *fossa_centre, normal));
       const auto* posterior_tip = m.Mark("fossa_posterior_axis_tip");
@@ -198,25 +207,30 @@ AnatomyMeasurements MeasureAnatomy(const Anatomy& anatomy, MeasuredLesion lesion
   const auto* medial = m.Mark("commissure_posteromedial");
   const auto* centre = m.Mark("annulus_centre");
   const auto* up = m.Mark("annulus_normal_tip");
-  if (ring == nullptr || anterior == nullptr || posterior == nullptr || lateral == nullptr || medial == nullptr ||
-      centre == nullptr || up == nullptr) {
+  if (ring == nullptr || anterior == nullptr || posterior == nullptr || lateral == nullptr ||
+      medial == nullptr || centre == nullptr || up == nullptr) {
     return out;
   }
   const Plane plane = FitPlane(ring->vertices, *up - *centre);
-  if (fossa != nullptr) put("fossa_to_annulus_mm", std::abs(Dot(VolumeCentroid(*fossa) - plane.point, plane.normal)));
+  if (fossa != nullptr)
+    put("fossa_to_annulus_mm", std::abs(Dot(VolumeCentroid(*fossa) - plane.point, plane.normal)));
   const Vec3 ap_axis = Normalized(*posterior - *anterior);
   const Vec3 ic_axis = Normalized(*lateral - *medial);
-  put("annulus_ap_mm", RingDiameter(PlaneSection(*ring, plane.point, Normalized(Cross(ap_axis, plane.normal))),
-                                    plane.point, ap_axis));
+  put("annulus_ap_mm",
+      RingDiameter(PlaneSection(*ring, plane.point, Normalized(Cross(ap_axis, plane.normal))),
+                   plane.point, ap_axis));
   const Vec3 commissure_mid = 0.5 * (*lateral + *medial);
-  put("annulus_ic_mm", RingDiameter(PlaneSection(*ring, commissure_mid, ap_axis), commissure_mid, ic_axis));
+  put("annulus_ic_mm",
+      RingDiameter(PlaneSection(*ring, commissure_mid, ap_axis), commissure_mid, ic_axis));
 
   // Leaflet lengths in the A2–P2 section.
   const auto* anterior_leaflet = m.Mesh("anterior_leaflet");
   const auto* posterior_leaflet = m.Mesh("posterior_leaflet");
   if (anterior_leaflet == nullptr || posterior_leaflet == nullptr) return out;
-  put("anterior_leaflet_length_mm", StripLength(PlaneSection(*anterior_leaflet, *centre, ic_axis), ic_axis));
-  put("posterior_leaflet_length_mm", StripLength(PlaneSection(*posterior_leaflet, *centre, ic_axis), ic_axis));
+  put("anterior_leaflet_length_mm",
+      StripLength(PlaneSection(*anterior_leaflet, *centre, ic_axis), ic_axis));
+  put("posterior_leaflet_length_mm",
+      StripLength(PlaneSection(*posterior_leaflet, *centre, ic_axis), ic_axis));
 
   // Regurgitant orifice: sections across the line of coaptation, from
   // commissure to commissure; where the leaflets do not touch, the gap

@@ -47,7 +47,8 @@ constexpr double kMaxLesionFractionOfIc = 0.8;
 
 // Sets `*value_m` from `key_mm` in `section` when present.
 void ReadMm(const Field& section, const char* key, Range range, double* value_m) {
-  if (auto child = section.OptionalChild(key)) *value_m = MmToM(child->Number(range.min, range.max));
+  if (auto child = section.OptionalChild(key))
+    *value_m = MmToM(child->Number(range.min, range.max));
 }
 
 Scallop ParseScallop(const Field& field) {
@@ -58,14 +59,16 @@ Scallop ParseScallop(const Field& field) {
 void ReadAnatomySection(const Field& anatomy, AnatomyParameters* p) {
   anatomy.ExpectOnlyKeys({"import_file", "route", "atria", "septum", "mitral"});
   if (auto route = anatomy.OptionalChild("route")) {
-    route->ExpectOnlyKeys({"femoral_vein_diameter_mm", "iliac_vein_diameter_mm", "ivc_ap_diameter_mm",
-                           "ivc_transverse_diameter_mm", "iliac_tortuosity_mm", "route_scale"});
+    route->ExpectOnlyKeys({"femoral_vein_diameter_mm", "iliac_vein_diameter_mm",
+                           "ivc_ap_diameter_mm", "ivc_transverse_diameter_mm",
+                           "iliac_tortuosity_mm", "route_scale"});
     ReadMm(*route, "femoral_vein_diameter_mm", kFemoralDiameter_mm, &p->femoral_vein_diameter_m);
     ReadMm(*route, "iliac_vein_diameter_mm", kIliacDiameter_mm, &p->iliac_vein_diameter_m);
     ReadMm(*route, "ivc_ap_diameter_mm", kIvcAp_mm, &p->ivc_ap_diameter_m);
     ReadMm(*route, "ivc_transverse_diameter_mm", kIvcTransverse_mm, &p->ivc_transverse_diameter_m);
     ReadMm(*route, "iliac_tortuosity_mm", kTortuosity_mm, &p->iliac_tortuosity_m);
-    p->route_scale = route->NumberOr("route_scale", p->route_scale, kRouteScale.min, kRouteScale.max);
+    p->route_scale =
+        route->NumberOr("route_scale", p->route_scale, kRouteScale.min, kRouteScale.max);
   }
   if (auto atria = anatomy.OptionalChild("atria")) {
     atria->ExpectOnlyKeys({"ra_minor_axis_mm", "la_diameter_mm"});
@@ -73,8 +76,8 @@ void ReadAnatomySection(const Field& anatomy, AnatomyParameters* p) {
     ReadMm(*atria, "la_diameter_mm", kLaDiameter_mm, &p->la_diameter_m);
   }
   if (auto septum = anatomy.OptionalChild("septum")) {
-    septum->ExpectOnlyKeys({"thickness_mm", "fossa_thickness_mm", "fossa_width_mm", "fossa_height_mm",
-                            "fossa_above_annulus_mm", "fossa_aneurysm_mm"});
+    septum->ExpectOnlyKeys({"thickness_mm", "fossa_thickness_mm", "fossa_width_mm",
+                            "fossa_height_mm", "fossa_above_annulus_mm", "fossa_aneurysm_mm"});
     ReadMm(*septum, "thickness_mm", kSeptumThickness_mm, &p->septum_thickness_m);
     ReadMm(*septum, "fossa_thickness_mm", kFossaThickness_mm, &p->fossa_thickness_m);
     ReadMm(*septum, "fossa_width_mm", kFossaWidth_mm, &p->fossa_width_m);
@@ -82,17 +85,21 @@ void ReadAnatomySection(const Field& anatomy, AnatomyParameters* p) {
     ReadMm(*septum, "fossa_above_annulus_mm", kFossaAboveAnnulus_mm, &p->fossa_above_annulus_m);
     ReadMm(*septum, "fossa_aneurysm_mm", kFossaAneurysm_mm, &p->fossa_aneurysm_m);
     if (p->fossa_thickness_m >= p->septum_thickness_m) {
-      septum->Child("fossa_thickness_mm").Fail("the fossa membrane must be thinner than the septum");
+      septum->Child("fossa_thickness_mm")
+          .Fail("the fossa membrane must be thinner than the septum");
     }
   }
   if (auto mitral = anatomy.OptionalChild("mitral")) {
-    mitral->ExpectOnlyKeys({"annulus_ap_mm", "annulus_ic_mm", "annular_height_mm", "anterior_leaflet_length_mm",
-                            "posterior_leaflet_length_mm", "leaflet_thickness_mm", "coaptation_depth_mm"});
+    mitral->ExpectOnlyKeys({"annulus_ap_mm", "annulus_ic_mm", "annular_height_mm",
+                            "anterior_leaflet_length_mm", "posterior_leaflet_length_mm",
+                            "leaflet_thickness_mm", "coaptation_depth_mm"});
     ReadMm(*mitral, "annulus_ap_mm", kAnnulusAp_mm, &p->annulus_ap_m);
     ReadMm(*mitral, "annulus_ic_mm", kAnnulusIc_mm, &p->annulus_ic_m);
     ReadMm(*mitral, "annular_height_mm", kAnnularHeight_mm, &p->annular_height_m);
-    ReadMm(*mitral, "anterior_leaflet_length_mm", kAnteriorLeaflet_mm, &p->anterior_leaflet_length_m);
-    ReadMm(*mitral, "posterior_leaflet_length_mm", kPosteriorLeaflet_mm, &p->posterior_leaflet_length_m);
+    ReadMm(*mitral, "anterior_leaflet_length_mm", kAnteriorLeaflet_mm,
+           &p->anterior_leaflet_length_m);
+    ReadMm(*mitral, "posterior_leaflet_length_mm", kPosteriorLeaflet_mm,
+           &p->posterior_leaflet_length_m);
     ReadMm(*mitral, "leaflet_thickness_mm", kLeafletThickness_mm, &p->leaflet_thickness_m);
     ReadMm(*mitral, "coaptation_depth_mm", kCoaptationDepth_mm, &p->coaptation_depth_m);
   }
@@ -104,8 +111,8 @@ void ReadLesionGeometry(const Field& lesion, AnatomyParameters* p) {
     lesion.ExpectOnlyKeys({"type", "summary", "coaptation_gap_mm", "gap_width_mm"});
     if (!lesion.Has("coaptation_gap_mm") && !lesion.Has("gap_width_mm")) return;
     p->functional.present = true;
-    p->functional.coaptation_gap_m =
-        MmToM(lesion.Child("coaptation_gap_mm").Number(kCoaptationGap_mm.min, kCoaptationGap_mm.max));
+    p->functional.coaptation_gap_m = MmToM(
+        lesion.Child("coaptation_gap_mm").Number(kCoaptationGap_mm.min, kCoaptationGap_mm.max));
     const Field width = lesion.Child("gap_width_mm");
     p->functional.gap_width_m = MmToM(width.Number(kGapWidth_mm.min, kGapWidth_mm.max));
     if (p->functional.gap_width_m > kMaxLesionFractionOfIc * p->annulus_ic_m) {
@@ -113,11 +120,13 @@ void ReadLesionGeometry(const Field& lesion, AnatomyParameters* p) {
     }
     return;
   }
-  lesion.ExpectOnlyKeys({"type", "summary", "kind", "scallop", "gap_mm", "width_mm", "prolapse_height_mm"});
+  lesion.ExpectOnlyKeys(
+      {"type", "summary", "kind", "scallop", "gap_mm", "width_mm", "prolapse_height_mm"});
   if (!lesion.Has("kind")) return;
   auto& d = p->degenerative;
-  d.kind = lesion.Child("kind").OneOf({"flail", "prolapse"}) == "flail" ? DegenerativeKind::kFlail
-                                                                         : DegenerativeKind::kProlapse;
+  d.kind = lesion.Child("kind").OneOf({"flail", "prolapse"}) == "flail"
+               ? DegenerativeKind::kFlail
+               : DegenerativeKind::kProlapse;
   d.scallop = ParseScallop(lesion.Child("scallop"));
   d.gap_m = MmToM(lesion.Child("gap_mm").Number(kLesionGap_mm.min, kLesionGap_mm.max));
   const Field width = lesion.Child("width_mm");

@@ -15,8 +15,8 @@ constexpr double kSecondsPerMinute = 60.0;
 CaseDescription LoadCaseDescription(const std::filesystem::path& path) {
   const DataFile file = DataFile::Load(path);
   const Field root = file.Root();
-  root.ExpectOnlyKeys({"name", "title", "objective", "seed", "references", "lesion",
-                       "physiology", "anatomy", "instruments", "autopilot", "outcome"});
+  root.ExpectOnlyKeys({"name", "title", "objective", "seed", "references", "lesion", "physiology",
+                       "anatomy", "instruments", "autopilot", "outcome"});
   CaseDescription description;
   description.source_file = path;
   description.name = root.Child("name").String();

@@ -28,7 +28,8 @@ std::uint32_t TriangleMesh::AddVertex(const Vec3& p) {
 void TriangleMesh::Append(const TriangleMesh& other) {
   const auto base = static_cast<Index>(vertices.size());
   vertices.insert(vertices.end(), other.vertices.begin(), other.vertices.end());
-  for (const auto& t : other.triangles) triangles.push_back({t[0] + base, t[1] + base, t[2] + base});
+  for (const auto& t : other.triangles)
+    triangles.push_back({t[0] + base, t[1] + base, t[2] + base});
 }
 
 TriangleMesh Ellipsoid(const Vec3& centre, const Basis& basis, const Vec3& semi_axes_m, int rings,
@@ -46,7 +47,9 @@ TriangleMesh Ellipsoid(const Vec3& centre, const Basis& basis, const Vec3& semi_
     }
   }
   const Index south = mesh.AddVertex(centre + basis(0, 0, -semi_axes_m[2]));
-  const auto at = [&](int r, int s) { return static_cast<Index>(1 + (r - 1) * segments + (s % segments)); };
+  const auto at = [&](int r, int s) {
+    return static_cast<Index>(1 + (r - 1) * segments + (s % segments));
+  };
   for (int s = 0; s < segments; ++s) {
     mesh.AddTriangle(north, at(1, s), at(1, s + 1));
     mesh.AddTriangle(south, at(rings - 1, s + 1), at(rings - 1, s));
@@ -109,10 +112,13 @@ TriangleMesh LoopTube(const std::vector<Vec3>& loop, const Vec3& up, double radi
     const Vec3 binormal = Cross(tangent, normal);
     for (int k = 0; k < sides; ++k) {
       const double angle = 2.0 * std::numbers::pi * k / sides;
-      mesh.AddVertex(loop[i] + radius_m * std::cos(angle) * normal + radius_m * std::sin(angle) * binormal);
+      mesh.AddVertex(loop[i] + radius_m * std::cos(angle) * normal +
+                     radius_m * std::sin(angle) * binormal);
     }
   }
-  const auto at = [&](std::size_t i, int k) { return static_cast<Index>((i % n) * sides + (k % sides)); };
+  const auto at = [&](std::size_t i, int k) {
+    return static_cast<Index>((i % n) * sides + (k % sides));
+  };
   for (std::size_t i = 0; i < n; ++i) {
     for (int k = 0; k < sides; ++k) {
       mesh.AddTriangle(at(i, k), at(i, k + 1), at(i + 1, k + 1));
@@ -141,7 +147,9 @@ TriangleMesh ThickSheet(const SheetGrid& grid) {
   }
   const auto wrap = [&](int j) { return grid.periodic_columns ? j % cols : j; };
   const auto top = [&](int i, int j) { return static_cast<Index>(point(i, wrap(j))); };
-  const auto bottom = [&](int i, int j) { return static_cast<Index>(rows * cols + point(i, wrap(j))); };
+  const auto bottom = [&](int i, int j) {
+    return static_cast<Index>(rows * cols + point(i, wrap(j)));
+  };
   const int quad_cols = grid.periodic_columns ? cols : cols - 1;
   for (int i = 0; i + 1 < rows; ++i) {
     for (int j = 0; j < quad_cols; ++j) {
@@ -246,9 +254,9 @@ std::vector<double> RayHits(const TriangleMesh& mesh, const Vec3& origin, const 
   // A ray through a shared vertex or edge hits each triangle there: count
   // such a crossing once.
   std::sort(hits.begin(), hits.end());
-  hits.erase(std::unique(hits.begin(), hits.end(),
-                         [](double a, double b) { return b - a < kSameHit_m; }),
-             hits.end());
+  hits.erase(
+      std::unique(hits.begin(), hits.end(), [](double a, double b) { return b - a < kSameHit_m; }),
+      hits.end());
   return hits;
 }
 
@@ -279,7 +287,8 @@ std::vector<Segment> PlaneSection(const TriangleMesh& mesh, const Vec3& plane_po
   return segments;
 }
 
-std::vector<Segment> KeepNear(const std::vector<Segment>& segments, const Vec3& near, double radius_m) {
+std::vector<Segment> KeepNear(const std::vector<Segment>& segments, const Vec3& near,
+                              double radius_m) {
   std::vector<Segment> kept;
   for (const auto& s : segments) {
     if (Distance(0.5 * (s.a + s.b), near) <= radius_m) kept.push_back(s);

@@ -15,13 +15,15 @@
 namespace teersim::scenes {
 
 struct TriangleMesh {
-  std::vector<Vec3> vertices;                         // metres, patient frame
+  std::vector<Vec3> vertices;                           // metres, patient frame
   std::vector<std::array<std::uint32_t, 3>> triangles;  // counter-clockwise = outward
 
   // Appends `other` as a further closed component.
   void Append(const TriangleMesh& other);
   std::uint32_t AddVertex(const Vec3& p);
-  void AddTriangle(std::uint32_t a, std::uint32_t b, std::uint32_t c) { triangles.push_back({a, b, c}); }
+  void AddTriangle(std::uint32_t a, std::uint32_t b, std::uint32_t c) {
+    triangles.push_back({a, b, c});
+  }
 };
 
 // --- Builders ----------------------------------------------------------------
@@ -53,8 +55,8 @@ TriangleMesh LoopTube(const std::vector<Vec3>& loop, const Vec3& up, double radi
 struct SheetGrid {
   int rows = 0;
   int columns = 0;
-  std::vector<Vec3> mid;        // rows × columns, row-major
-  std::vector<Vec3> offset;     // unit offset direction per point
+  std::vector<Vec3> mid;            // rows × columns, row-major
+  std::vector<Vec3> offset;         // unit offset direction per point
   std::vector<double> thickness_m;  // per point
   bool periodic_columns = false;
 };
@@ -95,7 +97,8 @@ struct Segment {
 };
 std::vector<Segment> PlaneSection(const TriangleMesh& mesh, const Vec3& plane_point,
                                   const Vec3& plane_normal);
-std::vector<Segment> KeepNear(const std::vector<Segment>& segments, const Vec3& near, double radius_m);
+std::vector<Segment> KeepNear(const std::vector<Segment>& segments, const Vec3& near,
+                              double radius_m);
 // Enclosed area (m²) of section loops in the plane with unit normal `n`.
 double SectionArea(const std::vector<Segment>& segments, const Vec3& n);
 double SectionPerimeter(const std::vector<Segment>& segments);

@@ -144,9 +144,10 @@ MitralValve::Profile MitralValve::NormalProfile(Leaflet leaflet, double v, int b
   const double f = DepthFactor(v);
   // The mid-surface meets the other leaflet's at u_c ± t/2, so the faces touch;
   // a functional gap pulls the two free edges apart.
-  const Point2 corner{CoaptationU(v) + sign * (p_.leaflet_thickness_m / 2.0 +
-                                               p_.functional.coaptation_gap_m / 2.0 * FunctionalWeight(v)),
-                      -p_.coaptation_depth_m * f};
+  const Point2 corner{
+      CoaptationU(v) + sign * (p_.leaflet_thickness_m / 2.0 +
+                               p_.functional.coaptation_gap_m / 2.0 * FunctionalWeight(v)),
+      -p_.coaptation_depth_m * f};
   Profile profile;
   for (int i = 0; i < body_rows; ++i) {
     const double s = static_cast<double>(i) / (body_rows - 1);
@@ -158,7 +159,8 @@ MitralValve::Profile MitralValve::NormalProfile(Leaflet leaflet, double v, int b
   return profile;
 }
 
-MitralValve::Profile MitralValve::LesionProfile(Leaflet leaflet, double v, int rows, double swing_rad) const {
+MitralValve::Profile MitralValve::LesionProfile(Leaflet leaflet, double v, int rows,
+                                                double swing_rad) const {
   // The diseased segment as a leaflet of the same length swung about its
   // hinge by the solved angle (towards the atrium as it grows); a prolapse
   // also billows its body towards the atrium.
@@ -172,9 +174,8 @@ MitralValve::Profile MitralValve::LesionProfile(Leaflet leaflet, double v, int r
   // Unit normal to the leaflet pointing to the atrial side (w > 0).
   double nu = -dw, nw = du;
   if (nw < 0.0) nu = -nu, nw = -nw;
-  const double billow = p_.degenerative.kind == DegenerativeKind::kProlapse
-                            ? p_.degenerative.prolapse_height_m
-                            : 0.0;
+  const double billow =
+      p_.degenerative.kind == DegenerativeKind::kProlapse ? p_.degenerative.prolapse_height_m : 0.0;
   // The billow lengthens the arc: rescale the chord until the arc has the
   // leaflet's length (a fixed-point iteration; it converges in a few steps).
   Profile profile(rows);
@@ -184,8 +185,10 @@ MitralValve::Profile MitralValve::LesionProfile(Leaflet leaflet, double v, int r
     for (int i = 0; i < rows; ++i) {
       const double s = static_cast<double>(i) / (rows - 1);
       const double lift = billow * std::sin(kPi * s);
-      profile[i] = {normal.front().u + s * chord * du + lift * nu, normal.front().w + s * chord * dw + lift * nw};
-      if (i > 0) arc += std::hypot(profile[i].u - profile[i - 1].u, profile[i].w - profile[i - 1].w);
+      profile[i] = {normal.front().u + s * chord * du + lift * nu,
+                    normal.front().w + s * chord * dw + lift * nw};
+      if (i > 0)
+        arc += std::hypot(profile[i].u - profile[i - 1].u, profile[i].w - profile[i - 1].w);
     }
     chord *= length / arc;
   }
@@ -227,8 +230,8 @@ TriangleMesh MitralValve::LeafletMesh(Leaflet leaflet, const ValveResolution& re
   grid.mid.resize(static_cast<std::size_t>(grid.rows * grid.columns));
   grid.offset.resize(grid.mid.size());
   grid.thickness_m.assign(grid.mid.size(), p_.leaflet_thickness_m);
-  const bool diseased = p_.degenerative.kind != DegenerativeKind::kNone &&
-                        p_.degenerative.scallop.leaflet == leaflet;
+  const bool diseased =
+      p_.degenerative.kind != DegenerativeKind::kNone && p_.degenerative.scallop.leaflet == leaflet;
   const double v_max = kLeafletExtent * HalfExtentV();
   for (int j = 0; j < grid.columns; ++j) {
     const double v = -v_max + 2.0 * v_max * j / (grid.columns - 1);
@@ -271,10 +274,10 @@ ValveMeshes MitralValve::Build(const ValveResolution& resolution) const {
   const Vec3 tip_al = landmarks.at("papillary_anterolateral_tip");
   const Vec3 tip_pm = landmarks.at("papillary_posteromedial_tip");
   for (const Vec3& tip : {tip_al, tip_pm}) {
-    meshes.papillary_muscles.Append(Ellipsoid(tip - kPapillaryHalfLength_m * frame_.w,
-                                              BasisFromZ(frame_.w, frame_.u),
-                                              {kPapillaryRadius_m, kPapillaryRadius_m, kPapillaryHalfLength_m},
-                                              resolution.papillary_rings, resolution.papillary_segments));
+    meshes.papillary_muscles.Append(
+        Ellipsoid(tip - kPapillaryHalfLength_m * frame_.w, BasisFromZ(frame_.w, frame_.u),
+                  {kPapillaryRadius_m, kPapillaryRadius_m, kPapillaryHalfLength_m},
+                  resolution.papillary_rings, resolution.papillary_segments));
   }
   const double v_max = kLeafletExtent * HalfExtentV();
   const int rows = resolution.body_rows + resolution.tail_rows;
@@ -287,8 +290,9 @@ ValveMeshes MitralValve::Build(const ValveResolution& resolution) const {
       const Profile profile = NormalProfile(leaflet, v, resolution.body_rows, resolution.tail_rows);
       const Vec3 attach = frame_(profile[rows - 1].u, v, profile[rows - 1].w);
       const Vec3& tip = v >= 0.0 ? tip_al : tip_pm;
-      meshes.chordae.Append(Tube({{attach, kChordRadius_m, kChordRadius_m}, {tip, kChordRadius_m, kChordRadius_m}},
-                                 frame_.u, resolution.chord_sides));
+      meshes.chordae.Append(
+          Tube({{attach, kChordRadius_m, kChordRadius_m}, {tip, kChordRadius_m, kChordRadius_m}},
+               frame_.u, resolution.chord_sides));
     }
   }
   return meshes;
@@ -305,17 +309,22 @@ std::map<std::string, Vec3> MitralValve::Landmarks() const {
   for (int index = 1; index <= 3; ++index) {
     const double v = ScallopCentreV(index);
     const double w = -p_.coaptation_depth_m * DepthFactor(v);
-    marks["scallop_A" + std::to_string(index)] = frame_(CoaptationU(v) - p_.leaflet_thickness_m, v, w);
-    marks["scallop_P" + std::to_string(index)] = frame_(CoaptationU(v) + p_.leaflet_thickness_m, v, w);
+    marks["scallop_A" + std::to_string(index)] =
+        frame_(CoaptationU(v) - p_.leaflet_thickness_m, v, w);
+    marks["scallop_P" + std::to_string(index)] =
+        frame_(CoaptationU(v) + p_.leaflet_thickness_m, v, w);
   }
   // The jet leaves through the lesion's centre (or the central gap).
   const double jet_v = p_.degenerative.kind != DegenerativeKind::kNone
                            ? ScallopCentreV(p_.degenerative.scallop.index)
                            : 0.0;
-  marks["jet_origin"] = frame_(CoaptationU(jet_v), jet_v, -p_.coaptation_depth_m * DepthFactor(jet_v));
+  marks["jet_origin"] =
+      frame_(CoaptationU(jet_v), jet_v, -p_.coaptation_depth_m * DepthFactor(jet_v));
   const double tip_w = -(p_.coaptation_depth_m + centre_tail_ + kChordLength_m);
-  marks["papillary_anterolateral_tip"] = frame_(centre_coaptation_u_, kPapillarySpread * HalfExtentV(), tip_w);
-  marks["papillary_posteromedial_tip"] = frame_(centre_coaptation_u_, -kPapillarySpread * HalfExtentV(), tip_w);
+  marks["papillary_anterolateral_tip"] =
+      frame_(centre_coaptation_u_, kPapillarySpread * HalfExtentV(), tip_w);
+  marks["papillary_posteromedial_tip"] =
+      frame_(centre_coaptation_u_, -kPapillarySpread * HalfExtentV(), tip_w);
   return marks;
 }
 

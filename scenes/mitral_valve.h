@@ -57,7 +57,7 @@ class MitralValve {
 
   Vec3 RingPoint(double theta) const;  // patient frame
   Point2 RingUW(double theta) const;
-  double HalfExtentV() const;          // v of the commissures
+  double HalfExtentV() const;  // v of the commissures
   double CoaptationU(double v) const;
   double DepthFactor(double v) const;  // 1 at the centre, falls to the commissures
   // Mid-surface profile of a leaflet at v: hinge → coaptation point → tail.

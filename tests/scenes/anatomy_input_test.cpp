@@ -17,7 +17,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const std::filesystem::path kDemo = std::filesystem::path(TEERSIM_SOURCE_DIR) / "tests/data/patient_demo";
+const std::filesystem::path kDemo =
+    std::filesystem::path(TEERSIM_SOURCE_DIR) / "tests/data/patient_demo";
 
 std::filesystem::path TempDir() {
   const auto dir = std::filesystem::temp_directory_path() / "teersim_anatomy_input_test";
@@ -55,10 +56,10 @@ const std::string kHeader =
     "lesion:\n  type: degenerative\n  summary: flail\n";
 
 TEST(CaseAnatomyInput, ReadsAndConvertsToMetres) {
-  const auto d = LoadCaseDescription(Write("tiny.yaml", kHeader +
-                                                            "  kind: flail\n  scallop: P3\n  gap_mm: 5\n  width_mm: 8\n"
-                                                            "physiology:\n  heart_rate_bpm: 60\n  annulus_excursion_mm: 8\n"
-                                                            "anatomy:\n  septum:\n    fossa_above_annulus_mm: 38\n"));
+  const auto d = LoadCaseDescription(
+      Write("tiny.yaml", kHeader + "  kind: flail\n  scallop: P3\n  gap_mm: 5\n  width_mm: 8\n"
+                                   "physiology:\n  heart_rate_bpm: 60\n  annulus_excursion_mm: 8\n"
+                                   "anatomy:\n  septum:\n    fossa_above_annulus_mm: 38\n"));
   const auto& p = d.anatomy.parameters;
   EXPECT_DOUBLE_EQ(p.fossa_above_annulus_m, 0.038);
   EXPECT_DOUBLE_EQ(p.degenerative.gap_m, 0.005);
@@ -67,36 +68,48 @@ TEST(CaseAnatomyInput, ReadsAndConvertsToMetres) {
 }
 
 TEST(CaseAnatomyInput, OutOfRangeValueNamesFileLineAndKey) {
-  const auto path = Write("tiny.yaml", kHeader + "physiology:\n  heart_rate_bpm: 60\n"
-                                                 "anatomy:\n  mitral:\n    annulus_ap_mm: -3\n");
-  EXPECT_THAT(ErrorOf([&] { LoadCaseDescription(path); }),
-              HasSubstr(path.string() + ":12: anatomy.mitral.annulus_ap_mm: expected 20 to 45, got -3"));
+  const auto path = Write("tiny.yaml", kHeader +
+                                           "physiology:\n  heart_rate_bpm: 60\n"
+                                           "anatomy:\n  mitral:\n    annulus_ap_mm: -3\n");
+  EXPECT_THAT(
+      ErrorOf([&] { LoadCaseDescription(path); }),
+      HasSubstr(path.string() + ":12: anatomy.mitral.annulus_ap_mm: expected 20 to 45, got -3"));
 }
 
 TEST(CaseAnatomyInput, UnknownKeyAndBadScallopAreRejected) {
-  const auto typo = Write("tiny.yaml", kHeader + "physiology:\n  heart_rate_bpm: 60\n"
-                                                 "anatomy:\n  septum:\n    fossa_height_cm: 1\n");
+  const auto typo = Write("tiny.yaml", kHeader +
+                                           "physiology:\n  heart_rate_bpm: 60\n"
+                                           "anatomy:\n  septum:\n    fossa_height_cm: 1\n");
   EXPECT_THAT(ErrorOf([&] { LoadCaseDescription(typo); }),
               HasSubstr(":12: anatomy.septum.fossa_height_cm: unknown key"));
-  const auto scallop = Write("tiny.yaml", kHeader + "  kind: flail\n  scallop: P4\n  gap_mm: 5\n  width_mm: 8\n"
-                                                    "physiology:\n  heart_rate_bpm: 60\n");
+  const auto scallop =
+      Write("tiny.yaml", kHeader +
+                             "  kind: flail\n  scallop: P4\n  gap_mm: 5\n  width_mm: 8\n"
+                             "physiology:\n  heart_rate_bpm: 60\n");
   EXPECT_THAT(ErrorOf([&] { LoadCaseDescription(scallop); }),
               HasSubstr(":9: lesion.scallop: expected one of A1, A2, A3, P1, P2, P3, got 'P4'"));
 }
 
 TEST(CaseAnatomyInput, InconsistentValuesAreRejected) {
-  const auto wide = Write("tiny.yaml", kHeader + "  kind: flail\n  scallop: P2\n  gap_mm: 5\n  width_mm: 25\n"
-                                                 "physiology:\n  heart_rate_bpm: 60\n"
-                                                 "anatomy:\n  mitral:\n    annulus_ic_mm: 28\n");
+  const auto wide =
+      Write("tiny.yaml", kHeader +
+                             "  kind: flail\n  scallop: P2\n  gap_mm: 5\n  width_mm: 25\n"
+                             "physiology:\n  heart_rate_bpm: 60\n"
+                             "anatomy:\n  mitral:\n    annulus_ic_mm: 28\n");
   EXPECT_THAT(ErrorOf([&] { LoadCaseDescription(wide); }),
               HasSubstr(":11: lesion.width_mm: wider than 80% of the intercommissural diameter"));
-  const auto membrane = Write("tiny.yaml", kHeader + "physiology:\n  heart_rate_bpm: 60\n"
-                                                     "anatomy:\n  septum:\n    thickness_mm: 3\n    fossa_thickness_mm: 4\n");
-  EXPECT_THAT(ErrorOf([&] { LoadCaseDescription(membrane); }),
-              HasSubstr(":13: anatomy.septum.fossa_thickness_mm: the fossa membrane must be thinner"));
-  const auto missing = Write("tiny.yaml", kHeader + "  kind: flail\n  scallop: P2\n  width_mm: 8\n"
-                                                    "physiology:\n  heart_rate_bpm: 60\n");
-  EXPECT_THAT(ErrorOf([&] { LoadCaseDescription(missing); }), HasSubstr("lesion.gap_mm: missing key"));
+  const auto membrane = Write(
+      "tiny.yaml", kHeader +
+                       "physiology:\n  heart_rate_bpm: 60\n"
+                       "anatomy:\n  septum:\n    thickness_mm: 3\n    fossa_thickness_mm: 4\n");
+  EXPECT_THAT(
+      ErrorOf([&] { LoadCaseDescription(membrane); }),
+      HasSubstr(":13: anatomy.septum.fossa_thickness_mm: the fossa membrane must be thinner"));
+  const auto missing = Write("tiny.yaml", kHeader +
+                                              "  kind: flail\n  scallop: P2\n  width_mm: 8\n"
+                                              "physiology:\n  heart_rate_bpm: 60\n");
+  EXPECT_THAT(ErrorOf([&] { LoadCaseDescription(missing); }),
+              HasSubstr("lesion.gap_mm: missing key"));
 }
 
 TEST(CaseAnatomyInput, MalformedYamlNamesTheLine) {
@@ -141,7 +154,8 @@ TEST(AnatomyImport, AsciiStlAndBinaryStlGiveTheSameMesh) {
     ascii << " facet normal 0 0 0\n  outer loop\n";
     for (auto i : t) {
       ascii.precision(9);
-      ascii << "   vertex " << binary.vertices[i][0] << ' ' << binary.vertices[i][1] << ' ' << binary.vertices[i][2] << '\n';
+      ascii << "   vertex " << binary.vertices[i][0] << ' ' << binary.vertices[i][1] << ' '
+            << binary.vertices[i][2] << '\n';
     }
     ascii << "  endloop\n endfacet\n";
   }
@@ -156,20 +170,26 @@ TEST(AnatomyImport, BrokenMeshFilesNameFileAndLine) {
   // Truncated binary STL: neither a consistent binary size nor ASCII.
   const std::string stl = ReadText(kDemo / "left_atrium.stl");
   const auto truncated = Write("truncated.stl", stl.substr(0, stl.size() - 20));
-  EXPECT_THAT(ErrorOf([&] { LoadMeshFile(truncated); }), HasSubstr("truncated.stl: neither an ASCII STL"));
+  EXPECT_THAT(ErrorOf([&] { LoadMeshFile(truncated); }),
+              HasSubstr("truncated.stl: neither an ASCII STL"));
   const auto obj = Write("bad.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 7\n");
-  EXPECT_THAT(ErrorOf([&] { LoadMeshFile(obj); }), HasSubstr("bad.obj:4: face index 7 out of range"));
+  EXPECT_THAT(ErrorOf([&] { LoadMeshFile(obj); }),
+              HasSubstr("bad.obj:4: face index 7 out of range"));
   const auto nan = Write("nan.obj", "v 0 nan 0\n");
-  EXPECT_THAT(ErrorOf([&] { LoadMeshFile(nan); }), HasSubstr("nan.obj:1: expected three finite numbers"));
+  EXPECT_THAT(ErrorOf([&] { LoadMeshFile(nan); }),
+              HasSubstr("nan.obj:1: expected three finite numbers"));
   const std::string ply = ReadText(kDemo / "mitral_annulus.ply");
   const auto short_ply = Write("short.ply", ply.substr(0, ply.size() / 2));
   EXPECT_THAT(ErrorOf([&] { LoadMeshFile(short_ply); }), HasSubstr("short.ply:"));
   const std::string binary_ply = ReadText(kDemo / "right_atrium.ply");
   const auto short_binary = Write("short_binary.ply", binary_ply.substr(0, binary_ply.size() - 7));
   EXPECT_THAT(ErrorOf([&] { LoadMeshFile(short_binary); }), HasSubstr("truncated binary PLY body"));
-  const auto ascii_stl = Write("cut.stl", "solid x\n facet normal 0 0 1\n  outer loop\n   vertex 0 0 0\n");
-  EXPECT_THAT(ErrorOf([&] { LoadMeshFile(ascii_stl); }), HasSubstr("cut.stl:4: truncated ASCII STL"));
-  EXPECT_THAT(ErrorOf([&] { LoadMeshFile(Write("x.vtk", "x")); }), HasSubstr("unsupported mesh format '.vtk'"));
+  const auto ascii_stl =
+      Write("cut.stl", "solid x\n facet normal 0 0 1\n  outer loop\n   vertex 0 0 0\n");
+  EXPECT_THAT(ErrorOf([&] { LoadMeshFile(ascii_stl); }),
+              HasSubstr("cut.stl:4: truncated ASCII STL"));
+  EXPECT_THAT(ErrorOf([&] { LoadMeshFile(Write("x.vtk", "x")); }),
+              HasSubstr("unsupported mesh format '.vtk'"));
 }
 
 // A copy of the demo landmarks file with one line replaced, next to the meshes.
@@ -178,8 +198,10 @@ std::filesystem::path DemoWith(const std::string& from, const std::string& to) {
   const auto at = text.find(from);
   EXPECT_NE(at, std::string::npos) << from;
   text.replace(at, from.size(), to);
-  for (const char* mesh : {"left_atrium.stl", "right_atrium.ply", "fossa_ovalis.obj", "mitral_annulus.ply"}) {
-    std::filesystem::copy_file(kDemo / mesh, TempDir() / mesh, std::filesystem::copy_options::overwrite_existing);
+  for (const char* mesh :
+       {"left_atrium.stl", "right_atrium.ply", "fossa_ovalis.obj", "mitral_annulus.ply"}) {
+    std::filesystem::copy_file(kDemo / mesh, TempDir() / mesh,
+                               std::filesystem::copy_options::overwrite_existing);
   }
   return Write("landmarks.yaml", text);
 }
@@ -191,29 +213,38 @@ TEST(AnatomyImport, MissingOrBrokenMeshNamesTheLandmarksFileLineAndKey) {
   Write("broken.obj", "v 0 0 0\nf 1 2 3\n");
   const auto broken = DemoWith("fossa_ovalis: fossa_ovalis.obj", "fossa_ovalis: broken.obj");
   EXPECT_THAT(ErrorOf([&] { ImportAnatomy(broken); }),
-              HasSubstr(":9: structures.fossa_ovalis: " + (TempDir() / "broken.obj").string() + ":2: face index 2"));
+              HasSubstr(":9: structures.fossa_ovalis: " + (TempDir() / "broken.obj").string() +
+                        ":2: face index 2"));
   // An open surface (one triangle) is refused.
   Write("open.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n");
   const auto open = DemoWith("fossa_ovalis: fossa_ovalis.obj", "fossa_ovalis: open.obj");
-  EXPECT_THAT(ErrorOf([&] { ImportAnatomy(open); }), HasSubstr(":9: structures.fossa_ovalis: mesh is not closed: 3 boundary"));
+  EXPECT_THAT(ErrorOf([&] { ImportAnatomy(open); }),
+              HasSubstr(":9: structures.fossa_ovalis: mesh is not closed: 3 boundary"));
   const auto unknown = DemoWith("fossa_ovalis: fossa_ovalis.obj", "fossa_ovale: fossa_ovalis.obj");
-  EXPECT_THAT(ErrorOf([&] { ImportAnatomy(unknown); }), HasSubstr(":9: structures.fossa_ovale: unknown structure name"));
+  EXPECT_THAT(ErrorOf([&] { ImportAnatomy(unknown); }),
+              HasSubstr(":9: structures.fossa_ovale: unknown structure name"));
 }
 
 TEST(AnatomyImport, LandmarksThatDoNotMatchTheMeshesAreRefused) {
   // The fossa landmark moved 30 mm up: 24 mm above the membrane's top edge.
-  const auto off = DemoWith("fossa_centre: [13.50, -144.20, -55.30]", "fossa_centre: [13.50, -144.20, -25.30]");
-  EXPECT_THAT(ErrorOf([&] { ImportAnatomy(off); }),
-              HasSubstr(off.string() + ":18: landmarks_mm.fossa_centre: lies 24 mm from fossa_ovalis (at most 10 mm)"));
+  const auto off =
+      DemoWith("fossa_centre: [13.50, -144.20, -55.30]", "fossa_centre: [13.50, -144.20, -25.30]");
+  EXPECT_THAT(
+      ErrorOf([&] { ImportAnatomy(off); }),
+      HasSubstr(off.string() +
+                ":18: landmarks_mm.fossa_centre: lies 24 mm from fossa_ovalis (at most 10 mm)"));
   // A landmark copied in LPS into a RAS file lands on the wrong side.
-  const auto lps = DemoWith("annulus_anterior: [-12.50, -125.20, -95.30]", "annulus_anterior: [12.50, 125.20, -95.30]");
+  const auto lps = DemoWith("annulus_anterior: [-12.50, -125.20, -95.30]",
+                            "annulus_anterior: [12.50, 125.20, -95.30]");
   EXPECT_THAT(ErrorOf([&] { ImportAnatomy(lps); }),
-              HasSubstr(":14: landmarks_mm.annulus_anterior: lies 241 mm outside the meshes (are the coordinates RAS and in mm?)"));
+              HasSubstr(":14: landmarks_mm.annulus_anterior: lies 241 mm outside the meshes (are "
+                        "the coordinates RAS and in mm?)"));
   // Metres declared for millimetre meshes.
   const auto metres = DemoWith("mesh_units: mm", "mesh_units: m");
   EXPECT_THAT(ErrorOf([&] { ImportAnatomy(metres); }), HasSubstr("landmarks_mm."));
   const auto no_centre = DemoWith("  annulus_centre: [-12.50, -140.20, -95.30]\n", "");
-  EXPECT_THAT(ErrorOf([&] { ImportAnatomy(no_centre); }), HasSubstr("landmarks_mm.annulus_centre: missing key"));
+  EXPECT_THAT(ErrorOf([&] { ImportAnatomy(no_centre); }),
+              HasSubstr("landmarks_mm.annulus_centre: missing key"));
   const auto bad_point = DemoWith("[-12.50, -140.20, -85.30]", "[1, 2]");
   EXPECT_THAT(ErrorOf([&] { ImportAnatomy(bad_point); }),
               HasSubstr(":13: landmarks_mm.annulus_normal_tip: expected [x, y, z]"));
@@ -221,8 +252,10 @@ TEST(AnatomyImport, LandmarksThatDoNotMatchTheMeshesAreRefused) {
 
 TEST(AnatomyImport, ACaseCanNameAnImportedAnatomy) {
   const auto landmarks = DemoWith("coordinates: RAS", "coordinates: RAS");
-  const auto d = LoadCaseDescription(Write("tiny.yaml", kHeader + "physiology:\n  heart_rate_bpm: 60\n"
-                                                                  "anatomy:\n  import_file: " + landmarks.string() + "\n"));
+  const auto d = LoadCaseDescription(Write("tiny.yaml", kHeader +
+                                                            "physiology:\n  heart_rate_bpm: 60\n"
+                                                            "anatomy:\n  import_file: " +
+                                                            landmarks.string() + "\n"));
   ASSERT_TRUE(d.anatomy.import_file.has_value());
   const Anatomy anatomy = BuildCaseAnatomy(d.anatomy, d.seed);
   EXPECT_TRUE(anatomy.Find("fossa_ovalis") != nullptr);

@@ -51,7 +51,8 @@ const std::map<std::string, PublishedRange>& CommonRanges() {
 // Where a case's teaching point is the abnormal value, it cites its own row.
 const std::map<std::string, std::map<std::string, PublishedRange>>& CaseRanges() {
   static const std::map<std::string, std::map<std::string, PublishedRange>> kRanges{
-      {"thick_septum", {{"septum_thickness_mm", {15.0, 20.0, "§1.3 S33d (lipomatous > 15–20 mm)"}}}},
+      {"thick_septum",
+       {{"septum_thickness_mm", {15.0, 20.0, "§1.3 S33d (lipomatous > 15–20 mm)"}}}},
       {"large_la_low_septum",
        {{"fossa_to_annulus_mm", {25.0, 35.0, "below the §1.3 BK window of 3.5–4.5 cm"}},
         {"la_diameter_mm", {40.0, 69.0, "§1.3 S29 (enlarged > 40 mm), S37"}}}},
@@ -64,11 +65,20 @@ const std::map<std::string, std::map<std::string, PublishedRange>>& CaseRanges()
 }
 
 // Keys every stock case must report, and the lesion keys by lesion.
-const std::vector<std::string> kAlwaysMeasured{
-    "femoral_vein_diameter_mm", "ivc_diameter_mm", "ra_diameter_mm", "la_diameter_mm",
-    "septum_thickness_mm", "fossa_thickness_mm", "fossa_width_mm", "fossa_height_mm",
-    "fossa_to_annulus_mm", "annulus_ap_mm", "annulus_ic_mm", "anterior_leaflet_length_mm",
-    "posterior_leaflet_length_mm", "eroa_cm2"};
+const std::vector<std::string> kAlwaysMeasured{"femoral_vein_diameter_mm",
+                                               "ivc_diameter_mm",
+                                               "ra_diameter_mm",
+                                               "la_diameter_mm",
+                                               "septum_thickness_mm",
+                                               "fossa_thickness_mm",
+                                               "fossa_width_mm",
+                                               "fossa_height_mm",
+                                               "fossa_to_annulus_mm",
+                                               "annulus_ap_mm",
+                                               "annulus_ic_mm",
+                                               "anterior_leaflet_length_mm",
+                                               "posterior_leaflet_length_mm",
+                                               "eroa_cm2"};
 
 struct CaseAndAnatomy {
   CaseDescription description;
@@ -81,7 +91,8 @@ const std::vector<CaseAndAnatomy>& StockAnatomies() {
     std::vector<CaseAndAnatomy> all;
     for (auto& description : ListStockCases()) {
       Anatomy anatomy = GenerateAnatomy(description.anatomy.parameters, description.seed);
-      AnatomyMeasurements measured = MeasureAnatomy(anatomy, MeasuredLesionOf(description.anatomy.parameters));
+      AnatomyMeasurements measured =
+          MeasureAnatomy(anatomy, MeasuredLesionOf(description.anatomy.parameters));
       all.push_back({std::move(description), std::move(anatomy), std::move(measured)});
     }
     return all;
@@ -89,9 +100,7 @@ const std::vector<CaseAndAnatomy>& StockAnatomies() {
   return kAll;
 }
 
-TEST(StockAnatomy, AtLeastSixCasesWithTheDefault) {
-  EXPECT_GE(StockAnatomies().size(), 6u);
-}
+TEST(StockAnatomy, AtLeastSixCasesWithTheDefault) { EXPECT_GE(StockAnatomies().size(), 6u); }
 
 TEST(StockAnatomy, EveryMeshIsClosedAndOutward) {
   for (const auto& c : StockAnatomies()) {
@@ -99,10 +108,10 @@ TEST(StockAnatomy, EveryMeshIsClosedAndOutward) {
     for (const auto& s : c.anatomy.structures) {
       for (const TriangleMesh* mesh : {&s.collision, &s.render}) {
         const ClosednessReport report = CheckClosed(*mesh);
-        EXPECT_TRUE(report.Closed()) << c.description.name << " " << s.name << ": " << report.boundary_edges
-                                     << " boundary, " << report.nonmanifold_edges << " non-manifold, "
-                                     << report.inconsistent_edges << " inconsistent, "
-                                     << report.degenerate_triangles << " degenerate";
+        EXPECT_TRUE(report.Closed())
+            << c.description.name << " " << s.name << ": " << report.boundary_edges << " boundary, "
+            << report.nonmanifold_edges << " non-manifold, " << report.inconsistent_edges
+            << " inconsistent, " << report.degenerate_triangles << " degenerate";
         EXPECT_GT(SignedVolume(*mesh), 0.0) << c.description.name << " " << s.name;
       }
       // Collision meshes are the coarse ones.
@@ -114,11 +123,13 @@ TEST(StockAnatomy, EveryMeshIsClosedAndOutward) {
 TEST(StockAnatomy, MeasuredNumbersLieInTheirPublishedRanges) {
   for (const auto& c : StockAnatomies()) {
     const std::string& name = c.description.name;
-    for (const auto& key : kAlwaysMeasured) EXPECT_TRUE(c.measured.Get(key)) << name << " lacks " << key;
+    for (const auto& key : kAlwaysMeasured)
+      EXPECT_TRUE(c.measured.Get(key)) << name << " lacks " << key;
     for (const auto& m : c.measured.values) {
       PublishedRange range = CommonRanges().at(m.key);
       const auto overrides = CaseRanges().find(name);
-      if (overrides != CaseRanges().end() && overrides->second.count(m.key)) range = overrides->second.at(m.key);
+      if (overrides != CaseRanges().end() && overrides->second.count(m.key))
+        range = overrides->second.at(m.key);
       EXPECT_GE(m.value, range.min) << name << " " << m.key << " [" << range.source << "]";
       EXPECT_LE(m.value, range.max) << name << " " << m.key << " [" << range.source << "]";
     }
@@ -129,10 +140,12 @@ TEST(StockAnatomy, LesionKeysMatchTheLesion) {
   for (const auto& c : StockAnatomies()) {
     const auto& p = c.description.anatomy.parameters;
     const MeasuredLesion lesion = MeasuredLesionOf(p);
-    EXPECT_NE(lesion, MeasuredLesion::kNone) << c.description.name << ": every stock case has a lesion";
+    EXPECT_NE(lesion, MeasuredLesion::kNone)
+        << c.description.name << ": every stock case has a lesion";
     EXPECT_EQ(c.measured.Get("flail_gap_mm").has_value(), lesion == MeasuredLesion::kFlail);
     EXPECT_EQ(c.measured.Get("prolapse_gap_mm").has_value(), lesion == MeasuredLesion::kProlapse);
-    EXPECT_EQ(c.measured.Get("coaptation_gap_mm").has_value(), lesion == MeasuredLesion::kFunctional);
+    EXPECT_EQ(c.measured.Get("coaptation_gap_mm").has_value(),
+              lesion == MeasuredLesion::kFunctional);
   }
 }
 
@@ -149,16 +162,21 @@ TEST(StockAnatomy, MeasurementsFollowTheCaseParameters) {
     const auto& p = c.description.anatomy.parameters;
     const auto& m = c.measured;
     const std::string& name = c.description.name;
-    EXPECT_NEAR(*m.Get("fossa_to_annulus_mm"), p.fossa_above_annulus_m * 1e3, kDirectTolerance_mm) << name;
-    EXPECT_NEAR(*m.Get("septum_thickness_mm"), p.septum_thickness_m * 1e3, kDirectTolerance_mm) << name;
-    EXPECT_NEAR(*m.Get("fossa_thickness_mm"), p.fossa_thickness_m * 1e3, kDirectTolerance_mm) << name;
+    EXPECT_NEAR(*m.Get("fossa_to_annulus_mm"), p.fossa_above_annulus_m * 1e3, kDirectTolerance_mm)
+        << name;
+    EXPECT_NEAR(*m.Get("septum_thickness_mm"), p.septum_thickness_m * 1e3, kDirectTolerance_mm)
+        << name;
+    EXPECT_NEAR(*m.Get("fossa_thickness_mm"), p.fossa_thickness_m * 1e3, kDirectTolerance_mm)
+        << name;
     EXPECT_NEAR(*m.Get("fossa_width_mm"), p.fossa_width_m * 1e3, kDirectTolerance_mm) << name;
     EXPECT_NEAR(*m.Get("annulus_ap_mm"), p.annulus_ap_m * 1e3, kDirectTolerance_mm) << name;
     EXPECT_NEAR(*m.Get("annulus_ic_mm"), p.annulus_ic_m * 1e3, kDirectTolerance_mm) << name;
     EXPECT_NEAR(*m.Get("la_diameter_mm"), p.la_diameter_m * 1e3, kDirectTolerance_mm) << name;
-    EXPECT_NEAR(*m.Get("femoral_vein_diameter_mm") / (p.femoral_vein_diameter_m * 1e3), 1.0, kVesselTolerance);
+    EXPECT_NEAR(*m.Get("femoral_vein_diameter_mm") / (p.femoral_vein_diameter_m * 1e3), 1.0,
+                kVesselTolerance);
     if (p.degenerative.kind != DegenerativeKind::kNone) {
-      const std::string prefix = p.degenerative.kind == DegenerativeKind::kFlail ? "flail" : "prolapse";
+      const std::string prefix =
+          p.degenerative.kind == DegenerativeKind::kFlail ? "flail" : "prolapse";
       const double gap = *m.Get(prefix + "_gap_mm"), width = *m.Get(prefix + "_width_mm");
       EXPECT_NEAR(gap, p.degenerative.gap_m * 1e3, kGapTolerance_mm) << name;
       EXPECT_NEAR(width, p.degenerative.width_m * 1e3, kWidthTolerance_mm) << name;
@@ -167,7 +185,9 @@ TEST(StockAnatomy, MeasurementsFollowTheCaseParameters) {
       EXPECT_GE(*m.Get("eroa_cm2"), 0.5 * gap * width / 100.0) << name;
     }
     if (p.functional.present) {
-      EXPECT_NEAR(*m.Get("coaptation_gap_mm"), p.functional.coaptation_gap_m * 1e3, kGapTolerance_mm) << name;
+      EXPECT_NEAR(*m.Get("coaptation_gap_mm"), p.functional.coaptation_gap_m * 1e3,
+                  kGapTolerance_mm)
+          << name;
     }
   }
 }
@@ -182,8 +202,10 @@ TEST(Anatomy, FossaHeightMovesWithItsParameter) {
   AnatomyParameters low, high;
   low.fossa_above_annulus_m = 0.033;
   high.fossa_above_annulus_m = 0.045;
-  const double measured_low = *MeasureAnatomy(GenerateAnatomy(low, 1), MeasuredLesion::kNone).Get("fossa_to_annulus_mm");
-  const double measured_high = *MeasureAnatomy(GenerateAnatomy(high, 1), MeasuredLesion::kNone).Get("fossa_to_annulus_mm");
+  const double measured_low =
+      *MeasureAnatomy(GenerateAnatomy(low, 1), MeasuredLesion::kNone).Get("fossa_to_annulus_mm");
+  const double measured_high =
+      *MeasureAnatomy(GenerateAnatomy(high, 1), MeasuredLesion::kNone).Get("fossa_to_annulus_mm");
   EXPECT_NEAR(measured_high - measured_low, 12.0, kDirectTolerance_mm);
 }
 
@@ -214,11 +236,13 @@ TEST(Anatomy, RelativePlacementIsAnatomicallyPlausible) {
     EXPECT_LT(to_apex[2], 0.0) << name;
     // The oesophagus (TEE probe) is behind the LA, the spine behind that.
     EXPECT_GT(a.Landmark("tee_mid_oesophageal")[1], a.Landmark("la_centre")[1]) << name;
-    EXPECT_GT(a.FindPolyline("spine")->points_m.front()[1], a.Landmark("tee_mid_oesophageal")[1]) << name;
+    EXPECT_GT(a.FindPolyline("spine")->points_m.front()[1], a.Landmark("tee_mid_oesophageal")[1])
+        << name;
     // The venous route runs from the groin (far below) up to the RA.
     const auto& route = a.FindPolyline("venous_centreline")->points_m;
     EXPECT_LT(route.front()[2], -0.3) << name;
-    EXPECT_LT(route.front()[0], 0.0) << name << ": the right femoral vein is on the patient's right";
+    EXPECT_LT(route.front()[0], 0.0)
+        << name << ": the right femoral vein is on the patient's right";
     EXPECT_NEAR(Distance(route.back(), a.Landmark("ra_centre")), 0.0, 1e-12) << name;
     // The mitral annulus is the origin.
     EXPECT_NEAR(Norm(a.Landmark("annulus_centre")), 0.0, 1e-12) << name;
@@ -232,10 +256,12 @@ TEST(Anatomy, SameSeedSameBitsOtherSeedOtherRoute) {
   const Anatomy other = GenerateAnatomy(description.anatomy.parameters, description.seed + 1);
   ASSERT_EQ(a.structures.size(), b.structures.size());
   for (std::size_t i = 0; i < a.structures.size(); ++i) {
-    EXPECT_EQ(a.structures[i].render.vertices, b.structures[i].render.vertices) << a.structures[i].name;
+    EXPECT_EQ(a.structures[i].render.vertices, b.structures[i].render.vertices)
+        << a.structures[i].name;
     EXPECT_EQ(a.structures[i].collision.triangles, b.structures[i].collision.triangles);
   }
-  EXPECT_NE(a.FindPolyline("venous_centreline")->points_m, other.FindPolyline("venous_centreline")->points_m);
+  EXPECT_NE(a.FindPolyline("venous_centreline")->points_m,
+            other.FindPolyline("venous_centreline")->points_m);
 }
 
 }  // namespace

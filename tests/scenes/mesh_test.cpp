@@ -69,7 +69,8 @@ TEST(Mesh, ThickSheetAndLoopTubeAreClosedAndOutward) {
     EXPECT_GT(SignedVolume(sheet), 0.0);
   }
   std::vector<Vec3> loop;
-  for (int k = 0; k < 24; ++k) loop.push_back({0.02 * std::cos(2 * kPi * k / 24), 0.02 * std::sin(2 * kPi * k / 24), 0});
+  for (int k = 0; k < 24; ++k)
+    loop.push_back({0.02 * std::cos(2 * kPi * k / 24), 0.02 * std::sin(2 * kPi * k / 24), 0});
   const TriangleMesh ring = LoopTube(loop, frame::kSuperior, 0.002, 8);
   EXPECT_TRUE(CheckClosed(ring).Closed());
   EXPECT_GT(SignedVolume(ring), 0.0);
@@ -107,9 +108,12 @@ TEST(Mesh, FitPlaneFindsTheTiltedPlane) {
 
 TEST(Mesh, SegmentDistanceClosedForms) {
   EXPECT_NEAR(SegmentDistance({{0, 0, 0}, {1, 0, 0}}, {{0.5, 1, 0}, {0.5, 2, 0}}), 1.0, 1e-15);
-  EXPECT_NEAR(SegmentDistance({{0, 0, 0}, {1, 0, 0}}, {{0.5, -1, 1}, {0.5, 1, 1}}), 1.0, 1e-15);  // skew
-  EXPECT_NEAR(SegmentDistance({{0, 0, 0}, {1, 0, 0}}, {{0.5, -1, 0}, {0.5, 1, 0}}), 0.0, 1e-15);  // crossing
-  EXPECT_NEAR(SegmentDistance({{0, 0, 0}, {1, 0, 0}}, {{3, 0, 0}, {4, 0, 0}}), 2.0, 1e-15);    // collinear
+  EXPECT_NEAR(SegmentDistance({{0, 0, 0}, {1, 0, 0}}, {{0.5, -1, 1}, {0.5, 1, 1}}), 1.0,
+              1e-15);  // skew
+  EXPECT_NEAR(SegmentDistance({{0, 0, 0}, {1, 0, 0}}, {{0.5, -1, 0}, {0.5, 1, 0}}), 0.0,
+              1e-15);  // crossing
+  EXPECT_NEAR(SegmentDistance({{0, 0, 0}, {1, 0, 0}}, {{3, 0, 0}, {4, 0, 0}}), 2.0,
+              1e-15);  // collinear
 }
 
 }  // namespace
