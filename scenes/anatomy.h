@@ -106,6 +106,15 @@ struct Anatomy {
   const Vec3& Landmark(const std::string& name) const;
 };
 
+// Cardiac motion of the mitral annulus: its displacement (m, patient frame)
+// at `cardiac_phase` in [0, 1) (0 = end-diastole, as sim::State). The annulus
+// descends towards the apex along its normal by `annulus_excursion_m` at end
+// of systole (a third of the cycle [BK]) and returns through diastole, with a
+// smooth (cosine) profile. Needs the annulus_centre and annulus_normal_tip
+// landmarks; zero without them.
+Vec3 AnnulusDisplacement(const AnatomyParameters& parameters, const Anatomy& anatomy,
+                         double cardiac_phase);
+
 // Display colour (RGBA) of a structure by name: chambers translucent.
 std::array<float, 4> StructureColour(const std::string& name);
 

@@ -17,7 +17,8 @@ namespace teersim::scenes {
 namespace {
 
 constexpr double kPi = std::numbers::pi;
-constexpr double kMm = 1e-3;
+// Systole takes about a third of the cardiac cycle at rest [BK].
+constexpr double kSystolicFraction = 1.0 / 3.0;
 
 // --- Orientation of the heart [BK; CT-derived angles vary widely, §4.2 S77].
 // The annular plane faces the LV apex: anterior, inferior and leftward.
@@ -494,6 +495,21 @@ const Vec3& Anatomy::Landmark(const std::string& name) const {
   const auto found = landmarks.find(name);
   if (found == landmarks.end()) throw std::out_of_range("anatomy has no landmark '" + name + "'");
   return found->second;
+}
+
+Vec3 AnnulusDisplacement(const AnatomyParameters& parameters, const Anatomy& anatomy,
+                         double cardiac_phase) {
+  const auto centre = anatomy.landmarks.find("annulus_centre");
+  const auto tip = anatomy.landmarks.find("annulus_normal_tip");
+  if (centre == anatomy.landmarks.end() || tip == anatomy.landmarks.end()) return {0, 0, 0};
+  const Vec3 towards_la = Normalized(tip->second - centre->second);
+  // Descent s in [0, 1]: rises over systole, falls back over diastole.
+  const double phase = cardiac_phase - std::floor(cardiac_phase);
+  const double s =
+      phase < kSystolicFraction
+          ? 0.5 * (1.0 - std::cos(kPi * phase / kSystolicFraction))
+          : 0.5 * (1.0 + std::cos(kPi * (phase - kSystolicFraction) / (1.0 - kSystolicFraction)));
+  return -(parameters.annulus_excursion_m * s) * towards_la;
 }
 
 Anatomy GenerateAnatomy(const AnatomyParameters& parameters, std::uint64_t seed) {

@@ -249,6 +249,19 @@ TEST(Anatomy, RelativePlacementIsAnatomicallyPlausible) {
   }
 }
 
+TEST(Anatomy, AnnulusDescendsTowardsTheApexInSystoleAndReturns) {
+  AnatomyParameters p;
+  p.annulus_excursion_m = 0.012;
+  const Anatomy anatomy = GenerateAnatomy(p, 1);
+  const Vec3 to_apex = Normalized(anatomy.Landmark("lv_apex") - anatomy.Landmark("annulus_centre"));
+  EXPECT_NEAR(Norm(AnnulusDisplacement(p, anatomy, 0.0)), 0.0, 1e-15);
+  const Vec3 peak = AnnulusDisplacement(p, anatomy, 1.0 / 3.0);
+  EXPECT_NEAR(Norm(peak), 0.012, 1e-12);
+  EXPECT_GT(Dot(peak, to_apex), 0.0);  // towards the apex
+  EXPECT_NEAR(Norm(AnnulusDisplacement(p, anatomy, 0.999999)), 0.0, 1e-9);
+  EXPECT_NEAR(Norm(AnnulusDisplacement(p, anatomy, 1.0 / 6.0)), 0.006, 1e-12);
+}
+
 TEST(Anatomy, SameSeedSameBitsOtherSeedOtherRoute) {
   const auto& description = StockAnatomies().front().description;
   const Anatomy a = GenerateAnatomy(description.anatomy.parameters, description.seed);
