@@ -203,6 +203,11 @@ std::size_t PlySize(const std::string& type) {
   return 0;
 }
 
+bool PlyInteger(const std::string& type) {
+  return PlySize(type) != 0 && type != "float" && type != "float32" && type != "double" &&
+         type != "float64";
+}
+
 double PlyRead(const char* at, const std::string& type) {
   const auto get = [&](auto value) {
     std::memcpy(&value, at, sizeof value);
@@ -254,7 +259,7 @@ TriangleMesh ParsePly(const std::string& data, const std::filesystem::path& path
       in >> type;
       if (type == "list") {
         in >> list_count_type >> list_index_type >> name;
-        if (element != "face" || PlySize(list_count_type) == 0 || PlySize(list_index_type) == 0) {
+        if (element != "face" || !PlyInteger(list_count_type) || !PlyInteger(list_index_type)) {
           Fail(path, line, "unsupported list property");
         }
       } else {
@@ -318,8 +323,9 @@ TriangleMesh ParsePly(const std::string& data, const std::filesystem::path& path
     return mesh;
   }
   // Binary little-endian body right after the header's newline.
-  std::size_t offset = data.find("end_header");
-  offset = data.find('\n', offset) + 1;
+  const std::size_t newline = data.find('\n', data.find("end_header"));
+  if (newline == std::string::npos) Fail(path, line, "no data after 'end_header'");
+  std::size_t offset = newline + 1;
   std::size_t stride = 0;
   for (const auto& property : vertex_properties) stride += PlySize(property.first);
   const auto need = [&](std::size_t bytes) {
@@ -345,6 +351,7 @@ TriangleMesh ParsePly(const std::string& data, const std::filesystem::path& path
     need(PlySize(list_count_type));
     const auto n = static_cast<long>(PlyRead(data.data() + offset, list_count_type));
     offset += PlySize(list_count_type);
+    if (n < 0) Fail(path, 0, "negative face size");
     need(static_cast<std::size_t>(n) * PlySize(list_index_type));
     std::vector<long> face;
     for (long k = 0; k < n; ++k) {
