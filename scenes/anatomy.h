@@ -55,7 +55,8 @@ struct AnatomyParameters {
   double ivc_ap_diameter_m = 0.017;          // §1.3 [S27] 16.9 mm 2 cm below the RA
   double ivc_transverse_diameter_m = 0.024;  // §1.3 [S27] 26.2 mm; echo <21 mm [S28]
   double iliac_tortuosity_m = 0.0;           // amplitude of the iliac bends
-  double route_scale = 1.0;                  // route length relative to the standard adult
+  double route_scale =
+      1.0;  // route length relative to the standard adult (case: route_length_percent)
   // Atria and septum.
   double ra_minor_axis_m = 0.038;        // §1.3 [S29] 29–45 mm
   double la_diameter_m = 0.045;          // §1.3 [S29] normal 27–40 mm; TEER 48–51 mm [S37]

@@ -20,7 +20,8 @@ constexpr Range kIliacDiameter_mm{6, 22};
 constexpr Range kIvcAp_mm{8, 30};
 constexpr Range kIvcTransverse_mm{10, 40};
 constexpr Range kTortuosity_mm{0, 30};
-constexpr Range kRouteScale{0.7, 1.3};
+constexpr Range kRouteLength_percent{70, 130};
+constexpr double kPercent = 100.0;
 constexpr Range kRaMinorAxis_mm{20, 70};
 constexpr Range kLaDiameter_mm{25, 80};
 constexpr Range kSeptumThickness_mm{2, 25};
@@ -61,14 +62,15 @@ void ReadAnatomySection(const Field& anatomy, AnatomyParameters* p) {
   if (auto route = anatomy.OptionalChild("route")) {
     route->ExpectOnlyKeys({"femoral_vein_diameter_mm", "iliac_vein_diameter_mm",
                            "ivc_ap_diameter_mm", "ivc_transverse_diameter_mm",
-                           "iliac_tortuosity_mm", "route_scale"});
+                           "iliac_tortuosity_mm", "route_length_percent"});
     ReadMm(*route, "femoral_vein_diameter_mm", kFemoralDiameter_mm, &p->femoral_vein_diameter_m);
     ReadMm(*route, "iliac_vein_diameter_mm", kIliacDiameter_mm, &p->iliac_vein_diameter_m);
     ReadMm(*route, "ivc_ap_diameter_mm", kIvcAp_mm, &p->ivc_ap_diameter_m);
     ReadMm(*route, "ivc_transverse_diameter_mm", kIvcTransverse_mm, &p->ivc_transverse_diameter_m);
     ReadMm(*route, "iliac_tortuosity_mm", kTortuosity_mm, &p->iliac_tortuosity_m);
-    p->route_scale =
-        route->NumberOr("route_scale", p->route_scale, kRouteScale.min, kRouteScale.max);
+    p->route_scale = route->NumberOr("route_length_percent", p->route_scale * kPercent,
+                                     kRouteLength_percent.min, kRouteLength_percent.max) /
+                     kPercent;
   }
   if (auto atria = anatomy.OptionalChild("atria")) {
     atria->ExpectOnlyKeys({"ra_minor_axis_mm", "la_diameter_mm"});
