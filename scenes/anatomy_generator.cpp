@@ -6,6 +6,7 @@
 // the aorta, ventricle, oesophagus and spine. Shape ratios without a
 // clinical-reference row are [BK] constants below (keep them configurable).
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
@@ -49,6 +50,19 @@ constexpr double kRaBelowFossa_m = 0.008;
 constexpr double kSvcRadius_m = 0.010;  // [BK] SVC ≈ 20 mm
 constexpr double kSvcLength_m = 0.050;
 constexpr double kCoronarySinusRadius_m = 0.004;  // [BK] ostium ≈ 8 mm
+// Where the cavae meet the RA ellipsoid, as fractions of its semi-axes: the
+// IVC low and a little posterior, the SVC high [BK].
+constexpr double kIvcBelowRaCentre = 0.85;
+constexpr double kIvcPosteriorOfRaCentre = 0.2;
+constexpr double kSvcAboveRaCentre = 0.8;
+// Coronary sinus: ostium inferior and septal in the RA; then along the
+// posterior AV groove, 1.5 × the annulus radius out and 4 mm above its plane,
+// from 80° medial to 80° lateral of the posterior annulus in 20° steps [BK].
+constexpr Vec3 kCoronarySinusOstiumDirection{0.45, -0.15, -0.75};
+constexpr double kCoronarySinusGrooveScale = 0.75;  // × the annulus diameters
+constexpr double kCoronarySinusAboveAnnulus_m = 0.004;
+constexpr double kCoronarySinusArc_deg = 80.0;
+constexpr double kCoronarySinusStep_deg = 20.0;
 
 // --- Venous route: control points from the IVC–RA junction down to the
 // right common femoral vein puncture site, metres in the patient frame, for
@@ -75,6 +89,16 @@ constexpr double kPulmonaryVeinLength_m = 0.025;
 constexpr double kAppendageBaseRadius_m = 0.009;
 constexpr double kAppendageTipRadius_m = 0.004;
 constexpr double kAppendageLength_m = 0.028;
+constexpr double kAppendageHook = 0.3;        // tip drop as a fraction of the length
+constexpr double kAppendageFlattening = 0.8;  // minor / major radius of its section
+// Pulmonary vein and appendage directions from the LA centre [BK].
+constexpr std::array<std::pair<const char*, Vec3>, 4> kPulmonaryVeins{{
+    {"left_upper", {0.70, 0.50, 0.50}},
+    {"left_lower", {0.70, 0.65, -0.20}},
+    {"right_upper", {-0.55, 0.60, 0.50}},
+    {"right_lower", {-0.50, 0.75, -0.20}},
+}};
+constexpr Vec3 kAppendageDirection{0.75, -0.55, 0.35};
 
 // --- Aortic root [BK]: LVOT 20 mm, sinuses 32 mm, ascending aorta 30 mm.
 constexpr double kAorticValveAnteriorOfAnnulus_m = 0.010;
@@ -85,6 +109,12 @@ constexpr double kSinusRadius_m = 0.016;
 constexpr double kAscendingRadius_m = 0.015;
 constexpr Vec3 kAorticRootAxis{-0.35, -0.45, 0.80};
 constexpr Vec3 kAscendingAortaAxis{-0.15, -0.20, 1.0};
+// Centreline stations: LVOT 12 mm below the valve, sinuses 12 mm above, the
+// sinotubular junction 24 mm above, then 60 mm of ascending aorta [BK].
+constexpr double kLvotBelowValve_m = 0.012;
+constexpr double kSinusAboveValve_m = 0.012;
+constexpr double kSinotubularAboveValve_m = 0.024;
+constexpr double kAscendingAortaLength_m = 0.060;
 
 // --- Left ventricle [BK]: 48 mm wide, 84 mm base to apex at end-diastole.
 constexpr double kLvRadius_m = 0.024;
@@ -97,6 +127,11 @@ constexpr double kOesophagusBehindLa_m = 0.004;  // wall-to-wall gap
 constexpr double kSpineRadius_m = 0.018;
 constexpr double kSpineBehindOesophagus_m = 0.030;
 constexpr double kTopOfChest_m = 0.150;  // z of the upper end of oesophagus and spine
+// Oesophagus below the LA: straight down 60 mm, then left and forward
+// through the hiatus to the stomach (transgastric probe position) [BK].
+constexpr double kOesophagusStraightBelowLa_m = 0.060;
+constexpr Vec3 kHiatusFromLa{0.030, -0.015, -0.100};
+constexpr Vec3 kStomachFromLa{0.050, -0.030, -0.120};
 
 struct Resolution {
   int vessel_sides;
@@ -230,18 +265,20 @@ Layout Place(const AnatomyParameters& p, const MitralValve& valve, std::uint64_t
   const Basis patient;
   L.ra_centre = L.fossa_centre - EllipsoidRadius(patient, L.ra_semi, septal) * septal -
                 kRaBelowFossa_m * frame::kSuperior;
-  L.ivc_top =
-      L.ra_centre - 0.85 * L.ra_semi[2] * frame::kSuperior + 0.2 * L.ra_semi[1] * frame::kPosterior;
-  L.svc_top = L.ra_centre + 0.8 * L.ra_semi[2] * frame::kSuperior;
+  L.ivc_top = L.ra_centre - kIvcBelowRaCentre * L.ra_semi[2] * frame::kSuperior +
+              kIvcPosteriorOfRaCentre * L.ra_semi[1] * frame::kPosterior;
+  L.svc_top = L.ra_centre + kSvcAboveRaCentre * L.ra_semi[2] * frame::kSuperior;
   // Coronary sinus ostium: inferior, septal, between the IVC and the tricuspid valve.
-  const Vec3 cs_direction = Normalized({0.45, -0.15, -0.75});
+  const Vec3 cs_direction = Normalized(kCoronarySinusOstiumDirection);
   L.cs_ostium = L.ra_centre + EllipsoidRadius(patient, L.ra_semi, cs_direction) * cs_direction;
   L.coronary_sinus.push_back(L.cs_ostium);
-  for (double angle_deg = -80.0; angle_deg <= 80.0; angle_deg += 20.0) {
+  for (double angle_deg = -kCoronarySinusArc_deg; angle_deg <= kCoronarySinusArc_deg;
+       angle_deg += kCoronarySinusStep_deg) {
     // Along the posterior atrioventricular groove, outside the posterior annulus.
     const double t = angle_deg * kPi / 180.0;
-    L.coronary_sinus.push_back(
-        L.valve(0.75 * p.annulus_ap_m * std::cos(t), 0.75 * p.annulus_ic_m * std::sin(t), 0.004));
+    L.coronary_sinus.push_back(L.valve(kCoronarySinusGrooveScale * p.annulus_ap_m * std::cos(t),
+                                       kCoronarySinusGrooveScale * p.annulus_ic_m * std::sin(t),
+                                       kCoronarySinusAboveAnnulus_m));
   }
 
   // Venous route, femoral first; the seed jitters the control points.
@@ -264,21 +301,18 @@ Layout Place(const AnatomyParameters& p, const MitralValve& valve, std::uint64_t
   }
 
   // Pulmonary veins leave the posterior LA; the appendage is anterior-left-superior.
-  const std::pair<const char*, Vec3> veins[] = {{"left_upper", {0.70, 0.50, 0.50}},
-                                                {"left_lower", {0.70, 0.65, -0.20}},
-                                                {"right_upper", {-0.55, 0.60, 0.50}},
-                                                {"right_lower", {-0.50, 0.75, -0.20}}};
-  for (const auto& [name, direction] : veins) {
+  for (const auto& [name, direction] : kPulmonaryVeins) {
     L.pulmonary_veins.emplace_back(name, Normalized(direction + random.Jitter(kDirectionJitter)));
   }
-  L.appendage_direction = Normalized(Vec3{0.75, -0.55, 0.35} + random.Jitter(kDirectionJitter));
+  L.appendage_direction = Normalized(kAppendageDirection + random.Jitter(kDirectionJitter));
 
   // Aortic root anterior to the anterior annulus, then the ascending aorta.
   const Vec3 av = valve.Landmarks().at("annulus_anterior") -
                   kAorticValveAnteriorOfAnnulus_m * L.valve.u + kAorticValveAboveAnnulus_m * w;
   const Vec3 root_axis = Normalized(kAorticRootAxis), ascending = Normalized(kAscendingAortaAxis);
-  L.aorta = {av - 0.012 * root_axis, av, av + 0.012 * root_axis, av + 0.024 * root_axis,
-             av + 0.024 * root_axis + 0.060 * ascending};
+  const Vec3 sinotubular = av + kSinotubularAboveValve_m * root_axis;
+  L.aorta = {av - kLvotBelowValve_m * root_axis, av, av + kSinusAboveValve_m * root_axis,
+             sinotubular, sinotubular + kAscendingAortaLength_m * ascending};
 
   L.lv_centre = -(kLvHalfLength_m - kLvBaseInset_m) * w;
 
@@ -288,9 +322,9 @@ Layout Place(const AnatomyParameters& p, const MitralValve& valve, std::uint64_t
       L.la_centre + (la_back + kOesophagusBehindLa_m + kOesophagusRadius_m) * frame::kPosterior;
   L.oesophagus = {{behind_la[0], behind_la[1], kTopOfChest_m},
                   behind_la,
-                  behind_la - 0.060 * frame::kSuperior,
-                  behind_la + Vec3{0.030, -0.015, -0.100},
-                  behind_la + Vec3{0.050, -0.030, -0.120}};
+                  behind_la - kOesophagusStraightBelowLa_m * frame::kSuperior,
+                  behind_la + kHiatusFromLa,
+                  behind_la + kStomachFromLa};
   const double spine_y = behind_la[1] + kSpineBehindOesophagus_m;
   L.spine_top = {0.0, spine_y, kTopOfChest_m};
   L.spine_bottom = {0.0, spine_y, L.route.front()[2]};
@@ -410,10 +444,10 @@ Built Build(const AnatomyParameters& p, const Layout& L, const MitralValve& valv
     // The appendage hooks downward towards its tip.
     const Vec3 centre = laa_base +
                         (s * kAppendageLength_m - kAppendageBaseRadius_m) * L.appendage_direction -
-                        0.3 * s * s * kAppendageLength_m * frame::kSuperior;
+                        kAppendageHook * s * s * kAppendageLength_m * frame::kSuperior;
     const double radius =
         kAppendageBaseRadius_m + s * (kAppendageTipRadius_m - kAppendageBaseRadius_m);
-    laa.push_back({centre, radius, radius * 0.8});
+    laa.push_back({centre, radius, radius * kAppendageFlattening});
   }
   out.Add("left_atrial_appendage", Tube(laa, frame::kSuperior, r.vessel_sides));
 
