@@ -12,8 +12,8 @@ constexpr double kSecondsPerMinute = 60.0;
 
 CaseDescription FromDataFile(const DataFile& file, const std::filesystem::path& path) {
   const Field root = file.Root();
-  root.ExpectOnlyKeys({"name", "title", "objective", "seed", "references", "lesion",
-                       "physiology", "anatomy", "instruments", "autopilot", "outcome"});
+  root.ExpectOnlyKeys({"name", "title", "objective", "seed", "references", "lesion", "physiology",
+                       "anatomy", "instruments", "autopilot", "outcome"});
   CaseDescription description;
   description.source_file = path;
   description.name = root.Child("name").String();
@@ -34,6 +34,7 @@ CaseDescription FromDataFile(const DataFile& file, const std::filesystem::path& 
   description.heart_rate_hz =
       physiology.Child("heart_rate_bpm").Number(kMinHeartRate_bpm, kMaxHeartRate_bpm) /
       kSecondsPerMinute;
+  description.anatomy = ReadCaseAnatomy(root, path);
   return description;
 }
 

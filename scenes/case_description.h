@@ -1,13 +1,15 @@
 // CaseDescription: what a case file says — the patient, the lesion, the
 // teaching point and the seed — converted to SI. Loaded from
 // scenes/cases/<name>.yaml; the schema is documented in scenes/README.md.
-// Anatomy parameters are read by scenes/anatomy (the anatomy issue); this
-// header holds what every module needs to identify and run a case.
+// The anatomy, lesion geometry and cardiac motion parameters are read with
+// it (scenes/anatomy_parameters.h), so a bad anatomy value fails at load.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <string>
+
+#include "scenes/anatomy_parameters.h"
 
 namespace teersim::scenes {
 
@@ -25,6 +27,7 @@ struct CaseDescription {
   std::uint64_t seed = 0;  // seeds anatomy variation, speckle, noise
   LesionDescription lesion;
   double heart_rate_hz = 0.0;  // case file: physiology.heart_rate_bpm
+  CaseAnatomy anatomy;         // anatomy:, lesion geometry, physiology.annulus_excursion_mm
   std::filesystem::path source_file;
 };
 

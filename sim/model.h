@@ -3,6 +3,9 @@
 // Drake's System). Everything that changes lives in State.
 #pragma once
 
+#include <memory>
+
+#include "scenes/anatomy.h"
 #include "scenes/case_description.h"
 
 namespace teersim::sim {
@@ -22,12 +25,15 @@ struct HandLimits {
 
 struct Model {
   scenes::CaseDescription case_description;
+  // The patient: generated from the case (or imported), shared read-only.
+  std::shared_ptr<const scenes::Anatomy> anatomy;
   // Fixed physics step (1 kHz, the haptic rate; physics-notes.md).
   double step_s = 1e-3;
   HandLimits hand;
 };
 
-// Throws InputError for values a case may not set.
+// Throws InputError for values a case may not set or an anatomy that cannot
+// be imported.
 Model CompileModel(const scenes::CaseDescription& description);
 
 }  // namespace teersim::sim

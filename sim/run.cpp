@@ -159,6 +159,21 @@ Snapshot MakeSnapshot(const Model& model, const State& state) {
   snapshot.fluoro_time_s = state.fluoro_time_s;
   snapshot.handles = state.handles;
   snapshot.status = std::string(StepStatusName(state.status));
+  // The anatomy at render resolution (end-diastole until the motion model).
+  if (model.anatomy) {
+    for (const auto& structure : model.anatomy->structures) {
+      SnapshotMesh mesh;
+      mesh.name = structure.name;
+      mesh.rgba = structure.rgba;
+      mesh.vertices_m.reserve(structure.render.vertices.size() * 3);
+      for (const auto& v : structure.render.vertices) {
+        for (double c : v) mesh.vertices_m.push_back(static_cast<float>(c));
+      }
+      mesh.indices.reserve(structure.render.triangles.size() * 3);
+      for (const auto& t : structure.render.triangles) mesh.indices.insert(mesh.indices.end(), t.begin(), t.end());
+      snapshot.meshes.push_back(std::move(mesh));
+    }
+  }
   return snapshot;
 }
 

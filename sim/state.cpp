@@ -39,6 +39,8 @@ std::uint64_t HashState(const State& state) {
 Model CompileModel(const scenes::CaseDescription& description) {
   Model model;
   model.case_description = description;
+  model.anatomy = std::make_shared<const scenes::Anatomy>(
+      scenes::BuildCaseAnatomy(description.anatomy, description.seed));
   return model;
 }
 

@@ -1,7 +1,10 @@
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <cstdio>
 #include <iostream>
 
+#include "scenes/anatomy_measurements.h"
 #include "scenes/case_library.h"
 #include "sim/app/commands.h"
 #include "sim/app/exit_codes.h"
@@ -13,6 +16,27 @@ constexpr double kSecondsPerMinute = 60.0;
 
 std::string LesionTypeName(scenes::LesionType type) {
   return type == scenes::LesionType::kFunctional ? "functional" : "degenerative";
+}
+
+// The case's anatomy measured from its meshes (scenes/anatomy_measurements.h).
+scenes::AnatomyMeasurements Measure(const scenes::CaseDescription& description) {
+  const scenes::Anatomy anatomy = scenes::BuildCaseAnatomy(description.anatomy, description.seed);
+  scenes::MeasuredLesion lesion = scenes::MeasuredLesionOf(description.anatomy.parameters);
+  return scenes::MeasureAnatomy(anatomy, lesion);
+}
+
+// "fossa_to_annulus_mm 42.1" with a sensible number of decimals.
+std::string FormatMeasurement(const scenes::Measurement& m) {
+  char text[96];
+  std::snprintf(text, sizeof text, m.key.ends_with("_cm2") ? "%s %.2f" : "%s %.1f", m.key.c_str(), m.value);
+  return text;
+}
+
+// Measured values rounded for printing: 0.01 mm / 0.001 cm² is well below
+// what the meshes resolve.
+double Rounded(const scenes::Measurement& m) {
+  const double step = m.key.ends_with("_cm2") ? 1e-3 : 1e-2;
+  return std::round(m.value / step) * step;
 }
 
 int ListCases(bool json) {
@@ -27,9 +51,19 @@ int ListCases(bool json) {
     std::cout << list.dump(2) << '\n';
     return kExitSuccess;
   }
+  // The headline numbers of each case's measured anatomy.
+  const char* kHeadline[] = {"femoral_vein_diameter_mm", "la_diameter_mm", "fossa_to_annulus_mm",
+                             "septum_thickness_mm", "annulus_ap_mm", "eroa_cm2"};
   for (const auto& description : cases) {
     std::cout << description.name << "  —  " << description.title << '\n'
-              << "    " << description.objective << '\n';
+              << "    " << description.objective << '\n' << "    measured:";
+    const auto measured = Measure(description);
+    for (const char* key : kHeadline) {
+      for (const auto& m : measured.values) {
+        if (m.key == key) std::cout << "  " << FormatMeasurement(m);
+      }
+    }
+    std::cout << '\n';
   }
   return kExitSuccess;
 }
@@ -37,6 +71,7 @@ int ListCases(bool json) {
 int DescribeCase(const std::string& name_or_file, bool json) {
   const auto description = scenes::LoadCaseDescription(scenes::ResolveCase(name_or_file));
   const double heart_rate_bpm = description.heart_rate_hz * kSecondsPerMinute;
+  const auto measured = Measure(description);
   if (json) {
     nlohmann::ordered_json out;
     out["name"] = description.name;
@@ -47,6 +82,15 @@ int DescribeCase(const std::string& name_or_file, bool json) {
                      {"summary", description.lesion.summary}};
     out["heart_rate_bpm"] = heart_rate_bpm;
     out["file"] = description.source_file.string();
+    // Measured anatomy: flat at the top level (the contract) and grouped
+    // under "measured".
+    nlohmann::ordered_json group = nlohmann::ordered_json::object();
+    for (const auto& m : measured.values) {
+      out[m.key] = Rounded(m);
+      group[m.key] = Rounded(m);
+    }
+    out["anatomy_source"] = description.anatomy.import_file ? "imported" : "generated";
+    out["measured"] = group;
     std::cout << out.dump(2) << '\n';
     return kExitSuccess;
   }
@@ -56,7 +100,9 @@ int DescribeCase(const std::string& name_or_file, bool json) {
             << description.lesion.summary << '\n'
             << "  heart rate: " << heart_rate_bpm << " bpm\n"
             << "  seed:       " << description.seed << '\n'
-            << "  file:       " << description.source_file.string() << '\n';
+            << "  file:       " << description.source_file.string() << '\n'
+            << "  measured anatomy (" << (description.anatomy.import_file ? "imported" : "generated") << "):\n";
+  for (const auto& m : measured.values) std::cout << "    " << FormatMeasurement(m) << '\n';
   return kExitSuccess;
 }
 

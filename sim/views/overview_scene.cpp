@@ -49,6 +49,9 @@ osg::ref_ptr<osg::Geometry> MeshGeometry(const sim::SnapshotMesh& mesh) {
     auto state = geometry->getOrCreateStateSet();
     state->setMode(GL_BLEND, osg::StateAttribute::ON);
     state->setRenderingHint(osg::StateSet::TRANSPARENT_BIN);
+    // Only the outward (counter-clockwise) faces of a translucent closed mesh:
+    // its unsorted back faces would otherwise stripe through the front.
+    state->setMode(GL_CULL_FACE, osg::StateAttribute::ON);
   }
   return geometry;
 }
@@ -102,8 +105,12 @@ osg::ref_ptr<osg::Group> BuildOverviewScene(const sim::Snapshot& snapshot) {
 }
 
 OverviewCamera DefaultOverviewCamera() {
-  // Anterior (-y), to the patient's left (+x) and above (+z), 35 cm away.
-  return {osg::Vec3d(0.15, -0.30, 0.12), osg::Vec3d(0.0, 0.0, 0.02), osg::Vec3d(0.0, 0.0, 1.0)};
+  // The operator's view of the supine patient from the right side of the
+  // table: head to the left, feet to the right, anterior (the ceiling) up.
+  // It frames the heart and the venous route down to the right groin (about
+  // 60 cm) and looks down the septum's normal from the right atrium, so the
+  // fossa faces the viewer (patient frame: scenes/README.md).
+  return {osg::Vec3d(-0.43, -0.36, -0.20), osg::Vec3d(-0.04, 0.0, -0.20), osg::Vec3d(0.0, -1.0, 0.0)};
 }
 
 std::vector<std::string> HudLines(const sim::Snapshot& snapshot) {

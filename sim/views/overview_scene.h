@@ -20,7 +20,8 @@ struct OverviewCamera {
 // Builds the scene for one snapshot (geometry is rebuilt; cheap at this size).
 osg::ref_ptr<osg::Group> BuildOverviewScene(const sim::Snapshot& snapshot);
 
-// Default camera: from the patient's anterior-left, above, looking at the heart.
+// Default camera: the operator's view from the right of the table (head
+// left, anterior up), framing the heart and the venous route from the groin.
 OverviewCamera DefaultOverviewCamera();
 
 // Orthographic HUD camera with one text line per entry, drawn over the view.

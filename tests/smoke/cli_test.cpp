@@ -69,7 +69,31 @@ TEST(Cli, CaseListJson) {
   ASSERT_FALSE(cases.empty());
   for (const auto& entry : cases) {
     EXPECT_TRUE(entry.contains("name") && entry.contains("title") && entry.contains("objective"));
+    EXPECT_EQ(entry.size(), 3u) << "case list --json stays {name, title, objective}";
   }
+}
+
+TEST(Cli, CaseDescribeJsonPrintsTheMeasuredAnatomy) {
+  const CliResult result = RunCli("case describe p2_flail --json");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto description = nlohmann::json::parse(result.out);
+  for (const char* key : {"name", "title", "objective", "seed", "lesion", "heart_rate_bpm", "file"}) {
+    EXPECT_TRUE(description.contains(key)) << key;
+  }
+  // Measured from the meshes: numbers at the top level (the contract) and
+  // the same under "measured".
+  for (const char* key :
+       {"femoral_vein_diameter_mm", "ivc_diameter_mm", "ra_diameter_mm", "la_diameter_mm", "septum_thickness_mm",
+        "fossa_thickness_mm", "fossa_width_mm", "fossa_height_mm", "fossa_to_annulus_mm", "annulus_ap_mm",
+        "annulus_ic_mm", "anterior_leaflet_length_mm", "posterior_leaflet_length_mm", "eroa_cm2", "flail_gap_mm",
+        "flail_width_mm"}) {
+    ASSERT_TRUE(description.contains(key) && description[key].is_number()) << key;
+    EXPECT_EQ(description[key], description["measured"][key]) << key;
+  }
+  EXPECT_FALSE(description.contains("coaptation_gap_mm"));
+  const auto functional = nlohmann::json::parse(RunCli("case describe functional_dilated --json").out);
+  EXPECT_TRUE(functional.contains("coaptation_gap_mm"));
+  EXPECT_FALSE(functional.contains("flail_gap_mm"));
 }
 
 TEST(Cli, HeadlessScriptedRunJsonSummaryAndOutputs) {
