@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numbers>
 
 #include "base/units.h"
 
@@ -19,11 +18,13 @@ constexpr double kGrade1Eroa_cm2 = 0.05, kGrade2Eroa_cm2 = 0.20, kGrade3Eroa_cm2
 constexpr double kStenosisMva_cm2 = 1.5;
 constexpr double kHighGradient_mmHg = 5.0;
 
-// Semi-ellipse of half-width `half` centred at `centre`, unit peak.
-double Ellipse(double s, double centre, double half) {
-  const double u = (s - centre) / half;
-  return std::fabs(u) >= 1.0 ? 0.0 : std::sqrt(1.0 - u * u);
+// Superellipse (1 − |u|^p)^(1/p) of half-width `half` centred at `centre`,
+// unit peak; p = 2 is the ellipse, larger p flatter.
+double Superellipse(double s, double centre, double half, double exponent) {
+  const double u = std::fabs((s - centre) / half);
+  return u >= 1.0 ? 0.0 : std::pow(1.0 - std::pow(u, exponent), 1.0 / exponent);
 }
+constexpr double kEllipseExponent = 2.0;
 
 // How much of the local gap/opening a clip leaves: 0 in its zone, rising to 1 away from it.
 double ClipFactor(double s, double centre, double half_zone, double decay) {
@@ -33,7 +34,7 @@ double ClipFactor(double s, double centre, double half_zone, double decay) {
 }
 
 struct EffectiveClip {
-  double centre, half_zone, decay;
+  double centre, half_zone, decay, half_arms;
 };
 
 }  // namespace
@@ -69,27 +70,43 @@ Outcome EvaluateOutcome(const ValveLesion& lesion, const ValveGeometry& geometry
     const double alignment = std::max(std::cos(clip.rotation_error_rad), 0.0);
     const double half_zone = (clip.arm_width_m / 2.0 + constants.bridging_per_insertion * bite) * alignment;
     const double decay = constants.approximation_length_m * bite / constants.reference_insertion_m;
-    effective.push_back({clip.position_m, half_zone, std::max(decay, 1e-6)});
+    effective.push_back({clip.position_m, half_zone, std::max(decay, 1e-6), clip.arm_width_m / 2.0 * alignment});
   }
-  const auto remaining = [&](double s, double decay_scale) {
+  // Systole: the coapted zone is shut and the gap narrows beside it.
+  const auto regurgitant_left = [&](double s) {
     double factor = 1.0;
-    for (const auto& clip : effective) factor *= ClipFactor(s, clip.centre, clip.half_zone, clip.decay * decay_scale);
+    for (const auto& clip : effective) factor *= ClipFactor(s, clip.centre, clip.half_zone, clip.decay);
+    return factor;
+  };
+  // Diastole: only the arms hold the leaflets shut; the bridged tissue beside
+  // them still opens, restricted over a shorter length.
+  const auto opening_left = [&](double s) {
+    double factor = 1.0;
+    for (const auto& clip : effective) {
+      factor *= ClipFactor(s, clip.centre, clip.half_arms, clip.decay * constants.opening_decay_fraction);
+    }
     return factor;
   };
 
-  // Integrate gap and opening profiles over the intercommissural span (trapezoid rule).
+  // Integrate gap and opening profiles over the intercommissural span
+  // (trapezoid rule); each profile is normalised so that without clips it
+  // integrates to the lesion's EROA and the baseline MVA exactly.
   const double half_span = geometry.intercommissural_m / 2.0;
-  const double gap_peak = lesion.width_m > 0.0 ? lesion.eroa_m2 / (std::numbers::pi / 4.0 * lesion.width_m) : 0.0;
-  const double open_peak = geometry.baseline_mva_m2 / (std::numbers::pi / 4.0 * geometry.intercommissural_m);
   const int points = std::max(constants.quadrature_points, 3);
   const double ds = geometry.intercommissural_m / (points - 1);
-  double eroa = 0.0, mva = 0.0;
+  double gap_shape = 0.0, open_shape = 0.0, gap_left = 0.0, open_left = 0.0;
   for (int i = 0; i < points; ++i) {
     const double s = -half_span + i * ds;
     const double weight = (i == 0 || i == points - 1) ? 0.5 * ds : ds;
-    eroa += weight * gap_peak * Ellipse(s, lesion.centre_m, lesion.width_m / 2.0) * remaining(s, 1.0);
-    mva += weight * open_peak * Ellipse(s, 0.0, half_span) * remaining(s, constants.opening_decay_fraction);
+    const double gap = Superellipse(s, lesion.centre_m, lesion.width_m / 2.0, constants.lesion_profile_exponent);
+    const double open = Superellipse(s, 0.0, half_span, kEllipseExponent);
+    gap_shape += weight * gap;
+    open_shape += weight * open;
+    gap_left += weight * gap * regurgitant_left(s);
+    open_left += weight * open * opening_left(s);
   }
+  const double eroa = gap_shape > 0.0 ? lesion.eroa_m2 * gap_left / gap_shape : 0.0;
+  const double mva = open_shape > 0.0 ? geometry.baseline_mva_m2 * open_left / open_shape : 0.0;
   outcome.eroa_m2 = eroa;
   outcome.mva_m2 = mva;
   outcome.mr_grade = MrGradeFromEroa(eroa);

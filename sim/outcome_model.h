@@ -5,8 +5,9 @@
 // 1. Coaptation line. Positions s along the line of coaptation, from the
 //    antero-lateral (s < 0) to the postero-medial commissure (s > 0), in metres.
 // 2. Regurgitant orifice (systole). The lesion leaves a gap g(s) across the
-//    coaptation line over its width w centred at c, elliptic in s:
-//        g(s) = g0 · sqrt(1 − (2(s − c)/w)²),   EROA₀ = ∫ g ds = (π/4) g0 w.
+//    coaptation line over its width w centred at c, a flat-topped superellipse
+//    (exponent p, see OutcomeModelConstants):
+//        g(s) = g0 · (1 − |2(s − c)/w|^p)^(1/p),   g0 such that ∫ g ds = EROA₀.
 //    A clip k at s_k closes the gap over its coapted zone of half-width
 //        a_k = (arm_width/2 + b · min(ins_A, ins_P)) · cos(rotation error)
 //    (b: tissue bridging per mm of the shallower bite [DESIGN]), and pulls the
@@ -19,10 +20,11 @@
 //    [BK]; 2+/3+ split at 0.30 cm² [BK]): 0 < 0.05, 1+ < 0.20, 2+ < 0.30,
 //    3+ < 0.40, else 4+ (the 0/1+ split at 0.05 cm² is [DESIGN]).
 // 4. Mitral valve area (diastole). The open orifice is an ellipse across the
-//    intercommissural span with area MVA₀; clips remove their zone and
-//    restrict neighbouring opening with f_k(s) at a shorter decay length
-//    (the leaflets open around a clip; double orifice):
-//        MVA = ∫ h(s) Π_k f_k(s; λ_k · opening_decay_fraction) ds.
+//    intercommissural span with area MVA₀; in diastole only the arms hold the
+//    leaflets shut (half-width arm_width/2 · cos(rotation error)) and the
+//    opening beside them is restricted over a shorter decay length (the
+//    bridged tissue still opens; double orifice):
+//        MVA = ∫ h(s) Π_k f_k(s; arms, λ_k · opening_decay_fraction) ds.
 // 5. Mean transmitral gradient, Gorlin & Gorlin 1951 (Am Heart J 41:1) with
 //    the mitral constant 44.3 × 0.85 = 37.7:
 //        ΔP [mmHg] = ( Q [mL/s] / (37.7 · MVA [cm²]) )²,
@@ -62,16 +64,25 @@ struct ClipPlacement {
 };
 
 struct OutcomeModelConstants {
+  // Shape of the regurgitant gap along the line: a superellipse with this
+  // exponent [DESIGN]; a flail or prolapsing segment leaves a nearly uniform
+  // gap across its width that narrows only at its edges.
+  double lesion_profile_exponent = 4.0;
   // Tissue bridged beside the arms per metre of the shallower bite [DESIGN]:
-  // a 6 mm bite coapts ~1.8 mm each side of a 4 mm arm.
-  double bridging_per_insertion = 0.3;
+  // a 6 mm bite coapts ~0.6 mm each side of a 4 mm arm.
+  double bridging_per_insertion = 0.1;
   // Decay length of leaflet approximation beyond the coapted zone at a 6 mm
   // bite [DESIGN]; scales with the shallower bite.
-  double approximation_length_m = 0.003;
+  double approximation_length_m = 0.0015;
   double reference_insertion_m = 0.006;
-  // In diastole the leaflets open around a clip, tethered only near it: the
-  // opening is restricted over this fraction of the systolic decay length [DESIGN].
-  double opening_decay_fraction = 0.75;
+  // In diastole the opening beside the arms is restricted over this multiple
+  // of the systolic decay length [DESIGN].
+  //
+  // Calibration of these four [DESIGN] constants (tests/sim): one clip fixes
+  // a 10 mm flail to <= 1+ with the typical gradient rise (1.6 -> 3.1 ± 1.5
+  // mmHg, §2.3 [S47]); one clip leaves a 14 mm prolapse at >= 2+ and two
+  // spread clips bring it to <= 1+ below 5 mmHg (§1.1 step 12).
+  double opening_decay_fraction = 2.0;
   // Below this bite on either leaflet the clip holds one leaflet (SLDA) [DESIGN].
   double attachment_threshold_m = 0.002;
   int quadrature_points = 2001;

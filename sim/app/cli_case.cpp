@@ -8,6 +8,7 @@
 #include "scenes/case_library.h"
 #include "sim/app/commands.h"
 #include "sim/app/exit_codes.h"
+#include "sim/valve_from_anatomy.h"
 
 namespace teersim::app {
 namespace {
@@ -68,6 +69,12 @@ int ListCases(bool json) {
   return kExitSuccess;
 }
 
+sim::Outcome BaselineOutcome(const scenes::CaseDescription& description,
+                             const scenes::AnatomyMeasurements& measured) {
+  const sim::ValveModelInputs inputs = sim::ValveInputsFromCase(description, measured);
+  return sim::EvaluateOutcome(inputs.lesion, inputs.geometry, inputs.haemodynamics, {});
+}
+
 int DescribeCase(const std::string& name_or_file, bool json) {
   const auto description = scenes::LoadCaseDescription(scenes::ResolveCase(name_or_file));
   const double heart_rate_bpm = description.heart_rate_hz * kSecondsPerMinute;
@@ -91,6 +98,14 @@ int DescribeCase(const std::string& name_or_file, bool json) {
     }
     out["anatomy_source"] = description.anatomy.import_file ? "imported" : "generated";
     out["measured"] = group;
+    // Baseline haemodynamics from the outcome model (no clip).
+    const sim::Outcome baseline = BaselineOutcome(description, measured);
+    out["mr_grade_before"] = baseline.mr_grade;
+    out["baseline"] = {{"mr_grade", baseline.mr_grade},
+                       {"eroa_cm2", baseline.eroa_m2 * 1e4},
+                       {"regurgitant_volume_ml", baseline.regurgitant_volume_m3 * 1e6},
+                       {"mva_cm2", baseline.mva_m2 * 1e4},
+                       {"mean_gradient_mmHg", baseline.mean_gradient_mmHg}};
     std::cout << out.dump(2) << '\n';
     return kExitSuccess;
   }
@@ -103,6 +118,10 @@ int DescribeCase(const std::string& name_or_file, bool json) {
             << "  file:       " << description.source_file.string() << '\n'
             << "  measured anatomy (" << (description.anatomy.import_file ? "imported" : "generated") << "):\n";
   for (const auto& m : measured.values) std::cout << "    " << FormatMeasurement(m) << '\n';
+  const sim::Outcome baseline = BaselineOutcome(description, measured);
+  std::cout << "  baseline (outcome model, no clip): MR " << baseline.mr_grade << "+, EROA "
+            << baseline.eroa_m2 * 1e4 << " cm2, RVol " << baseline.regurgitant_volume_m3 * 1e6 << " mL, MVA "
+            << baseline.mva_m2 * 1e4 << " cm2, mean gradient " << baseline.mean_gradient_mmHg << " mmHg\n";
   return kExitSuccess;
 }
 
