@@ -150,7 +150,7 @@ std::string RunSummaryJson(const RunResult& result) {
   return json.dump(2);
 }
 
-Snapshot MakeSnapshot(const Model& model, const State& state) {
+Snapshot MakeSnapshot(const Model& model, const State& state, SnapshotContent content) {
   Snapshot snapshot;
   snapshot.case_name = model.case_description.name;
   snapshot.case_title = model.case_description.title;
@@ -160,7 +160,7 @@ Snapshot MakeSnapshot(const Model& model, const State& state) {
   snapshot.handles = state.handles;
   snapshot.status = std::string(StepStatusName(state.status));
   // The anatomy at render resolution (end-diastole until the motion model).
-  if (model.anatomy) {
+  if (model.anatomy && content == SnapshotContent::kEverything) {
     for (const auto& structure : model.anatomy->structures) {
       SnapshotMesh mesh;
       mesh.name = structure.name;

@@ -51,6 +51,10 @@ RunResult RunHeadless(const RunOptions& options);
 // The JSON summary printed by `teersim run --json` and saved as summary.json.
 std::string RunSummaryJson(const RunResult& result);
 
-Snapshot MakeSnapshot(const Model& model, const State& state);
+// What a snapshot carries. The anatomy meshes change only with the cardiac
+// motion model; a view that keeps them can ask for the dynamic part only.
+enum class SnapshotContent { kEverything, kWithoutAnatomy };
+Snapshot MakeSnapshot(const Model& model, const State& state,
+                      SnapshotContent content = SnapshotContent::kEverything);
 
 }  // namespace teersim::sim

@@ -123,8 +123,12 @@ int RunGui(const sim::Model& model, const GuiOptions& options) {
   manipulator->setHomePosition(view.eye, view.centre, view.up);
   viewer.setCameraManipulator(manipulator);
 
+  // The anatomy is built once; each frame replaces only the dynamic part.
+  osg::ref_ptr<osg::Group> scene = new osg::Group;
   osg::ref_ptr<osg::Group> root = new osg::Group;
-  viewer.setSceneData(root);
+  scene->addChild(BuildAnatomyNode(sim::MakeSnapshot(model, sim::InitialState(0)).meshes));
+  scene->addChild(root);
+  viewer.setSceneData(scene);
   viewer.realize();
   if (!viewer.isRealized()) {
     log::Error("cannot open a window on this display");
@@ -143,10 +147,10 @@ int RunGui(const sim::Model& model, const GuiOptions& options) {
     input.controls = keyboard->Targets();
     for (int i = 0; i < steps; ++i) sim::Step(model, input, &state);
 
-    // Rebuild the drawn scene from a snapshot.
-    const sim::Snapshot snapshot = sim::MakeSnapshot(model, state);
+    // Rebuild the dynamic part of the scene from a snapshot.
+    const sim::Snapshot snapshot = sim::MakeSnapshot(model, state, sim::SnapshotContent::kWithoutAnatomy);
     root->removeChildren(0, root->getNumChildren());
-    root->addChild(BuildOverviewScene(snapshot));
+    root->addChild(BuildDynamicNode(snapshot));
     auto lines = HudLines(snapshot);
     if (keyboard->ShowHelp()) {
       for (auto& line : KeyHelpLines()) lines.push_back(std::move(line));

@@ -85,16 +85,25 @@ osg::ref_ptr<osg::Geode> AxisTriad() {
 
 }  // namespace
 
-osg::ref_ptr<osg::Group> BuildOverviewScene(const sim::Snapshot& snapshot) {
-  osg::ref_ptr<osg::Group> root = new osg::Group;
+osg::ref_ptr<osg::Node> BuildAnatomyNode(const std::vector<sim::SnapshotMesh>& meshes) {
   osg::ref_ptr<osg::Geode> anatomy = new osg::Geode;
-  for (const auto& mesh : snapshot.meshes) anatomy->addDrawable(MeshGeometry(mesh));
+  for (const auto& mesh : meshes) anatomy->addDrawable(MeshGeometry(mesh));
   // Colours come from the meshes; material tracks the vertex colour.
   auto material = new osg::Material;
   material->setColorMode(osg::Material::AMBIENT_AND_DIFFUSE);
   anatomy->getOrCreateStateSet()->setAttributeAndModes(material);
-  root->addChild(anatomy);
+  return anatomy;
+}
 
+osg::ref_ptr<osg::Group> BuildOverviewScene(const sim::Snapshot& snapshot) {
+  osg::ref_ptr<osg::Group> root = new osg::Group;
+  root->addChild(BuildAnatomyNode(snapshot.meshes));
+  root->addChild(BuildDynamicNode(snapshot));
+  return root;
+}
+
+osg::ref_ptr<osg::Group> BuildDynamicNode(const sim::Snapshot& snapshot) {
+  osg::ref_ptr<osg::Group> root = new osg::Group;
   osg::ref_ptr<osg::Geode> instruments = new osg::Geode;
   for (const auto& instrument : snapshot.instruments) {
     instruments->addDrawable(PolylineGeometry(instrument.points_m, instrument.rgba, kInstrumentLineWidth_px));

@@ -17,8 +17,12 @@ struct OverviewCamera {
   osg::Vec3d eye, centre, up;
 };
 
-// Builds the scene for one snapshot (geometry is rebuilt; cheap at this size).
+// Builds the scene for one snapshot: BuildAnatomyNode + BuildDynamicNode.
 osg::ref_ptr<osg::Group> BuildOverviewScene(const sim::Snapshot& snapshot);
+// The anatomy meshes alone (the GUI builds this once, not every frame).
+osg::ref_ptr<osg::Node> BuildAnatomyNode(const std::vector<sim::SnapshotMesh>& meshes);
+// Instruments and the axis triad: what changes every frame.
+osg::ref_ptr<osg::Group> BuildDynamicNode(const sim::Snapshot& snapshot);
 
 // Default camera: the operator's view from the right of the table (head
 // left, anterior up), framing the heart and the venous route from the groin.
