@@ -80,7 +80,13 @@ int RunCommand(const RunArgs& args) {
               << "    " << result.outputs.controls_csv.string() << '\n'
               << "    " << result.outputs.recording.string() << '\n';
   }
-  return result.status == sim::StepStatus::kOk ? kExitSuccess : kExitFailure;
+  if (result.status != sim::StepStatus::kOk) {
+    std::cerr << "teersim run: the simulation stopped at t = " << result.duration_s << " s ("
+              << sim::StepStatusName(result.status) << " at step " << result.final_state.fault_step_index
+              << "); everything before it is kept in " << result.outputs.recording.string() << '\n';
+    return kExitFailure;
+  }
+  return kExitSuccess;
 }
 
 }  // namespace
