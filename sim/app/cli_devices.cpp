@@ -1,8 +1,12 @@
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
+#include <iomanip>
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
+#include "base/input_error.h"
+#include "devices/hid_descriptor.h"
+#include "devices/hid_usages.h"
 #include "devices/usb_enumeration.h"
 #include "sim/app/commands.h"
 #include "sim/app/exit_codes.h"
@@ -40,12 +44,120 @@ int ListDevices(bool json) {
     std::cerr << "teersim devices list: " << found.error << '\n';
     return kExitFailure;
   }
-  if (found.devices.empty()) std::cout << "no USB devices found; keyboard and mouse drive the GUI\n";
+  if (found.devices.empty())
+    std::cout << "no USB devices found; keyboard and mouse drive the GUI\n";
   for (const auto& device : found.devices) {
     std::cout << "bus " << int{device.bus} << " addr " << int{device.address} << "  "
               << Hex4(device.vendor_id) << ':' << Hex4(device.product_id) << "  "
               << (device.has_hid_interface ? "HID " : "    ") << device.manufacturer << ' '
               << device.product << '\n';
+  }
+  return kExitSuccess;
+}
+
+// "button.1..button.28, generic_desktop.x" — every usage run of a field.
+std::string UsageList(const devices::HidField& field) {
+  std::string text;
+  for (const auto& range : field.usages) {
+    if (!text.empty()) text += ", ";
+    text += devices::HidUsageName(range.first);
+    if (range.last != range.first) text += ".." + devices::HidUsageName(range.last);
+  }
+  return text;
+}
+
+std::string FlagList(const devices::HidField& field) {
+  std::string text = field.constant() ? "constant" : "data";
+  text += field.variable() ? " variable" : " array";
+  text += field.relative() ? " relative" : " absolute";
+  if (field.null_state()) text += " null_state";
+  if ((field.flags & devices::hid_flag::kWrap) != 0) text += " wrap";
+  if ((field.flags & devices::hid_flag::kBufferedBytes) != 0) text += " buffered_bytes";
+  return text;
+}
+
+nlohmann::ordered_json DescriptorJson(const devices::HidDescriptor& descriptor,
+                                      std::size_t length_bytes) {
+  nlohmann::ordered_json out;
+  out["reports"] = nlohmann::ordered_json::array();
+  for (const auto& report : descriptor.reports) {
+    nlohmann::ordered_json fields = nlohmann::ordered_json::array();
+    for (const auto& field : report.fields) {
+      nlohmann::ordered_json usages = nlohmann::ordered_json::array();
+      for (const auto& range : field.usages) {
+        usages.push_back({{"first", devices::HidUsageName(range.first)},
+                          {"last", devices::HidUsageName(range.last)}});
+      }
+      fields.push_back({{"usage_page", field.usage_page},
+                        {"usage", field.usage},
+                        {"bit_offset", field.bit_offset},
+                        {"bit_size", field.bit_size},
+                        {"count", field.count},
+                        {"logical_min", field.logical_min},
+                        {"logical_max", field.logical_max},
+                        {"variable", field.variable()},
+                        {"constant", field.constant()},
+                        {"relative", field.relative()},
+                        {"null_state", field.null_state()},
+                        {"physical_min", field.physical_min},
+                        {"physical_max", field.physical_max},
+                        {"unit", field.unit},
+                        {"unit_exponent", field.unit_exponent},
+                        {"flags", field.flags},
+                        {"usages", usages}});
+    }
+    out["reports"].push_back({{"id", report.id},
+                              {"kind", devices::HidReportKindName(report.kind)},
+                              {"size_bits", report.size_bits},
+                              {"fields", fields}});
+  }
+  nlohmann::ordered_json applications = nlohmann::ordered_json::array();
+  for (auto usage : descriptor.applications) applications.push_back(devices::HidUsageName(usage));
+  out["applications"] = applications;
+  out["uses_report_ids"] = descriptor.uses_report_ids;
+  out["length_bytes"] = length_bytes;
+  out["warnings"] = descriptor.warnings;
+  return out;
+}
+
+void PrintDescriptor(const devices::HidDescriptor& descriptor, const std::string& file,
+                     std::size_t length_bytes) {
+  std::cout << file << ": " << length_bytes << " bytes, " << descriptor.reports.size()
+            << " report(s), report IDs " << (descriptor.uses_report_ids ? "yes" : "no") << '\n';
+  for (auto usage : descriptor.applications) {
+    std::cout << "application " << devices::HidUsageName(usage) << '\n';
+  }
+  for (const auto& report : descriptor.reports) {
+    std::cout << devices::HidReportKindName(report.kind) << " report " << int{report.id} << ": "
+              << report.size_bits << " bits, " << report.WireBytes(descriptor.uses_report_ids)
+              << " bytes on the wire\n";
+    for (const auto& field : report.fields) {
+      std::ostringstream line;
+      line << "  bit " << std::setw(5) << field.bit_offset << "  " << std::setw(3) << field.bit_size
+           << " x " << std::left << std::setw(5) << field.count << std::right << "  "
+           << FlagList(field);
+      if (!field.constant()) {
+        line << "  logical " << field.logical_min << ".." << field.logical_max << "  "
+             << UsageList(field);
+      }
+      std::cout << line.str() << '\n';
+    }
+  }
+  for (const auto& warning : descriptor.warnings) std::cout << "warning: " << warning << '\n';
+}
+
+int DescribeDescriptor(const std::string& file, bool json) {
+  const std::vector<std::uint8_t> bytes = devices::ReadDescriptorFile(file);
+  devices::HidDescriptor descriptor;
+  try {
+    descriptor = devices::ParseHidDescriptor(bytes);
+  } catch (const devices::HidDescriptorError& error) {
+    throw InputError(file + ": " + error.what());
+  }
+  if (json) {
+    std::cout << DescriptorJson(descriptor, bytes.size()).dump(2) << '\n';
+  } else {
+    PrintDescriptor(descriptor, file, bytes.size());
   }
   return kExitSuccess;
 }
@@ -57,13 +169,15 @@ void AddDevicesCommand(CLI::App& app, Handler* handler) {
   command->require_subcommand(1);
 
   auto list_json = std::make_shared<bool>(false);
-  CLI::App* list = command->add_subcommand("list", "List attached USB devices and the profile that applies");
+  CLI::App* list =
+      command->add_subcommand("list", "List attached USB devices and the profile that applies");
   list->add_flag("--json", *list_json, "Machine-readable output");
   list->callback([handler, list_json] {
     *handler = [list_json] { return Guarded([&] { return ListDevices(*list_json); }); };
   });
 
-  CLI::App* monitor = command->add_subcommand("monitor", "Show live control values in the terminal");
+  CLI::App* monitor =
+      command->add_subcommand("monitor", "Show live control values in the terminal");
   monitor->add_flag("--json")->description("Print one JSON line per sample");
   monitor->callback([handler] {
     *handler = [] { return NotAvailableYet("devices monitor", "devices issue #7"); };
@@ -72,10 +186,15 @@ void AddDevicesCommand(CLI::App& app, Handler* handler) {
   auto descriptor_file = std::make_shared<std::string>();
   CLI::App* describe = command->add_subcommand(
       "describe-descriptor", "Parse a HID report descriptor FILE (binary or hex text)");
-  describe->add_option("file", *descriptor_file, "Descriptor FILE")->required()->check(CLI::ExistingFile);
-  describe->add_flag("--json")->description("Machine-readable output");
-  describe->callback([handler] {
-    *handler = [] { return NotAvailableYet("devices describe-descriptor", "devices issue #7"); };
+  describe->add_option("file", *descriptor_file, "Descriptor FILE")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto describe_json = std::make_shared<bool>(false);
+  describe->add_flag("--json", *describe_json, "Machine-readable output");
+  describe->callback([handler, descriptor_file, describe_json] {
+    *handler = [descriptor_file, describe_json] {
+      return Guarded([&] { return DescribeDescriptor(*descriptor_file, *describe_json); });
+    };
   });
 }
 
