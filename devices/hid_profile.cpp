@@ -17,6 +17,9 @@ constexpr double kMaxDeadZone = 0.9;
 // A rate may cover a control's whole span in a tenth of a second at most.
 constexpr double kMaxRateSpansPerSecond = 10.0;
 constexpr double kButtonPressedThreshold = 0.5;
+// Converting a control's SI span back to degrees or mm rounds (240 deg comes
+// back as 239.99999999999997); the bound allows that much.
+constexpr double kEdgeRoundingSlack = 1e-9;
 
 std::string ScaleKey(HidMappingMode mode, ControlUnit unit) {
   const std::string suffix(EdgeUnitSuffix(unit));
@@ -82,7 +85,8 @@ HidMapping ParseMapping(const Field& entry) {
   if (mapping.mode != HidMappingMode::kButton) {
     const double span_edge = SiToEdge(info.unit, info.max_value - info.min_value);
     const double max_edge =
-        mapping.mode == HidMappingMode::kRate ? span_edge * kMaxRateSpansPerSecond : span_edge;
+        (mapping.mode == HidMappingMode::kRate ? span_edge * kMaxRateSpansPerSecond : span_edge) *
+        (1.0 + kEdgeRoundingSlack);
     mapping.full_scale_si = EdgeToSi(info.unit, entry.Child(scale_key).Number(0.0, max_edge));
   }
   mapping.dead_zone = entry.NumberOr("dead_zone", 0.0, 0.0, kMaxDeadZone);

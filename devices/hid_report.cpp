@@ -1,5 +1,7 @@
 #include "devices/hid_report.h"
 
+#include <algorithm>
+
 namespace teersim::devices {
 namespace {
 
@@ -98,6 +100,32 @@ std::optional<DecodedHidReport> DecodeHidReport(const HidDescriptor& descriptor,
     DecodeField(report->fields[i], i, bytes, &decoded.values);
   }
   return decoded;
+}
+
+std::optional<std::vector<std::uint8_t>> EncodeHidReport(
+    const HidDescriptor& descriptor, HidReportKind kind, std::uint8_t id,
+    const std::vector<std::pair<std::uint32_t, std::int64_t>>& values) {
+  const HidReport* report = descriptor.Find(kind, id);
+  if (report == nullptr) return std::nullopt;
+  const std::size_t prefix = descriptor.uses_report_ids ? 1 : 0;
+  std::vector<std::uint8_t> bytes(report->WireBytes(descriptor.uses_report_ids), 0);
+  if (prefix != 0) bytes[0] = id;
+  const std::span<std::uint8_t> data = std::span(bytes).subspan(prefix);
+  for (const auto& [usage, value] : values) {
+    for (const HidField& field : report->fields) {
+      if (field.constant() || !field.variable() || field.bit_size > kMaxDecodedBits) continue;
+      bool written = false;
+      for (std::uint32_t element = 0; element < field.count && !written; ++element) {
+        if (field.ElementUsage(element) != usage) continue;
+        const std::int64_t clamped = std::clamp(value, field.logical_min, field.logical_max);
+        InsertBits(data, field.bit_offset + element * field.bit_size, field.bit_size,
+                   static_cast<std::uint32_t>(clamped));
+        written = true;
+      }
+      if (written) break;
+    }
+  }
+  return bytes;
 }
 
 }  // namespace teersim::devices

@@ -16,6 +16,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "devices/hid_descriptor.h"
@@ -55,6 +56,15 @@ std::int64_t SignExtend(std::uint32_t raw, std::uint32_t bit_size);
 std::optional<DecodedHidReport> DecodeHidReport(const HidDescriptor& descriptor, HidReportKind kind,
                                                 std::span<const std::uint8_t> bytes,
                                                 std::string* error);
+
+// Builds an output (or feature) report as it goes on the wire: the report ID
+// byte when the descriptor uses IDs, then the data with each (usage, value)
+// written into the Variable element carrying that usage, clamped to the
+// field's logical range; other elements are 0. nullopt when the descriptor
+// has no such report.
+std::optional<std::vector<std::uint8_t>> EncodeHidReport(
+    const HidDescriptor& descriptor, HidReportKind kind, std::uint8_t id,
+    const std::vector<std::pair<std::uint32_t, std::int64_t>>& values);
 
 // Writes `value` into the report data (without the report ID byte) at the
 // element's place: the inverse of ExtractBits, for output (force) reports.

@@ -20,7 +20,11 @@ constexpr std::uint8_t kRequestTypeStandardInterfaceIn = 0x81;
 constexpr std::size_t kHidDescriptorCountOffset = 5;
 constexpr std::size_t kHidDescriptorListOffset = 6;
 constexpr std::size_t kHidDescriptorEntryBytes = 3;
+constexpr std::uint8_t kRequestSetReport = 0x09;
+constexpr std::uint8_t kRequestTypeClassInterfaceOut = 0x21;
+constexpr std::uint16_t kReportTypeOutput = 0x02;
 constexpr unsigned kControlTimeout_ms = 1000;
+constexpr unsigned kOutputTimeout_ms = 20;
 
 std::string IdText(HidDeviceId id) {
   char text[16];
@@ -55,6 +59,7 @@ std::optional<std::size_t> ReportDescriptorLength(const unsigned char* extra, in
 struct HidInterface {
   int number = -1;
   std::uint8_t endpoint_in = 0;
+  std::uint8_t endpoint_out = 0;  // 0: none, output goes by SET_REPORT
   int packet_bytes = 0;
   std::size_t descriptor_bytes = kMaxHidDescriptorBytes;
 };
@@ -71,22 +76,27 @@ std::optional<HidInterface> FindHidInterface(libusb_device* device) {
     for (int alt = 0; alt < interface.num_altsetting && !found; ++alt) {
       const libusb_interface_descriptor& setting = interface.altsetting[alt];
       if (setting.bInterfaceClass != LIBUSB_CLASS_HID) continue;
+      HidInterface hid;
       for (int e = 0; e < setting.bNumEndpoints; ++e) {
         const libusb_endpoint_descriptor& endpoint = setting.endpoint[e];
         const bool in = (endpoint.bEndpointAddress & LIBUSB_ENDPOINT_IN) != 0;
         const bool interrupt =
             (endpoint.bmAttributes & LIBUSB_TRANSFER_TYPE_MASK) == LIBUSB_TRANSFER_TYPE_INTERRUPT;
-        if (!in || !interrupt) continue;
-        HidInterface hid;
-        hid.number = setting.bInterfaceNumber;
+        if (!interrupt) continue;
+        if (!in) {
+          hid.endpoint_out = endpoint.bEndpointAddress;
+          continue;
+        }
+        if (hid.endpoint_in != 0) continue;
         hid.endpoint_in = endpoint.bEndpointAddress;
         hid.packet_bytes = endpoint.wMaxPacketSize;
-        if (auto length = ReportDescriptorLength(setting.extra, setting.extra_length)) {
-          hid.descriptor_bytes = *length;
-        }
-        found = hid;
-        break;
       }
+      if (hid.endpoint_in == 0) continue;
+      hid.number = setting.bInterfaceNumber;
+      if (auto length = ReportDescriptorLength(setting.extra, setting.extra_length)) {
+        hid.descriptor_bytes = *length;
+      }
+      found = hid;
     }
   }
   libusb_free_config_descriptor(config);
@@ -147,6 +157,44 @@ void HidUsbDevice::Sample(double time_s, ControlFrame* frame) {
   if (mapper_) mapper_->Apply(dt_s, frame);
 }
 
+bool HidUsbDevice::SendOutput(const std::vector<std::uint8_t>& report, std::string* error) {
+  std::lock_guard lock(connection_mutex_);
+  if (current_ == nullptr) {
+    *error = "no device connected";
+    return false;
+  }
+  if (report.empty()) {
+    *error = "empty report";
+    return false;
+  }
+  auto* data = const_cast<std::uint8_t*>(report.data());  // libusb does not write OUT buffers
+  const int length = static_cast<int>(report.size());
+  int status = 0;
+  if (current_->interface.endpoint_out != 0) {
+    int sent = 0;
+    status = libusb_interrupt_transfer(current_->handle, current_->interface.endpoint_out, data,
+                                       length, &sent, kOutputTimeout_ms);
+  } else {
+    // SET_REPORT(Output, report ID); with IDs the first byte is the ID.
+    bool uses_ids = false;
+    {
+      std::lock_guard state_lock(mutex_);
+      uses_ids = descriptor_ && descriptor_->uses_report_ids;
+    }
+    const std::uint16_t id = uses_ids ? report[0] : 0;
+    status =
+        libusb_control_transfer(current_->handle, kRequestTypeClassInterfaceOut, kRequestSetReport,
+                                static_cast<std::uint16_t>((kReportTypeOutput << 8) | id),
+                                static_cast<std::uint16_t>(current_->interface.number), data,
+                                static_cast<std::uint16_t>(length), kOutputTimeout_ms);
+  }
+  if (status < 0) {
+    *error = std::string("output report not sent: ") + libusb_error_name(status);
+    return false;
+  }
+  return true;
+}
+
 void HidUsbDevice::Publish(const std::function<void(HidUsbStatus&)>& change) {
   {
     std::lock_guard lock(mutex_);
@@ -165,7 +213,13 @@ void HidUsbDevice::Run() {
   }
   while (!stop_) {
     if (auto connection = Connect(context)) {
+      {
+        std::lock_guard lock(connection_mutex_);
+        current_ = connection.get();
+      }
       ReadUntilLost(*connection);
+      std::lock_guard lock(connection_mutex_);
+      current_ = nullptr;
       continue;
     }
     std::unique_lock lock(mutex_);

@@ -67,6 +67,12 @@ class HidUsbDevice final : public InputDevice {
   // since the previous Sample() call.
   void Sample(double time_s, ControlFrame* frame) override;
 
+  // Sends an output report (as EncodeHidReport builds it) to the connected
+  // device: interrupt OUT when the interface has that endpoint, else
+  // SET_REPORT on the control pipe. Safe from any thread; returns false with
+  // *error set when no device is connected or the transfer fails.
+  bool SendOutput(const std::vector<std::uint8_t>& report, std::string* error);
+
   HidUsbStatus Status() const;
   // The parsed descriptor of the current (or last) device, if any.
   std::optional<HidDescriptor> Descriptor() const;
@@ -85,6 +91,10 @@ class HidUsbDevice final : public InputDevice {
   void Publish(const std::function<void(HidUsbStatus&)>& change);
 
   HidUsbOptions options_;
+  // Guards current_ (the open connection, for SendOutput); never held while
+  // mutex_ is wanted by the reader, and never across a blocking read.
+  std::mutex connection_mutex_;
+  Connection* current_ = nullptr;
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;
   HidUsbStatus status_;

@@ -133,6 +133,36 @@ TEST(HidProfile, CougarStickThroughGenericJoystick) {
   EXPECT_FALSE(frame.Pressed(ControlId::kFluoroPedal));
 }
 
+// teersim's own catheter interface layout (devices/catheter_interface.hid):
+// every channel a position, counts in 0.01 mm and 0.01 degree.
+TEST(HidProfile, CatheterInterfaceCountsBecomeSiPositions) {
+  const HidDescriptor d = ParseHidDescriptor(
+      ReadDescriptorFile(std::string(TEERSIM_SOURCE_DIR) + "/devices/catheter_interface.hid"));
+  ASSERT_EQ(ChooseHidProfile(BuiltIn(), d), &BuiltInNamed("catheter_interface"));
+  EXPECT_EQ(d.Find(HidReportKind::kInput, 1)->WireBytes(true), 34u);
+  EXPECT_EQ(d.Find(HidReportKind::kOutput, 2)->WireBytes(true), 14u);
+  HidControlMapper mapper(BuiltInNamed("catheter_interface"), d);
+  EXPECT_TRUE(mapper.Unmatched().empty());
+  EXPECT_EQ(mapper.ActiveCount(), 16u);
+  const auto report = EncodeHidReport(d, HidReportKind::kInput, 1,
+                                      {{HidUsage(0xFFA0, 0x01), -2500},   // guide -25 mm
+                                       {HidUsage(0xFFA0, 0x09), 144000},  // delivery +1440 deg
+                                       {HidUsage(0xFFA0, 0x07), 4500},    // M/L knob +45 deg
+                                       {HidUsage(0xFFA0, 0x0A), 30000},   // arms: clamped to 24000
+                                       {usage::Button(5), 1}});           // clip lock
+  ASSERT_TRUE(report.has_value());
+  ControlFrame frame = ControlFrame::Defaults();
+  mapper.Update(DecodeOrDie(d, *report));
+  mapper.Apply(0.001, &frame);
+  EXPECT_NEAR(frame.Get(ControlId::kGuideTranslation), -0.025, kTolerance);
+  EXPECT_NEAR(frame.Get(ControlId::kDeliveryRotation), 8.0 * std::numbers::pi, kTolerance);
+  EXPECT_NEAR(frame.Get(ControlId::kSleeveMlKnob), 45.0 * kDegToRad, kTolerance);
+  EXPECT_NEAR(frame.Get(ControlId::kClipArmAngle), 240.0 * kDegToRad, kTolerance);
+  EXPECT_TRUE(frame.Pressed(ControlId::kClipLock));
+  EXPECT_FALSE(frame.Pressed(ControlId::kClipRelease));
+  EXPECT_FALSE(EncodeHidReport(d, HidReportKind::kInput, 2, {}).has_value());
+}
+
 TEST(HidProfile, NormalisationAndDeadZone) {
   HidField signed_field;
   signed_field.logical_min = -127;

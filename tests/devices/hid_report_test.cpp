@@ -129,6 +129,22 @@ TEST(HidReport, ArrayFieldsListUsagesPresent) {
   EXPECT_EQ(report->values[1].usage, usage::Button(10));
 }
 
+TEST(HidReport, EncodeThenDecodeRoundTrips) {
+  const HidDescriptor d = ParseHidDescriptor(LoadHidTestDescriptor("xbox_one_s_controller_bt.hid"));
+  // The rumble output report: motors (0x70, count 4) and duration (0x50).
+  const auto rumble = EncodeHidReport(d, HidReportKind::kOutput, 3,
+                                      {{HidUsage(usage::kPidPage, 0x70), 100},
+                                       {HidUsage(usage::kPidPage, 0x50), 300},  // clamped to 255
+                                       {HidUsage(usage::kPidPage, 0x97), 1}});
+  ASSERT_TRUE(rumble.has_value());
+  EXPECT_EQ(*rumble, (std::vector<std::uint8_t>{0x03, 0x01, 100, 0, 0, 0, 255, 0, 0}));
+  std::string error;
+  const auto decoded = DecodeHidReport(d, HidReportKind::kOutput, *rumble, &error);
+  ASSERT_TRUE(decoded) << error;
+  EXPECT_EQ(decoded->Find(HidUsage(usage::kPidPage, 0x50))->value, 255);
+  EXPECT_FALSE(EncodeHidReport(d, HidReportKind::kOutput, 9, {}).has_value());
+}
+
 TEST(HidReport, BadReportsAreRefusedWithAReason) {
   const HidDescriptor d =
       ParseHidDescriptor(LoadHidTestDescriptor("3dconnexion_spacenavigator.hid"));

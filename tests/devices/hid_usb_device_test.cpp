@@ -33,6 +33,8 @@ using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
 constexpr HidDeviceId kCougar{0x044F, 0x0400};
+// pid.codes test VID:PID, for teersim's own catheter interface layout.
+constexpr HidDeviceId kCatheterInterface{0x1209, 0x0001};
 constexpr const char* kSysfsPath = "/sys/devices/usb1";
 constexpr const char* kDevNode = "/dev/bus/usb/001/001";
 constexpr std::size_t kSetupPacketBytes = 8;
@@ -80,6 +82,12 @@ class FakeHidJoystick {
     return descriptor_requests_;
   }
 
+  // Interrupt OUT transfers received, oldest first.
+  std::vector<std::vector<std::uint8_t>> Outputs() const {
+    std::lock_guard lock(mutex_);
+    return outputs_;
+  }
+
   static gboolean OnIoctl(UMockdevIoctlBase*, UMockdevIoctlClient* client, gpointer self) {
     return static_cast<FakeHidJoystick*>(self)->Handle(client);
   }
@@ -91,6 +99,7 @@ class FakeHidJoystick {
     unsigned char endpoint = 0;
     bool done = false;
     int status = 0;
+    int sent_bytes = 0;  // OUT URBs: actual_length to report
     std::vector<std::uint8_t> reply;
   };
 
@@ -220,7 +229,10 @@ class FakeHidJoystick {
         static_cast<std::size_t>(urb->buffer_length) >= kSetupPacketBytes) {
       AnswerControl(urbs_.back(), buffer->data);
     } else if ((entry.endpoint & 0x80) == 0) {
-      Finish(urbs_.back(), 0, {});  // OUT: accepted (force output is not modelled here)
+      // OUT: recorded, and reported back as fully sent.
+      outputs_.emplace_back(buffer->data, buffer->data + urb->buffer_length);
+      Finish(urbs_.back(), 0, {});
+      urbs_.back().sent_bytes = urb->buffer_length;
     }
     DeliverReports();
     umockdev_ioctl_data_unref(buffer);
@@ -236,7 +248,7 @@ class FakeHidJoystick {
       const std::size_t room = static_cast<std::size_t>(urb->buffer_length) - skip;
       const std::size_t n = std::min(room, it->reply.size());
       if (n > 0) std::memcpy(static_cast<std::uint8_t*>(urb->buffer) + skip, it->reply.data(), n);
-      urb->actual_length = static_cast<int>(n);
+      urb->actual_length = it->sent_bytes > 0 ? it->sent_bytes : static_cast<int>(n);
       urb->status = it->status;
       UMockdevIoctlData* pointer = umockdev_ioctl_data_resolve(arg, 0, sizeof(gpointer), nullptr);
       umockdev_ioctl_data_set_ptr(pointer, 0, it->data);
@@ -254,6 +266,7 @@ class FakeHidJoystick {
   std::vector<std::uint8_t> report_descriptor_;
   std::deque<std::vector<std::uint8_t>> reports_;
   std::vector<Urb> urbs_;
+  std::vector<std::vector<std::uint8_t>> outputs_;
   bool connected_ = true;
   bool kernel_driver_bound_ = true;
   int descriptor_requests_ = 0;
@@ -298,6 +311,11 @@ class UmockdevHidTest : public ::testing::Test {
       GTEST_SKIP() << "not running under the umockdev preload (libumockdev-preload)";
     }
     report_descriptor_ = LoadHidTestDescriptor("thrustmaster_hotas_cougar_joystick.hid");
+    StartFake();
+  }
+
+  // (Re)creates the fake device with `id` and `report_descriptor_`.
+  void StartFake() {
     fake_ = std::make_unique<FakeHidJoystick>(report_descriptor_);
     handler_ = umockdev_ioctl_base_new();
     g_signal_connect(handler_, "handle-ioctl", G_CALLBACK(&FakeHidJoystick::OnIoctl), fake_.get());
@@ -319,8 +337,8 @@ class UmockdevHidTest : public ::testing::Test {
             "E: BUSNUM=001\nE: DEVNUM=001\nE: DEVNAME=") +
         kDevNode +
         "\nE: DEVTYPE=usb_device\nA: bConfigurationValue=1\\n\nA: busnum=1\\n\nA: devnum=1\\n\n"
-        "A: speed=12\\n\nA: idVendor=044f\\n\nA: idProduct=0400\\n\nH: descriptors=" +
-        SysfsDescriptors(kCougar, report_descriptor_.size()) + "\n";
+        "A: speed=12\\n\nH: descriptors=" +
+        SysfsDescriptors(id_, report_descriptor_.size()) + "\n";
     GError* error = nullptr;
     ASSERT_TRUE(umockdev_testbed_add_from_string(testbed_, record.c_str(), &error))
         << (error ? error->message : "");
@@ -345,15 +363,16 @@ class UmockdevHidTest : public ::testing::Test {
     return report;
   }
 
-  static HidUsbOptions Options() {
+  HidUsbOptions Options() const {
     HidUsbOptions options;
-    options.device = kCougar;
+    options.device = id_;
     options.profiles = LoadBuiltInHidProfiles();
     options.read_timeout = 10ms;
     options.retry_interval = 10ms;
     return options;
   }
 
+  HidDeviceId id_ = kCougar;
   UMockdevTestbed* testbed_ = nullptr;
   UMockdevIoctlBase* handler_ = nullptr;
   std::unique_ptr<FakeHidJoystick> fake_;
@@ -425,6 +444,57 @@ TEST_F(UmockdevHidTest, UnplugHoldsLastSafeInputAndReplugResumes) {
   std::lock_guard lock(warnings_mutex);
   ASSERT_FALSE(warnings.empty());
   EXPECT_THAT(warnings[0], HasSubstr("HID 044f:0400 lost"));
+}
+
+// teersim's catheter interface: absolute positions in, force commands out by
+// the interrupt OUT endpoint.
+TEST_F(UmockdevHidTest, CatheterInterfacePositionsInForcesOut) {
+  // Replace the joystick with the catheter interface before anything opens it.
+  Unplug();
+  id_ = kCatheterInterface;
+  report_descriptor_ =
+      ReadDescriptorFile(std::string(TEERSIM_SOURCE_DIR) + "/devices/catheter_interface.hid");
+  StartFake();
+  HidUsbDevice device(Options());
+  ASSERT_TRUE(device.WaitFor([](const HidUsbStatus& s) { return s.connected; }, kWait))
+      << device.Status().last_event;
+  EXPECT_EQ(device.Status().profile, "catheter_interface");
+  const auto descriptor = device.Descriptor();
+  ASSERT_TRUE(descriptor.has_value());
+
+  // Guide advanced 12.34 mm (1234 counts), sleeve A/P knob at -30 degrees.
+  const auto input =
+      EncodeHidReport(*descriptor, HidReportKind::kInput, 1,
+                      {{HidUsage(0xFFA0, 0x01), 1234}, {HidUsage(0xFFA0, 0x06), -3000}});
+  ASSERT_TRUE(input.has_value());
+  fake_->PushReport(*input);
+  ASSERT_TRUE(device.WaitFor([](const HidUsbStatus& s) { return s.reports >= 1; }, kWait));
+  ControlFrame frame = ControlFrame::Defaults();
+  device.Sample(0.0, &frame);
+  EXPECT_NEAR(frame.Get(ControlId::kGuideTranslation), 0.01234, kTolerance);
+  EXPECT_NEAR(frame.Get(ControlId::kSleeveApKnob), -30.0 * std::numbers::pi / 180.0, kTolerance);
+
+  // 1.5 N resisting the guide and the sleeve's brake on.
+  const auto force = EncodeHidReport(*descriptor, HidReportKind::kOutput, 2,
+                                     {{HidUsage(0xFFA0, 0x21), 150}, {HidUsage(0xFFA0, 0x28), 1}});
+  ASSERT_TRUE(force.has_value());
+  std::string error;
+  ASSERT_TRUE(device.SendOutput(*force, &error)) << error;
+  const auto outputs = fake_->Outputs();
+  ASSERT_EQ(outputs.size(), 1u);
+  EXPECT_EQ(outputs[0], *force);
+  EXPECT_EQ(outputs[0][0], 2);
+  EXPECT_EQ(ExtractBits(std::span(outputs[0]).subspan(1), 0, 16), 150u);
+  EXPECT_EQ(ExtractBits(std::span(outputs[0]).subspan(1), 97, 1), 1u);
+}
+
+TEST_F(UmockdevHidTest, OutputWithoutADeviceFailsCleanly) {
+  Unplug();
+  HidUsbDevice device(Options());
+  std::string error;
+  EXPECT_FALSE(device.SendOutput({0x02, 0x00}, &error));
+  EXPECT_EQ(error, "no device connected");
+  EXPECT_FALSE(device.Status().connected);
 }
 
 }  // namespace
