@@ -181,6 +181,19 @@ const HidProfile* ChooseHidProfile(const std::vector<HidProfile>& profiles,
   return nullptr;
 }
 
+const HidProfile* ChooseHidProfileForUsb(const std::vector<HidProfile>& profiles, HidDeviceId id,
+                                         std::span<const std::uint8_t> report_descriptor) {
+  HidDescriptor descriptor;
+  if (!report_descriptor.empty()) {
+    try {
+      descriptor = ParseHidDescriptor(report_descriptor);
+    } catch (const HidDescriptorError&) {
+      descriptor = HidDescriptor{};
+    }
+  }
+  return ChooseHidProfile(profiles, descriptor, id);
+}
+
 double NormalizeHidValue(const HidField& field, const HidValue& value, bool unipolar) {
   const double low = static_cast<double>(field.logical_min);
   const double high = static_cast<double>(field.logical_max);

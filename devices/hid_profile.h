@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,12 @@ std::vector<HidProfile> LoadBuiltInHidProfiles();
 const HidProfile* ChooseHidProfile(const std::vector<HidProfile>& profiles,
                                    const HidDescriptor& descriptor,
                                    std::optional<HidDeviceId> device = std::nullopt);
+
+// The profile for a USB device seen by enumeration: by vendor:product ID, else
+// by its report descriptor when one could be read (a malformed one matches
+// nothing). nullptr when none applies.
+const HidProfile* ChooseHidProfileForUsb(const std::vector<HidProfile>& profiles, HidDeviceId id,
+                                         std::span<const std::uint8_t> report_descriptor);
 
 // Normalised deflection of one value of `field` (see the header comment).
 double NormalizeHidValue(const HidField& field, const HidValue& value, bool unipolar);

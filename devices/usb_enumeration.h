@@ -16,6 +16,9 @@ struct UsbDeviceSummary {
   bool has_hid_interface = false;  // any interface of class 3 (HID)
   std::string manufacturer;        // empty when the string could not be read
   std::string product;
+  // Report descriptor of the first HID interface as the kernel exposes it in
+  // sysfs (read without detaching the driver); empty when unavailable.
+  std::vector<std::uint8_t> hid_report_descriptor;
 };
 
 struct UsbEnumeration {

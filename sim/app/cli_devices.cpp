@@ -6,6 +6,7 @@
 
 #include "base/input_error.h"
 #include "devices/hid_descriptor.h"
+#include "devices/hid_profile.h"
 #include "devices/hid_usages.h"
 #include "devices/usb_enumeration.h"
 #include "sim/app/commands.h"
@@ -20,8 +21,17 @@ std::string Hex4(unsigned value) {
   return text;
 }
 
+// The profile name that applies to a device, or "" (see devices/hid_profile.h).
+std::string ProfileFor(const std::vector<devices::HidProfile>& profiles,
+                       const devices::UsbDeviceSummary& device) {
+  const devices::HidProfile* profile = devices::ChooseHidProfileForUsb(
+      profiles, {device.vendor_id, device.product_id}, device.hid_report_descriptor);
+  return profile == nullptr ? std::string() : profile->name;
+}
+
 int ListDevices(bool json) {
   const devices::UsbEnumeration found = devices::EnumerateUsbDevices();
+  const std::vector<devices::HidProfile> profiles = devices::LoadBuiltInHidProfiles();
   if (json) {
     nlohmann::ordered_json out;
     out["ok"] = found.ok;
@@ -36,6 +46,9 @@ int ListDevices(bool json) {
                                 {"manufacturer", device.manufacturer},
                                 {"product", device.product},
                                 {"profile", nullptr}});
+      if (const std::string profile = ProfileFor(profiles, device); !profile.empty()) {
+        out["devices"].back()["profile"] = profile;
+      }
     }
     std::cout << out.dump(2) << '\n';
     return found.ok ? kExitSuccess : kExitFailure;
@@ -50,7 +63,11 @@ int ListDevices(bool json) {
     std::cout << "bus " << int{device.bus} << " addr " << int{device.address} << "  "
               << Hex4(device.vendor_id) << ':' << Hex4(device.product_id) << "  "
               << (device.has_hid_interface ? "HID " : "    ") << device.manufacturer << ' '
-              << device.product << '\n';
+              << device.product;
+    if (const std::string profile = ProfileFor(profiles, device); !profile.empty()) {
+      std::cout << "  [profile " << profile << ']';
+    }
+    std::cout << '\n';
   }
   return kExitSuccess;
 }

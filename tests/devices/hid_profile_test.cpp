@@ -55,6 +55,18 @@ TEST(HidProfile, BuiltInProfilesChooseThemselvesForRealDevices) {
   EXPECT_EQ(pick("logitech_c077_mouse.hid", HidDeviceId{0x046D, 0xC626}), "3d_mouse");
 }
 
+TEST(HidProfile, UsbListingChoosesByIdThenByDescriptor) {
+  const auto cougar = LoadHidTestDescriptor("thrustmaster_hotas_cougar_joystick.hid");
+  const auto name = [](const HidProfile* p) {
+    return p == nullptr ? std::string("none") : p->name;
+  };
+  EXPECT_EQ(name(ChooseHidProfileForUsb(BuiltIn(), {0x046D, 0xC626}, {})), "3d_mouse");
+  EXPECT_EQ(name(ChooseHidProfileForUsb(BuiltIn(), {0x044F, 0x0400}, cougar)), "generic_joystick");
+  EXPECT_EQ(name(ChooseHidProfileForUsb(BuiltIn(), {0x044F, 0x0400}, {})), "none");
+  const std::vector<std::uint8_t> malformed{0x05, 0x01, 0x09, 0x04, 0xA1, 0x01};  // unclosed
+  EXPECT_EQ(name(ChooseHidProfileForUsb(BuiltIn(), {0x044F, 0x0400}, malformed)), "none");
+}
+
 TEST(HidProfile, SpaceNavigatorRatesIntoSleeveAndDelivery) {
   const HidDescriptor d =
       ParseHidDescriptor(LoadHidTestDescriptor("3dconnexion_spacenavigator.hid"));
