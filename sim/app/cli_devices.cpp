@@ -1,13 +1,17 @@
+#include <chrono>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "base/input_error.h"
 #include "devices/hid_descriptor.h"
 #include "devices/hid_profile.h"
 #include "devices/hid_usages.h"
+#include "devices/hid_usb_device.h"
 #include "devices/usb_enumeration.h"
 #include "sim/app/commands.h"
 #include "sim/app/exit_codes.h"
@@ -179,6 +183,93 @@ int DescribeDescriptor(const std::string& file, bool json) {
   return kExitSuccess;
 }
 
+struct MonitorOptions {
+  bool json = false;
+  std::string device;
+  std::optional<double> duration_s;
+  double rate_hz = 10.0;
+};
+
+devices::HidDeviceId ParseDeviceOption(const std::string& text) {
+  unsigned vendor = 0;
+  unsigned product = 0;
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "%4x:%4x%c", &vendor, &product, &tail) != 2) {
+    throw InputError("--device: expected VID:PID in hex such as 046d:c626, got '" + text + "'");
+  }
+  return {static_cast<std::uint16_t>(vendor), static_cast<std::uint16_t>(product)};
+}
+
+// One sample line: the controls the device's profile drives, in edge units.
+void PrintSample(double time_s, const devices::HidUsbStatus& status,
+                 const devices::HidProfile* profile, const devices::ControlFrame& frame,
+                 bool json) {
+  nlohmann::ordered_json controls = nlohmann::ordered_json::object();
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(2) << "t=" << time_s << "s";
+  if (profile != nullptr) {
+    for (const auto& mapping : profile->mappings) {
+      const devices::ControlInfo& info = devices::Info(mapping.control);
+      const std::string key =
+          std::string(info.name) + std::string(devices::EdgeUnitSuffix(info.unit));
+      const double value = devices::SiToEdge(info.unit, frame.Get(mapping.control));
+      controls[key] = value;
+      text << "  " << key << '=' << value;
+    }
+  }
+  if (json) {
+    nlohmann::ordered_json line{{"t_s", time_s},
+                                {"connected", status.connected},
+                                {"profile", status.profile},
+                                {"controls", controls}};
+    std::cout << line.dump() << std::endl;
+  } else {
+    std::cout << text.str() << (status.connected ? "" : "  (disconnected)") << std::endl;
+  }
+}
+
+int Monitor(const MonitorOptions& options) {
+  devices::HidUsbOptions usb;
+  if (!options.device.empty()) usb.device = ParseDeviceOption(options.device);
+  usb.profiles = devices::LoadBuiltInHidProfiles();
+  const std::vector<devices::HidProfile> profiles = usb.profiles;
+  devices::HidUsbDevice device(std::move(usb));
+  devices::ControlFrame frame = devices::ControlFrame::Defaults();
+  const auto start = std::chrono::steady_clock::now();
+  const auto period = std::chrono::duration<double>(1.0 / options.rate_hz);
+  bool ever_connected = false;
+  std::string last_event;
+  for (long sample = 0;; ++sample) {
+    std::this_thread::sleep_until(start +
+                                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                      period * static_cast<double>(sample)));
+    const double time_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (options.duration_s && time_s > *options.duration_s) break;
+    const devices::HidUsbStatus status = device.Status();
+    if (status.last_event != last_event && !options.json) {
+      std::cerr << status.last_event << '\n';
+      last_event = status.last_event;
+    }
+    ever_connected = ever_connected || status.connected;
+    if (!ever_connected) continue;
+    device.Sample(time_s, &frame);
+    const devices::HidProfile* profile = nullptr;
+    for (const auto& candidate : profiles) {
+      if (candidate.name == status.profile) profile = &candidate;
+    }
+    PrintSample(time_s, status, profile, frame, options.json);
+  }
+  if (!ever_connected) {
+    std::cerr << "teersim devices monitor: no "
+              << (options.device.empty() ? "HID device that a profile matches"
+                                         : "device " + options.device)
+              << " was found\n";
+    return kExitFailure;
+  }
+  return kExitSuccess;
+}
+
 }  // namespace
 
 void AddDevicesCommand(CLI::App& app, Handler* handler) {
@@ -193,11 +284,20 @@ void AddDevicesCommand(CLI::App& app, Handler* handler) {
     *handler = [list_json] { return Guarded([&] { return ListDevices(*list_json); }); };
   });
 
-  CLI::App* monitor =
-      command->add_subcommand("monitor", "Show live control values in the terminal");
-  monitor->add_flag("--json")->description("Print one JSON line per sample");
-  monitor->callback([handler] {
-    *handler = [] { return NotAvailableYet("devices monitor", "devices issue #7"); };
+  auto monitor_options = std::make_shared<MonitorOptions>();
+  CLI::App* monitor = command->add_subcommand(
+      "monitor", "Show live control values of a HID device through its profile");
+  monitor->add_flag("--json", monitor_options->json, "Print one JSON line per sample");
+  monitor->add_option("--device", monitor_options->device,
+                      "VID:PID in hex (default: the first HID device a profile matches)");
+  monitor
+      ->add_option("--duration", monitor_options->duration_s,
+                   "Stop after this many seconds (default: run until interrupted)")
+      ->check(CLI::PositiveNumber);
+  monitor->add_option("--rate", monitor_options->rate_hz, "Samples per second (default 10)")
+      ->check(CLI::Range(1.0, 1000.0));
+  monitor->callback([handler, monitor_options] {
+    *handler = [monitor_options] { return Guarded([&] { return Monitor(*monitor_options); }); };
   });
 
   auto descriptor_file = std::make_shared<std::string>();

@@ -73,5 +73,14 @@ TEST(CliDevices, MalformedDescriptorExitsTwoNamingTheOffset) {
   EXPECT_THAT(hex.err, HasSubstr(bad_hex + ":2: expected a hex byte"));
 }
 
+TEST(CliDevices, MonitorWithoutADeviceFailsAfterItsDuration) {
+  const CliResult result = RunCli("devices monitor --duration 0.2 --json");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, HasSubstr("no HID device that a profile matches was found"));
+  const CliResult bad = RunCli("devices monitor --device 12345 --duration 0.1");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--device: expected VID:PID"));
+}
+
 }  // namespace
 }  // namespace teersim::testing
