@@ -1,9 +1,11 @@
 #include "devices/hid_usb_device.h"
 
 #include <libusb.h>
+#include <sys/time.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <span>
 
 #include "base/log.h"
 #include "devices/hid_report.h"
@@ -217,7 +219,7 @@ void HidUsbDevice::Run() {
         std::lock_guard lock(connection_mutex_);
         current_ = connection.get();
       }
-      ReadUntilLost(*connection);
+      ReadUntilLost(context, *connection);
       std::lock_guard lock(connection_mutex_);
       current_ = nullptr;
       continue;
@@ -295,46 +297,111 @@ std::unique_ptr<HidUsbDevice::Connection> HidUsbDevice::Connect(libusb_context* 
   return result;
 }
 
-void HidUsbDevice::ReadUntilLost(Connection& connection) {
-  const int packet = std::max(connection.interface.packet_bytes, 1);
-  std::vector<std::uint8_t> buffer(static_cast<std::size_t>(packet));
-  const auto timeout = static_cast<unsigned>(options_.read_timeout.count());
-  while (!stop_) {
-    int got = 0;
-    const int status = libusb_interrupt_transfer(
-        connection.handle, connection.interface.endpoint_in, buffer.data(), packet, &got, timeout);
-    if (status == LIBUSB_ERROR_TIMEOUT) continue;
-    if (status == 0) {
-      std::string error;
+// Interrupt-IN transfers kept in flight, so that a 1 kHz device never waits
+// for the host to resubmit between reports (usb-devices.md, step 6).
+namespace {
+constexpr int kTransfersInFlight = 4;
+constexpr long long kMicrosecondsPerSecond = 1000000;
+
+struct InFlight {
+  std::vector<libusb_transfer*> transfers;
+  std::vector<std::vector<std::uint8_t>> buffers;
+  int active = 0;
+  bool lost = false;
+  int lost_status = LIBUSB_TRANSFER_COMPLETED;
+  std::function<void(std::span<const std::uint8_t>)> on_report;
+  const std::atomic<bool>* stop = nullptr;
+};
+
+void LIBUSB_CALL OnTransfer(libusb_transfer* transfer) {
+  auto* in_flight = static_cast<InFlight*>(transfer->user_data);
+  switch (transfer->status) {
+    case LIBUSB_TRANSFER_COMPLETED:
+      in_flight->on_report(std::span<const std::uint8_t>(
+          transfer->buffer, static_cast<std::size_t>(transfer->actual_length)));
+      [[fallthrough]];
+    case LIBUSB_TRANSFER_TIMED_OUT:
+    case LIBUSB_TRANSFER_OVERFLOW:  // a report longer than a packet: dropped, keep reading
+      if (!in_flight->lost && !*in_flight->stop && libusb_submit_transfer(transfer) == 0) return;
+      break;
+    case LIBUSB_TRANSFER_CANCELLED:
+      break;
+    default:  // NO_DEVICE, ERROR, STALL: the device is gone or broken
+      in_flight->lost = true;
+      in_flight->lost_status = transfer->status;
+  }
+  --in_flight->active;
+}
+
+}  // namespace
+
+void HidUsbDevice::ReadUntilLost(libusb_context* context, Connection& connection) {
+  InFlight in_flight;
+  in_flight.stop = &stop_;
+  in_flight.on_report = [this](std::span<const std::uint8_t> bytes) {
+    std::string error;
+    {
       std::lock_guard lock(mutex_);
-      const auto report =
-          descriptor_
-              ? DecodeHidReport(*descriptor_, HidReportKind::kInput,
-                                std::span(buffer.data(), static_cast<std::size_t>(got)), &error)
-              : std::nullopt;
+      const auto report = descriptor_
+                              ? DecodeHidReport(*descriptor_, HidReportKind::kInput, bytes, &error)
+                              : std::nullopt;
       if (report) {
         if (mapper_) mapper_->Update(*report);
         ++status_.reports;
       } else {
         ++status_.bad_reports;
       }
-      changed_.notify_all();
-      continue;
-    }
-    // Unplugged (or broken): hold the last safe input and look for it again.
-    const std::string message = "HID " + IdText(connection.id) + " lost (" +
-                                libusb_error_name(status) +
-                                "): rates stopped, buttons released, positions held";
-    log::Warn(message);
-    {
-      std::lock_guard lock(mutex_);
-      if (mapper_) mapper_->Release();
-      status_.connected = false;
-      status_.last_event = message;
     }
     changed_.notify_all();
-    return;
+  };
+  const int packet = std::max(connection.interface.packet_bytes, 1);
+  for (int i = 0; i < kTransfersInFlight; ++i) {
+    libusb_transfer* transfer = libusb_alloc_transfer(0);
+    if (transfer == nullptr) break;
+    in_flight.buffers.emplace_back(static_cast<std::size_t>(packet));
+    libusb_fill_interrupt_transfer(transfer, connection.handle, connection.interface.endpoint_in,
+                                   in_flight.buffers.back().data(), packet, &OnTransfer, &in_flight,
+                                   0);
+    in_flight.transfers.push_back(transfer);
   }
+  for (libusb_transfer* transfer : in_flight.transfers) {
+    if (libusb_submit_transfer(transfer) != 0) {
+      in_flight.lost = true;
+      in_flight.lost_status = LIBUSB_TRANSFER_NO_DEVICE;
+      break;
+    }
+    ++in_flight.active;
+  }
+  // Handle events until every transfer is back; on stop or loss cancel the rest.
+  bool cancelled = false;
+  while (in_flight.active > 0) {
+    if ((stop_ || in_flight.lost) && !cancelled) {
+      for (libusb_transfer* transfer : in_flight.transfers) libusb_cancel_transfer(transfer);
+      cancelled = true;
+    }
+    const auto wait_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(options_.event_wait).count();
+    timeval timeout{static_cast<time_t>(wait_us / kMicrosecondsPerSecond),
+                    static_cast<suseconds_t>(wait_us % kMicrosecondsPerSecond)};
+    libusb_handle_events_timeout_completed(context, &timeout, nullptr);
+  }
+  for (libusb_transfer* transfer : in_flight.transfers) libusb_free_transfer(transfer);
+  if (!in_flight.lost || stop_) return;
+
+  // Unplugged (or broken): hold the last safe input and look for it again.
+  const std::string message =
+      "HID " + IdText(connection.id) + " lost (" +
+      libusb_error_name(in_flight.lost_status == LIBUSB_TRANSFER_NO_DEVICE ? LIBUSB_ERROR_NO_DEVICE
+                                                                           : LIBUSB_ERROR_IO) +
+      "): rates stopped, buttons released, positions held";
+  log::Warn(message);
+  {
+    std::lock_guard lock(mutex_);
+    if (mapper_) mapper_->Release();
+    status_.connected = false;
+    status_.last_event = message;
+  }
+  changed_.notify_all();
 }
 
 }  // namespace teersim::devices

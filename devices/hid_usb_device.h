@@ -6,8 +6,9 @@
 //   2. detach the kernel driver, claim the HID interface,
 //   3. read the report descriptor (GET_DESCRIPTOR 0x22 on the interface),
 //      parse it, choose the profile,
-//   4. read interrupt-IN reports, decode them and keep the latest deflection
-//      of every mapped control (HidControlMapper).
+//   4. keep four asynchronous interrupt-IN transfers in flight (resubmitted
+//      from their callback), decode each report and keep the latest
+//      deflection of every mapped control (HidControlMapper).
 //
 // Unplugging is not an error: the thread logs a warning, the mapper releases
 // (rates stop, buttons up, positions hold — the last safe input) and the
@@ -39,8 +40,9 @@ struct HidUsbOptions {
   std::optional<HidDeviceId> device;
   // Profiles to choose from (LoadBuiltInHidProfiles() by default at Open).
   std::vector<HidProfile> profiles;
-  // How long one interrupt read waits, and how often a lost device is sought.
-  std::chrono::milliseconds read_timeout{50};
+  // How long one wait for USB events lasts (bounds the reaction to stop), and
+  // how often a lost device is sought.
+  std::chrono::milliseconds event_wait{50};
   std::chrono::milliseconds retry_interval{100};
 };
 
@@ -87,7 +89,7 @@ class HidUsbDevice final : public InputDevice {
   struct Connection;
   void Run();
   std::unique_ptr<Connection> Connect(libusb_context* context);
-  void ReadUntilLost(Connection& connection);
+  void ReadUntilLost(libusb_context* context, Connection& connection);
   void Publish(const std::function<void(HidUsbStatus&)>& change);
 
   HidUsbOptions options_;

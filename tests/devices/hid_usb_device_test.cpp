@@ -74,7 +74,7 @@ class UmockdevHidTest : public ::testing::Test {
     HidUsbOptions options;
     options.device = id_;
     options.profiles = LoadBuiltInHidProfiles();
-    options.read_timeout = 10ms;
+    options.event_wait = 10ms;
     options.retry_interval = 10ms;
     return options;
   }
@@ -104,6 +104,23 @@ TEST_F(UmockdevHidTest, EnumeratesReadsDescriptorAndDecodesReports) {
   EXPECT_NEAR(frame.Get(ControlId::kGuideRotation), 30.0 * std::numbers::pi / 180.0, kTolerance);
   EXPECT_TRUE(frame.Pressed(ControlId::kFluoroPedal));
   EXPECT_EQ(device.Status().bad_reports, 0);
+}
+
+// Four interrupt transfers stay in flight: a burst of reports all arrives,
+// in order (the last one wins).
+TEST_F(UmockdevHidTest, BurstOfReportsAllArrive) {
+  HidUsbDevice device(Options());
+  ASSERT_TRUE(device.WaitFor([](const HidUsbStatus& s) { return s.connected; }, kWait));
+  constexpr int kBurst = 50;
+  for (int i = 0; i < kBurst; ++i)
+    fake().PushReport(CougarReport(0xFFFF, i == kBurst - 1 ? 0x2 : 0x1));
+  ASSERT_TRUE(device.WaitFor([](const HidUsbStatus& s) { return s.reports >= kBurst; }, kWait))
+      << device.Status().reports;
+  ControlFrame frame = ControlFrame::Defaults();
+  device.Sample(0.0, &frame);
+  EXPECT_FALSE(frame.Pressed(ControlId::kFluoroPedal));
+  EXPECT_TRUE(frame.Pressed(ControlId::kCineButton));
+  EXPECT_EQ(device.Status().reports, kBurst);
 }
 
 TEST_F(UmockdevHidTest, UnplugHoldsLastSafeInputAndReplugResumes) {
