@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <numbers>
 
 #include "base/data_file.h"
 #include "base/data_paths.h"
@@ -20,6 +21,9 @@ constexpr double kButtonPressedThreshold = 0.5;
 // Converting a control's SI span back to degrees or mm rounds (240 deg comes
 // back as 239.99999999999997); the bound allows that much.
 constexpr double kEdgeRoundingSlack = 1e-9;
+// sin/cos of a hat direction above this count as pressed on that axis: 45
+// degrees (0.707) counts, 90 degrees (cos = 6e-17) does not.
+constexpr double kHatDiagonalThreshold = 0.5;
 
 std::string ScaleKey(HidMappingMode mode, ControlUnit unit) {
   const std::string suffix(EdgeUnitSuffix(unit));
@@ -77,7 +81,8 @@ HidMapping ParseMapping(const Field& entry) {
   }
 
   // Position and rate mappings need their scale, in the control's edge unit.
-  std::vector<std::string> allowed{"usage", "control", "mode", "dead_zone", "invert", "range"};
+  std::vector<std::string> allowed{"usage",  "control", "mode", "dead_zone",
+                                   "invert", "range",   "hat"};
   const std::string scale_key = ScaleKey(mapping.mode, info.unit);
   if (mapping.mode != HidMappingMode::kButton) allowed.push_back(scale_key);
   ExpectKeysIn(entry, allowed);
@@ -93,6 +98,11 @@ HidMapping ParseMapping(const Field& entry) {
   if (auto invert = entry.OptionalChild("invert")) mapping.invert = invert->Bool();
   if (auto range = entry.OptionalChild("range")) {
     mapping.unipolar = range->OneOf({"bipolar", "unipolar"}) == "unipolar";
+  }
+  if (auto hat = entry.OptionalChild("hat")) {
+    if (mapping.mode == HidMappingMode::kButton)
+      hat->Fail("a hat drives rate or position controls");
+    mapping.hat = hat->OneOf({"x", "y"}) == "x" ? HidHatAxis::kX : HidHatAxis::kY;
   }
   return mapping;
 }
@@ -205,6 +215,20 @@ double NormalizeHidValue(const HidField& field, const HidValue& value, bool unip
   return std::clamp(2.0 * (v - low) / (high - low) - 1.0, -1.0, 1.0);
 }
 
+double HatComponent(const HidField& field, const HidValue& value, HidHatAxis axis) {
+  const std::int64_t positions = field.logical_max - field.logical_min + 1;
+  if (!value.in_range || positions < 2 || axis == HidHatAxis::kNone) return 0.0;
+  // Direction 0 is up; each step turns clockwise by 360/positions degrees.
+  const double angle = 2.0 * std::numbers::pi *
+                       static_cast<double>(value.value - field.logical_min) /
+                       static_cast<double>(positions);
+  const double component = axis == HidHatAxis::kX ? std::sin(angle) : std::cos(angle);
+  // Diagonals count fully on both axes, as a hat's switches do.
+  if (component > kHatDiagonalThreshold) return 1.0;
+  if (component < -kHatDiagonalThreshold) return -1.0;
+  return 0.0;
+}
+
 double ApplyDeadZone(double normalized, double dead_zone) {
   const double magnitude = std::abs(normalized);
   if (magnitude <= dead_zone) return 0.0;
@@ -254,8 +278,10 @@ void HidControlMapper::Update(const DecodedHidReport& report) {
           found->in_range && (!field.variable() || found->value != field.logical_min);
       deflection = pressed != mapping.invert ? 1.0 : 0.0;
     } else {
-      deflection =
-          ApplyDeadZone(NormalizeHidValue(field, *found, mapping.unipolar), mapping.dead_zone);
+      deflection = mapping.hat != HidHatAxis::kNone
+                       ? HatComponent(field, *found, mapping.hat)
+                       : ApplyDeadZone(NormalizeHidValue(field, *found, mapping.unipolar),
+                                       mapping.dead_zone);
       if (mapping.invert) deflection = mapping.unipolar ? 1.0 - deflection : -deflection;
     }
     active.deflection = deflection;

@@ -21,12 +21,19 @@
 //       range: unipolar                 # bipolar (default, centre = 0) | unipolar (min = 0)
 //     - usage: button.1
 //       control: fluoro.pedal
+//     - usage: generic_desktop.hat_switch
+//       control: carm.lao_rao
+//       mode: rate
+//       hat: x                          # a hat as one axis: x (right +) or y (up +)
+//       full_rate_deg_per_s: 20
 //
 // Normalisation of a field value v with logical range [lo, hi]: bipolar gives
 // -1..1 (v/hi or -v/lo about 0 when lo < 0 < hi, else linear with the
 // middle of the range at 0); unipolar gives 0..1. Then the dead zone: |n| <=
 // dead_zone gives 0, the rest is rescaled to keep full deflection at 1.
-// A null-state (out of range) value counts as centred / released.
+// A null-state (out of range) value counts as centred / released. A hat
+// mapping reads the hat's direction (logical minimum = up, then clockwise in
+// equal steps over the logical range) as -1, 0 or 1 along its axis.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +50,7 @@
 namespace teersim::devices {
 
 enum class HidMappingMode : std::uint8_t { kPosition, kRate, kButton };
+enum class HidHatAxis : std::uint8_t { kNone, kX, kY };
 
 struct HidMapping {
   std::uint32_t usage = 0;
@@ -53,6 +61,7 @@ struct HidMapping {
   double dead_zone = 0.0;  // fraction of full deflection
   bool invert = false;
   bool unipolar = false;
+  HidHatAxis hat = HidHatAxis::kNone;
 };
 
 struct HidDeviceId {
@@ -92,6 +101,8 @@ const HidProfile* ChooseHidProfileForUsb(const std::vector<HidProfile>& profiles
 // Normalised deflection of one value of `field` (see the header comment).
 double NormalizeHidValue(const HidField& field, const HidValue& value, bool unipolar);
 double ApplyDeadZone(double normalized, double dead_zone);
+// Component (-1, 0 or 1) of a hat direction along `axis`; 0 when centred.
+double HatComponent(const HidField& field, const HidValue& value, HidHatAxis axis);
 
 // Turns decoded input reports into control values through a profile. Keeps
 // the latest deflection of each mapping (a latest-sample slot); Apply() writes

@@ -175,6 +175,51 @@ TEST(HidProfile, CatheterInterfaceCountsBecomeSiPositions) {
   EXPECT_FALSE(EncodeHidReport(d, HidReportKind::kInput, 2, {}).has_value());
 }
 
+TEST(HidProfile, HatDirectionsAlongEachAxis) {
+  HidField eight_way;  // Xbox style: 1..8, 0 = centred (null state)
+  eight_way.logical_min = 1;
+  eight_way.logical_max = 8;
+  const auto at = [&](const HidField& f, std::int64_t v, HidHatAxis axis) {
+    const bool in_range = v >= f.logical_min && v <= f.logical_max;
+    return HatComponent(f, {usage::kHatSwitch, v, 0, in_range}, axis);
+  };
+  EXPECT_EQ(at(eight_way, 1, HidHatAxis::kY), 1.0);  // up
+  EXPECT_EQ(at(eight_way, 1, HidHatAxis::kX), 0.0);
+  EXPECT_EQ(at(eight_way, 2, HidHatAxis::kX), 1.0);  // up-right counts on both
+  EXPECT_EQ(at(eight_way, 2, HidHatAxis::kY), 1.0);
+  EXPECT_EQ(at(eight_way, 3, HidHatAxis::kX), 1.0);  // right
+  EXPECT_EQ(at(eight_way, 3, HidHatAxis::kY), 0.0);
+  EXPECT_EQ(at(eight_way, 5, HidHatAxis::kY), -1.0);  // down
+  EXPECT_EQ(at(eight_way, 7, HidHatAxis::kX), -1.0);  // left
+  EXPECT_EQ(at(eight_way, 0, HidHatAxis::kX), 0.0);   // centred
+  HidField four_way;                                  // 0..3: up, right, down, left
+  four_way.logical_min = 0;
+  four_way.logical_max = 3;
+  EXPECT_EQ(at(four_way, 1, HidHatAxis::kX), 1.0);
+  EXPECT_EQ(at(four_way, 2, HidHatAxis::kY), -1.0);
+}
+
+TEST(HidProfile, CougarHatSwingsTheCArm) {
+  const HidDescriptor d =
+      ParseHidDescriptor(LoadHidTestDescriptor("thrustmaster_hotas_cougar_joystick.hid"));
+  HidControlMapper mapper(BuiltInNamed("generic_joystick"), d);
+  std::vector<std::uint8_t> packet(16, 0);
+  InsertBits(packet, 44, 4, 2);        // hat right (0 up, 2 right of 0..7)
+  InsertBits(packet, 48, 16, 0x8000);  // stick centred
+  InsertBits(packet, 64, 16, 0x8000);
+  InsertBits(packet, 80, 8, 0x80);
+  InsertBits(packet, 104, 8, 0x80);
+  ControlFrame frame = ControlFrame::Defaults();
+  mapper.Update(DecodeOrDie(d, packet));
+  mapper.Apply(0.5, &frame);
+  EXPECT_NEAR(frame.Get(ControlId::kCArmLaoRao), 10.0 * kDegToRad, kTolerance);
+  EXPECT_EQ(frame.Get(ControlId::kCArmCranCaud), 0.0);
+  InsertBits(packet, 44, 4, 0xF);  // released (null state): the C-arm stays
+  mapper.Update(DecodeOrDie(d, packet));
+  mapper.Apply(0.5, &frame);
+  EXPECT_NEAR(frame.Get(ControlId::kCArmLaoRao), 10.0 * kDegToRad, kTolerance);
+}
+
 TEST(HidProfile, NormalisationAndDeadZone) {
   HidField signed_field;
   signed_field.logical_min = -127;
@@ -214,7 +259,7 @@ TEST(HidProfile, BadProfilesNameLineAndKey) {
       ProfileError(
           "  - {usage: generic_desktop.x, control: guide.translation, full_scale_deg: 9}\n"),
       HasSubstr("mappings[0].full_scale_deg: unknown key (allowed here: usage, control, mode, "
-                "dead_zone, invert, range, full_scale_mm)"));
+                "dead_zone, invert, range, hat, full_scale_mm)"));
   EXPECT_THAT(ProfileError("  - {usage: generic_desktop.x, control: guide.knob, mode: rate}\n"),
               HasSubstr("mappings[0].full_rate_deg_per_s: missing key"));
   EXPECT_THAT(ProfileError("  - {usage: generic_desktop.x, control: guide.knob, full_scale_deg: 9, "
@@ -241,7 +286,8 @@ TEST(HidProfile, UsagesTheDeviceLacksAreListedNotFatal) {
   HidControlMapper mapper(BuiltInNamed("generic_joystick"), mouse);
   // The mouse has X, Y and buttons 1..3 (button 3 repeats over bits 3..7).
   EXPECT_EQ(mapper.ActiveCount(), 5u);
-  EXPECT_THAT(mapper.Unmatched(), ::testing::ElementsAre(usage::kRz, usage::kZ, usage::Button(4)));
+  EXPECT_THAT(mapper.Unmatched(), ::testing::ElementsAre(usage::kRz, usage::kZ, usage::Button(4),
+                                                         usage::kHatSwitch, usage::kHatSwitch));
 }
 
 }  // namespace
