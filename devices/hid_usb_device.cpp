@@ -9,6 +9,7 @@
 
 #include "base/log.h"
 #include "devices/hid_report.h"
+#include "devices/usb_enumeration.h"
 
 namespace teersim::devices {
 namespace {
@@ -26,6 +27,9 @@ constexpr std::uint8_t kRequestSetReport = 0x09;
 constexpr std::uint8_t kRequestTypeClassInterfaceOut = 0x21;
 constexpr std::uint16_t kReportTypeOutput = 0x02;
 constexpr unsigned kControlTimeout_ms = 1000;
+constexpr std::uint8_t kHidBootSubclass = 1;
+constexpr std::uint8_t kHidProtocolKeyboard = 1;
+constexpr std::uint8_t kHidProtocolMouse = 2;
 constexpr unsigned kOutputTimeout_ms = 20;
 
 std::string IdText(HidDeviceId id) {
@@ -60,6 +64,7 @@ std::optional<std::size_t> ReportDescriptorLength(const unsigned char* extra, in
 
 struct HidInterface {
   int number = -1;
+  bool boot_keyboard_or_mouse = false;  // HID 1.11 §4.2-4.3: boot subclass, protocol 1 or 2
   std::uint8_t endpoint_in = 0;
   std::uint8_t endpoint_out = 0;  // 0: none, output goes by SET_REPORT
   int packet_bytes = 0;
@@ -95,6 +100,9 @@ std::optional<HidInterface> FindHidInterface(libusb_device* device) {
       }
       if (hid.endpoint_in == 0) continue;
       hid.number = setting.bInterfaceNumber;
+      hid.boot_keyboard_or_mouse = setting.bInterfaceSubClass == kHidBootSubclass &&
+                                   (setting.bInterfaceProtocol == kHidProtocolKeyboard ||
+                                    setting.bInterfaceProtocol == kHidProtocolMouse);
       if (auto length = ReportDescriptorLength(setting.extra, setting.extra_length)) {
         hid.descriptor_bytes = *length;
       }
@@ -241,6 +249,17 @@ std::unique_ptr<HidUsbDevice::Connection> HidUsbDevice::Connect(libusb_context* 
     if (options_.device && !(id == *options_.device)) continue;
     const auto interface = FindHidInterface(list[i]);
     if (!interface) continue;
+    // Looking for any usable device, never take the keyboard or mouse from
+    // the desktop, nor a device whose kernel-read descriptor no profile matches.
+    const int location = (libusb_get_bus_number(list[i]) << 8) | libusb_get_device_address(list[i]);
+    if (!options_.device) {
+      if (interface->boot_keyboard_or_mouse || rejected_.count(location) != 0) continue;
+      const auto kernel_descriptor = ReadKernelReportDescriptor(list[i]);
+      if (!kernel_descriptor.empty() &&
+          ChooseHidProfileForUsb(options_.profiles, id, kernel_descriptor) == nullptr) {
+        continue;
+      }
+    }
     auto connection = std::make_unique<Connection>();
     connection->interface = *interface;
     connection->id = id;
@@ -272,7 +291,12 @@ std::unique_ptr<HidUsbDevice::Connection> HidUsbDevice::Connect(libusb_context* 
       continue;
     }
     const HidProfile* profile = ChooseHidProfile(options_.profiles, parsed, id);
-    if (profile == nullptr && !options_.device) continue;  // not a device teersim can use
+    if (profile == nullptr && !options_.device) {
+      // Not a device teersim can use: remember it, so it is not taken from
+      // its driver again at every scan.
+      rejected_.insert(location);
+      continue;
+    }
     // A new device or descriptor gets a new mapper; the same one keeps its state.
     std::string message = "HID " + IdText(id) + " connected";
     {

@@ -23,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -104,6 +105,8 @@ class HidUsbDevice final : public InputDevice {
   std::vector<std::uint8_t> descriptor_bytes_;
   std::unique_ptr<HidControlMapper> mapper_;
   std::optional<double> last_sample_time_s_;
+  // Devices (bus << 8 | address) opened and found unusable; reader thread only.
+  std::set<int> rejected_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

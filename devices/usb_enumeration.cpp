@@ -85,6 +85,11 @@ std::vector<std::uint8_t> ReadSysfsReportDescriptor(libusb_device* device, HidIn
 
 }  // namespace
 
+std::vector<std::uint8_t> ReadKernelReportDescriptor(libusb_device* device) {
+  const auto hid = FirstHidInterface(device);
+  return hid ? ReadSysfsReportDescriptor(device, *hid) : std::vector<std::uint8_t>{};
+}
+
 UsbEnumeration EnumerateUsbDevices() {
   UsbEnumeration result;
   libusb_context* context = nullptr;

@@ -210,6 +210,50 @@ TEST_F(UmockdevHidTest, CatheterInterfacePositionsInForcesOut) {
   EXPECT_EQ(ExtractBits(std::span(outputs[0]).subspan(1), 97, 1), 1u);
 }
 
+// With no VID:PID given, the first HID device a profile matches is used...
+TEST_F(UmockdevHidTest, AnyDeviceFindsTheJoystickByItsProfile) {
+  HidUsbOptions options = Options();
+  options.device.reset();
+  HidUsbDevice device(std::move(options));
+  ASSERT_TRUE(device.WaitFor([](const HidUsbStatus& s) { return s.connected; }, kWait));
+  EXPECT_EQ(device.Status().profile, "generic_joystick");
+  EXPECT_EQ(device.Status().id, kCougar);
+}
+
+// ...and a device no profile matches is looked at once, not at every scan.
+TEST_F(UmockdevHidTest, AnyDeviceLooksAtAnUnusableDeviceOnce) {
+  HidUsbOptions options = Options();
+  options.device.reset();
+  options.profiles.clear();
+  HidUsbDevice device(std::move(options));
+  EXPECT_FALSE(device.WaitFor([](const HidUsbStatus& s) { return s.connected; }, 300ms));
+  EXPECT_EQ(fake().DescriptorRequests(), 1);
+}
+
+// ...but a boot mouse is never taken from the desktop to look at it.
+TEST_F(UmockdevHidTest, AnyDeviceLeavesBootMiceAlone) {
+  Unplug();
+  std::string error;
+  constexpr std::uint8_t kBootMouse = 2;
+  ASSERT_TRUE(bed_->Start({0x046D, 0xC077}, LoadHidTestDescriptor("logitech_c077_mouse.hid"),
+                          &error, kBootMouse))
+      << error;
+  HidUsbOptions options = Options();
+  options.device.reset();
+  {
+    HidUsbDevice device(std::move(options));
+    EXPECT_FALSE(device.WaitFor([](const HidUsbStatus& s) { return s.connected; }, 300ms));
+  }
+  EXPECT_EQ(fake().DescriptorRequests(), 0);
+  // Asked for by ID, it is opened (and, with no profile, its input ignored).
+  HidUsbOptions by_id = Options();
+  by_id.device = HidDeviceId{0x046D, 0xC077};
+  HidUsbDevice device(std::move(by_id));
+  ASSERT_TRUE(device.WaitFor([](const HidUsbStatus& s) { return s.connected; }, kWait));
+  EXPECT_THAT(device.Status().last_event, HasSubstr("no profile matches"));
+  EXPECT_EQ(fake().DescriptorRequests(), 1);
+}
+
 TEST_F(UmockdevHidTest, OutputWithoutADeviceFailsCleanly) {
   Unplug();
   HidUsbDevice device(Options());

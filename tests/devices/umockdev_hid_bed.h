@@ -272,7 +272,9 @@ inline std::string HexOf(const std::vector<std::uint8_t>& bytes) {
 
 // sysfs "descriptors": device descriptor, then the configuration with its
 // interface, HID class descriptor and interrupt IN/OUT endpoints.
-inline std::string SysfsDescriptors(HidDeviceId id, std::size_t report_descriptor_bytes) {
+// `boot_protocol`: 0 none, 1 boot keyboard, 2 boot mouse (HID 1.11 §4.3).
+inline std::string SysfsDescriptors(HidDeviceId id, std::size_t report_descriptor_bytes,
+                                    std::uint8_t boot_protocol = 0) {
   const auto lo = [](unsigned v) { return static_cast<std::uint8_t>(v & 0xFF); };
   const auto hi = [](unsigned v) { return static_cast<std::uint8_t>(v >> 8); };
   const std::vector<std::uint8_t> bytes{
@@ -282,7 +284,8 @@ inline std::string SysfsDescriptors(HidDeviceId id, std::size_t report_descripto
       // configuration: 41 bytes total, 1 interface, value 1, bus powered, 100 mA
       9, 0x02, 41, 0, 1, 1, 0, 0x80, 50,
       // interface 0: 2 endpoints, class HID, no boot protocol
-      9, 0x04, 0, 0, 2, 0x03, 0, 0, 0,
+      9, 0x04, 0, 0, 2, 0x03, static_cast<std::uint8_t>(boot_protocol != 0 ? 1 : 0), boot_protocol,
+      0,
       // HID 1.11 descriptor: one report descriptor of the given length
       9, 0x21, 0x11, 0x01, 0, 1, 0x22, lo(static_cast<unsigned>(report_descriptor_bytes)),
       hi(static_cast<unsigned>(report_descriptor_bytes)),
@@ -306,8 +309,10 @@ class UmockdevHidBed {
   static bool InMockEnvironment() { return umockdev_in_mock_environment(); }
 
   // A new fake device with this ID and report descriptor, plugged in.
-  bool Start(HidDeviceId id, std::vector<std::uint8_t> report_descriptor, std::string* error) {
+  bool Start(HidDeviceId id, std::vector<std::uint8_t> report_descriptor, std::string* error,
+             std::uint8_t boot_protocol = 0) {
     id_ = id;
+    boot_protocol_ = boot_protocol;
     descriptor_bytes_ = report_descriptor.size();
     if (handler_ != nullptr) g_object_unref(handler_);
     fake_ = std::make_unique<FakeHidDevice>(std::move(report_descriptor));
@@ -330,7 +335,7 @@ class UmockdevHidBed {
         kDevNode +
         "\nE: DEVTYPE=usb_device\nA: bConfigurationValue=1\\n\nA: busnum=1\\n\nA: devnum=1\\n\n"
         "A: speed=12\\n\nH: descriptors=" +
-        SysfsDescriptors(id_, descriptor_bytes_) + "\n";
+        SysfsDescriptors(id_, descriptor_bytes_, boot_protocol_) + "\n";
     GError* gerror = nullptr;
     if (!umockdev_testbed_add_from_string(testbed_, record.c_str(), &gerror)) {
       *error = gerror != nullptr ? gerror->message : "add_from_string failed";
@@ -355,6 +360,7 @@ class UmockdevHidBed {
   std::unique_ptr<FakeHidDevice> fake_;
   HidDeviceId id_{};
   std::size_t descriptor_bytes_ = 0;
+  std::uint8_t boot_protocol_ = 0;
 };
 
 }  // namespace teersim::devices::test_support
