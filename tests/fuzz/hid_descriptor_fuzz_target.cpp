@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "devices/hid_descriptor.h"
 #include "devices/hid_report.h"
@@ -35,10 +37,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (HidReportKind kind :
          {HidReportKind::kInput, HidReportKind::kOutput, HidReportKind::kFeature}) {
       if (auto report = DecodeHidReport(descriptor, kind, report_bytes, &error)) {
+        const HidReport* layout = descriptor.Find(kind, report->id);
+        std::vector<std::pair<std::uint32_t, std::int64_t>> values;
         for (const auto& value : report->values) {
           // Every decoded value must point at a field of its report.
-          const HidReport* layout = descriptor.Find(kind, report->id);
           if (layout == nullptr || value.field >= layout->fields.size()) __builtin_trap();
+          values.emplace_back(value.usage, value.value);
+        }
+        // Encoding the values back gives a report of the declared length.
+        const auto encoded = EncodeHidReport(descriptor, kind, report->id, values);
+        if (!encoded || encoded->size() != layout->WireBytes(descriptor.uses_report_ids)) {
+          __builtin_trap();
         }
       }
     }
