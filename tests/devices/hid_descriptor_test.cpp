@@ -299,6 +299,30 @@ TEST(HidDescriptor, MalformedInputNamesTheByteOffset) {
   EXPECT_THAT(ParseError({0x07, 0x00, 0x00, 0x01, 0x00}), HasSubstr("exceeds 16 bits"));
 }
 
+TEST(HidDescriptor, ToleratedOdditiesBecomeWarnings) {
+  // A lone Usage Minimum, a reserved local tag (0xF), a zero Report Count.
+  const auto d = Parse({0x19, 0x01, 0xF8, 0x75, 0x08, 0x81, 0x02, 0x95, 0x01, 0x81, 0x02});
+  ASSERT_EQ(d.warnings.size(), 3u);
+  EXPECT_THAT(d.warnings[0], HasSubstr("byte 2 (0x0002): reserved local item tag 0x0f ignored"));
+  EXPECT_THAT(d.warnings[1],
+              HasSubstr("byte 5 (0x0005): Usage Minimum or Maximum without its pair"));
+  EXPECT_THAT(d.warnings[2],
+              HasSubstr("byte 5 (0x0005): input item with Report Size or Report Count 0"));
+  ASSERT_EQ(d.reports.size(), 1u);
+  EXPECT_EQ(d.reports[0].size_bits, 8u);
+  EXPECT_TRUE(d.reports[0].fields[0].usages.empty());
+  // Fields before the first Report ID belong to report 0.
+  const auto mixed = Parse({0x75, 0x08, 0x95, 0x01, 0x81, 0x02, 0x85, 0x02, 0x81, 0x02});
+  EXPECT_TRUE(mixed.uses_report_ids);
+  EXPECT_NE(mixed.Find(HidReportKind::kInput, 0), nullptr);
+  EXPECT_THAT(mixed.warnings.at(0), HasSubstr("before the first Report ID"));
+}
+
+TEST(HidDescriptor, UsageRangeAcrossPagesIsAnError) {
+  EXPECT_THAT(ParseError({0x1B, 0x01, 0x00, 0x09, 0x00, 0x2B, 0x05, 0x00, 0x01, 0x00}),
+              HasSubstr("byte 5 (0x0005): Usage Minimum and Maximum lie on different usage pages"));
+}
+
 TEST(HidDescriptor, HostileNestingAndSizesAreBounded) {
   // 10 000 nested collections: refused at the 33rd, offset 64.
   std::vector<std::uint8_t> deep;
