@@ -32,3 +32,9 @@ endif()
 if(TEERSIM_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+
+# umockdev: fake USB devices for the libusb tests (tests/devices).
+if(TEERSIM_BUILD_TESTS)
+  pkg_check_modules(UMOCKDEV REQUIRED IMPORTED_TARGET umockdev-1.0)
+  add_library(teersim_dep::umockdev ALIAS PkgConfig::UMOCKDEV)
+endif()

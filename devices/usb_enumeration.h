@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+struct libusb_device;
+
 namespace teersim::devices {
 
 struct UsbDeviceSummary {
@@ -16,6 +18,9 @@ struct UsbDeviceSummary {
   bool has_hid_interface = false;  // any interface of class 3 (HID)
   std::string manufacturer;        // empty when the string could not be read
   std::string product;
+  // Report descriptor of the first HID interface as the kernel exposes it in
+  // sysfs (read without detaching the driver); empty when unavailable.
+  std::vector<std::uint8_t> hid_report_descriptor;
 };
 
 struct UsbEnumeration {
@@ -26,5 +31,10 @@ struct UsbEnumeration {
 
 // Lists attached USB devices. Never throws; failures are reported in `error`.
 UsbEnumeration EnumerateUsbDevices();
+
+// The report descriptor of `device`'s first HID interface as the kernel
+// exposes it in sysfs, read without taking the device from its driver; empty
+// when unavailable (no sysfs, no HID driver bound, not Linux).
+std::vector<std::uint8_t> ReadKernelReportDescriptor(libusb_device* device);
 
 }  // namespace teersim::devices

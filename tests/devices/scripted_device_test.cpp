@@ -54,8 +54,9 @@ std::string ScriptError(const std::string& text) {
 }
 
 TEST(ScriptedDevice, BadScriptsNameLineAndKey) {
-  EXPECT_THAT(ScriptError("keyframes:\n  - {t_s: 0, guide.speed_mm: 3}\n"),
-              HasSubstr("bad.yaml:2: keyframes[0].guide.speed_mm: unknown control 'guide.speed_mm'"));
+  EXPECT_THAT(
+      ScriptError("keyframes:\n  - {t_s: 0, guide.speed_mm: 3}\n"),
+      HasSubstr("bad.yaml:2: keyframes[0].guide.speed_mm: unknown control 'guide.speed_mm'"));
   EXPECT_THAT(ScriptError("keyframes:\n  - {t_s: 0, guide.translation: 3}\n"),
               HasSubstr("needs its unit: write 'guide.translation_mm'"));
   EXPECT_THAT(ScriptError("keyframes:\n  - {t_s: 2}\n  - {t_s: 1}\n"),
