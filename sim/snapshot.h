@@ -13,11 +13,28 @@
 
 namespace teersim::sim {
 
+// What a mesh is made of, for the imaging views: X-ray attenuation in
+// fluoroscopy and echogenicity in TEE (sim/views/materials.h holds the values).
+// kAuto lets the views choose from the mesh name ("spine" → bone, "left_atrium"
+// → blood pool, "clip" → metal; anything else → soft tissue).
+enum class TissueKind : std::uint8_t {
+  kAuto,
+  kSoftTissue,  // myocardium, septum, leaflets: a solid of tissue
+  kBloodPool,   // a chamber or vessel lumen: blood inside, a tissue wall at the surface
+  kMembrane,    // thin tissue such as the fossa ovalis (bright thin echo)
+  kBone,        // spine, ribs, sternum
+  kLung,        // air-filled: dark on fluoroscopy, no echo
+  kContrast,    // contrast-filled blood
+  kCatheter,    // polymer catheter with braid or marker bands: radiopaque
+  kMetal,       // clip, needle: strongly radiopaque, specular with acoustic shadow
+};
+
 struct SnapshotMesh {
   std::string name;                    // "left_atrium", "fossa_ovalis", …
   std::vector<float> vertices_m;       // x,y,z triples, patient frame
   std::vector<std::uint32_t> indices;  // triangles, counter-clockwise = outward
   std::array<float, 4> rgba{0.8f, 0.3f, 0.3f, 1.0f};
+  TissueKind tissue = TissueKind::kAuto;  // fluoroscopy needs closed meshes
 };
 
 struct SnapshotPolyline {
@@ -25,6 +42,16 @@ struct SnapshotPolyline {
   std::vector<float> points_m;         // x,y,z triples, patient frame
   float radius_m = 0.0f;
   std::array<float, 4> rgba{0.9f, 0.9f, 0.9f, 1.0f};
+  TissueKind tissue = TissueKind::kAuto;  // kAuto: "clip"/"needle" metal, others catheter
+};
+
+// A named point in the patient frame the views orient themselves by, e.g.
+// "tee_probe" (TEE transducer position), "aortic_valve" (12 o'clock of the
+// en-face view), "mitral_annulus_normal_tip" (a point 1 cm into the LA along
+// the annulus normal). Views fall back to defaults when a landmark is missing.
+struct SnapshotLandmark {
+  std::string name;
+  std::array<float, 3> p_m{};  // patient frame
 };
 
 struct Snapshot {
@@ -37,6 +64,7 @@ struct Snapshot {
   std::string status;
   std::vector<SnapshotMesh> meshes;
   std::vector<SnapshotPolyline> instruments;
+  std::vector<SnapshotLandmark> landmarks;
 };
 
 }  // namespace teersim::sim

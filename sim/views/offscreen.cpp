@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "sim/views/layout.h"
 #include "sim/views/overview_scene.h"
 
 namespace teersim::views {
@@ -45,7 +46,12 @@ const std::vector<std::string>& AllViewNames() {
   return kNames;
 }
 
-bool ViewAvailable(std::string_view view) { return view == "overview"; }
+bool ViewAvailable(std::string_view view) {
+  for (const auto& name : AllViewNames()) {
+    if (name == view) return true;
+  }
+  return false;
+}
 
 RenderResult RenderToPng(const sim::Snapshot& snapshot, const RenderRequest& request,
                          const std::filesystem::path& png_path) {
@@ -80,7 +86,8 @@ RenderResult RenderToPng(const sim::Snapshot& snapshot, const RenderRequest& req
   osg::Camera* camera = viewer.getCamera();
   camera->setGraphicsContext(context);
   camera->setViewport(0, 0, request.width_px, request.height_px);
-  camera->setClearColor(kOverviewBackground);
+  const bool overview = request.view == "overview";
+  camera->setClearColor(overview ? kOverviewBackground : osg::Vec4(0.0f, 0.0f, 0.0f, 1.0f));
   camera->setDrawBuffer(GL_FRONT);
   camera->setReadBuffer(GL_FRONT);
   const double aspect = static_cast<double>(request.width_px) / request.height_px;
@@ -90,8 +97,13 @@ RenderResult RenderToPng(const sim::Snapshot& snapshot, const RenderRequest& req
   camera->setComputeNearFarMode(osg::CullSettings::DO_NOT_COMPUTE_NEAR_FAR);
 
   osg::ref_ptr<osg::Group> root = new osg::Group;
-  root->addChild(BuildOverviewScene(snapshot));
-  root->addChild(BuildHud(HudLines(snapshot), request.width_px, request.height_px));
+  if (overview) {
+    root->addChild(BuildOverviewScene(snapshot));
+    root->addChild(BuildHud(HudLines(snapshot), request.width_px, request.height_px));
+  } else {
+    // The imaging views and the layout: panels with their own cameras.
+    root->addChild(BuildViewRoot(snapshot, request.view, request.width_px, request.height_px));
+  }
   viewer.setSceneData(root);
 
   osg::ref_ptr<osg::Image> image = new osg::Image;

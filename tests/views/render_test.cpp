@@ -6,7 +6,10 @@
 
 #include "scenes/case_library.h"
 #include "sim/run.h"
+#include "sim/views/fluoro_image.h"
 #include "sim/views/offscreen.h"
+#include "sim/views/tee_image.h"
+#include "sim/views/test_scene.h"
 
 namespace teersim::views {
 namespace {
@@ -46,12 +49,115 @@ TEST(Render, OverviewPngHasTheAxisTriadAndHud) {
   EXPECT_GT(hud, 50) << "HUD text missing";
 }
 
-TEST(Render, UnavailableViewsSaySo) {
+TEST(Render, UnknownViewsSaySo) {
   RenderRequest request;
-  request.view = "tee-3d";
+  request.view = "tee-5d";
   const auto result = RenderToPng(sim::Snapshot{}, request, "/tmp/never.png");
   EXPECT_FALSE(result.ok);
-  EXPECT_NE(result.error.find("not available yet"), std::string::npos);
+  EXPECT_NE(result.error.find("not available"), std::string::npos);
+  for (const auto& name : AllViewNames()) EXPECT_TRUE(ViewAvailable(name)) << name;
+}
+
+// Renders the synthetic heart through the whole OSG path (pbuffer, panels,
+// HUD, PNG) and reads the PNG back. Pictures stay in build/.../test-out/.
+osg::ref_ptr<osg::Image> RenderSynthetic(const std::string& view, const sim::Snapshot& snapshot, int width,
+                                         int height, const std::string& file) {
+  const auto png = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out" / file;
+  std::filesystem::create_directories(png.parent_path());
+  RenderRequest request;
+  request.view = view;
+  request.width_px = width;
+  request.height_px = height;
+  const RenderResult result = RenderToPng(snapshot, request, png);
+  EXPECT_TRUE(result.ok) << result.error;
+  auto image = osgDB::readRefImageFile(png.string());
+  EXPECT_TRUE(image.valid());
+  if (image.valid()) {
+    EXPECT_EQ(image->s(), width);
+    EXPECT_EQ(image->t(), height);
+  }
+  return image;
+}
+
+// Grey level (0..255) at image pixel (x, y) with y counted from the top.
+double GreyAt(const osg::Image& image, int x, int y_from_top) {
+  return 255.0 * image.getColor(x, image.t() - 1 - y_from_top).r();
+}
+
+std::uint64_t PixelSum(const osg::Image& image) {
+  std::uint64_t sum = 0;
+  for (unsigned int i = 0; i < image.getTotalSizeInBytes(); ++i) sum += image.data()[i];
+  return sum;
+}
+
+TEST(Render, FluoroPngShowsTheCatheterAndLihWhenThePedalIsUp) {
+  if (std::getenv("DISPLAY") == nullptr) GTEST_SKIP() << "needs an X display (run under xvfb-run)";
+  sim::Snapshot snapshot = test_scene::SyntheticHeart();
+  auto image = RenderSynthetic("fluoro", snapshot, 512, 512, "fluoro-ap.png");
+  ASSERT_TRUE(image.valid());
+  const auto carm = CArmFromHandles(snapshot.handles);
+  const auto guide = ProjectToImage(carm, 512, {-0.045, -0.012, -0.05});
+  const auto field = ProjectToImage(carm, 512, {-0.07, -0.012, -0.05});
+  ASSERT_TRUE(guide && field);
+  EXPECT_LT(GreyAt(*image, static_cast<int>((*guide)[0]), static_cast<int>((*guide)[1])) + 20,
+            GreyAt(*image, static_cast<int>((*field)[0]), static_cast<int>((*field)[1])));
+  // "LIH" in yellow at the bottom right (pedal up by default).
+  int yellow = 0;
+  for (int y = 512 - 70; y < 512; ++y) {
+    for (int x = 512 - 90; x < 512; ++x) {
+      const osg::Vec4 c = image->getColor(x, 511 - y);
+      if (c.r() > 0.8f && c.g() > 0.6f && c.b() < 0.4f) ++yellow;
+    }
+  }
+  EXPECT_GT(yellow, 20) << "LIH marker missing";
+  // Same snapshot, same picture.
+  auto again = RenderSynthetic("fluoro", snapshot, 512, 512, "fluoro-ap-again.png");
+  ASSERT_TRUE(again.valid());
+  EXPECT_EQ(PixelSum(*image), PixelSum(*again));
+  // Pedal down: no LIH.
+  snapshot.handles.Set(devices::ControlId::kFluoroPedal, 1.0);
+  snapshot.handles.Set(devices::ControlId::kCArmLaoRao, 30.0 * 3.141592653589793 / 180.0);
+  auto live = RenderSynthetic("fluoro", snapshot, 512, 512, "fluoro-lao30.png");
+  ASSERT_TRUE(live.valid());
+  int live_yellow = 0;
+  for (int y = 512 - 70; y < 512; ++y) {
+    for (int x = 512 - 90; x < 512; ++x) {
+      const osg::Vec4 c = live->getColor(x, 511 - y);
+      if (c.r() > 0.8f && c.g() > 0.6f && c.b() < 0.4f) ++live_yellow;
+    }
+  }
+  EXPECT_EQ(live_yellow, 0);
+}
+
+TEST(Render, TeeViewsPngShowAFanWithTheSeptum) {
+  if (std::getenv("DISPLAY") == nullptr) GTEST_SKIP() << "needs an X display (run under xvfb-run)";
+  for (const std::string view : {"tee-bicaval", "tee-4ch", "tee-sax", "tee-ic", "tee-lvot"}) {
+    auto image = RenderSynthetic(view, test_scene::SyntheticHeart(), 480, 400, view + ".png");
+    ASSERT_TRUE(image.valid());
+    // Black corners outside the fan, echo inside it.
+    EXPECT_LT(GreyAt(*image, 2, 399), 5.0) << view;
+    EXPECT_LT(GreyAt(*image, 477, 399), 5.0) << view;
+    double inside = 0;
+    for (int y = 40; y < 380; ++y) inside += GreyAt(*image, 240, y);
+    EXPECT_GT(inside / 340.0, 10.0) << view;
+  }
+}
+
+TEST(Render, Tee3dAndLayoutPngHaveContent) {
+  if (std::getenv("DISPLAY") == nullptr) GTEST_SKIP() << "needs an X display (run under xvfb-run)";
+  auto enface = RenderSynthetic("tee-3d", test_scene::SyntheticHeart(), 400, 400, "tee-3d.png");
+  ASSERT_TRUE(enface.valid());
+  // The leaflets fill the centre in bronze (red well above blue).
+  double red = 0, blue = 0;
+  for (int y = 120; y < 280; ++y) {
+    for (int x = 120; x < 280; ++x) red += enface->getColor(x, y).r(), blue += enface->getColor(x, y).b();
+  }
+  red /= 160.0 * 160.0, blue /= 160.0 * 160.0;
+  EXPECT_GT(red, 0.3);
+  EXPECT_GT(red, blue + 0.15);
+  auto layout = RenderSynthetic("layout", test_scene::SyntheticHeart(), 1280, 720, "layout.png");
+  ASSERT_TRUE(layout.valid());
+  EXPECT_GT(PixelSum(*layout), 1280u * 720u * 3u * 20u);
 }
 
 }  // namespace
