@@ -60,6 +60,7 @@ struct Snapshot {
   double time_s = 0.0;
   double cardiac_phase = 0.0;
   double fluoro_time_s = 0.0;
+  double dap_Gycm2 = 0.0;  // dose–area product so far (sim/fluoro_dose.h)
   devices::ControlFrame handles;
   std::string status;
   std::vector<SnapshotMesh> meshes;

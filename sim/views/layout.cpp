@@ -43,6 +43,8 @@ constexpr double kEnFaceMaxMeshRadius_m = 0.03;
 constexpr double kEnFaceColourNear_m = 0.03;
 constexpr double kEnFaceColourFar_m = 0.07;
 constexpr double kOverviewFieldOfView_deg = 40.0;
+// Fluoroscopy image matrix limit: a 512² frame, as many cath-lab systems show [BK].
+constexpr int kMaxFluoroMatrix_px = 512;
 
 std::string AngleText(double value_rad, const char* positive, const char* negative) {
   char text[32];
@@ -193,8 +195,8 @@ osg::ref_ptr<osg::Node> PanelText(const std::vector<std::string>& lines, float x
     text->setColor(colour);
     text->setPosition({x, y_top - size_px * (1.0f + 1.3f * static_cast<float>(i)), 0.0f});
     text->setText(lines[i]);
-    // A dark outline keeps overlay text legible on a light fluoroscopy field.
-    text->setBackdropType(osgText::Text::OUTLINE);
+    // A dark shadow keeps overlay text legible on a light fluoroscopy field.
+    text->setBackdropType(osgText::Text::DROP_SHADOW_BOTTOM_RIGHT);
     text->setBackdropColor(osg::Vec4(0.0f, 0.0f, 0.0f, 0.9f));
     geode->addDrawable(text);
   }
@@ -204,8 +206,10 @@ osg::ref_ptr<osg::Node> PanelText(const std::vector<std::string>& lines, float x
 osg::ref_ptr<osg::Camera> FluoroPanel(const sim::Snapshot& snapshot, const PanelRect& rect) {
   osg::ref_ptr<osg::Camera> panel = PanelCamera(rect, kBlack);
   const int side = std::min(rect.width, rect.height);
+  // The DRR is formed at most kMaxFluoroMatrix_px square and scaled to the panel.
+  const int matrix = std::min(side, kMaxFluoroMatrix_px);
   const float left = static_cast<float>(rect.width - side) / 2.0f, bottom = static_cast<float>(rect.height - side) / 2.0f;
-  panel->addChild(ImageQuad(RenderFluoroImage(snapshot, side), left, bottom, static_cast<float>(side),
+  panel->addChild(ImageQuad(RenderFluoroImage(snapshot, matrix), left, bottom, static_cast<float>(side),
                             static_cast<float>(side)));
 
   // Overlay: beam state, C-arm angles, zoom and fluoroscopy time.
@@ -213,8 +217,9 @@ osg::ref_ptr<osg::Camera> FluoroPanel(const sim::Snapshot& snapshot, const Panel
   const bool beam_on = handles.Pressed(ControlId::kFluoroPedal);
   char zoom[64];
   std::snprintf(zoom, sizeof zoom, "zoom %.1fx   %.0f p/s", std::max(1.0, handles.Get(ControlId::kCArmZoom)), kPulseRate_per_s);
-  char time[64];
-  std::snprintf(time, sizeof time, "fluoro %.1f s", snapshot.fluoro_time_s);
+  char time[96];
+  std::snprintf(time, sizeof time, "fluoro %.1f s   DAP %.0f cGy.cm2", snapshot.fluoro_time_s,
+                snapshot.dap_Gycm2 * 100.0);
   const std::vector<std::string> lines{
       beam_on ? "FLUORO" : "FLUORO (pedal up)",
       AngleText(handles.Get(ControlId::kCArmLaoRao), "LAO", "RAO") + "  " +

@@ -53,22 +53,14 @@ bool ViewAvailable(std::string_view view) {
   return false;
 }
 
-RenderResult RenderToPng(const sim::Snapshot& snapshot, const RenderRequest& request,
-                         const std::filesystem::path& png_path) {
-  RenderResult result;
-  if (!ViewAvailable(request.view)) {
-    result.error = "view '" + request.view + "' is not available yet (views issue #6)";
-    return result;
-  }
+osg::ref_ptr<osg::GraphicsContext> CreatePbufferContext(int width_px, int height_px, std::string* error) {
   if (std::getenv("DISPLAY") == nullptr) {
-    result.error = "no X display: set DISPLAY or let teersim start Xvfb";
-    return result;
+    *error = "no X display: set DISPLAY or let teersim start Xvfb";
+    return nullptr;
   }
-
-  // An offscreen pbuffer context of the requested size.
   osg::ref_ptr<osg::GraphicsContext::Traits> traits = new osg::GraphicsContext::Traits;
-  traits->width = request.width_px;
-  traits->height = request.height_px;
+  traits->width = width_px;
+  traits->height = height_px;
   traits->readDISPLAY();  // else OSG assumes display :0
   traits->pbuffer = true;
   traits->doubleBuffer = false;
@@ -77,9 +69,25 @@ RenderResult RenderToPng(const sim::Snapshot& snapshot, const RenderRequest& req
   traits->sharedContext = nullptr;
   osg::ref_ptr<osg::GraphicsContext> context = osg::GraphicsContext::createGraphicsContext(traits);
   if (!context || !context->valid()) {
-    result.error = "cannot create an OpenGL pbuffer on display " + std::string(std::getenv("DISPLAY"));
+    *error = "cannot create an OpenGL pbuffer on display " + std::string(std::getenv("DISPLAY"));
+    return nullptr;
+  }
+  return context;
+}
+
+RenderResult RenderToPng(const sim::Snapshot& snapshot, const RenderRequest& request,
+                         const std::filesystem::path& png_path) {
+  RenderResult result;
+  if (!ViewAvailable(request.view)) {
+    result.error = "view '" + request.view + "' is not available (views: " + [] {
+      std::string names;
+      for (const auto& name : AllViewNames()) names += (names.empty() ? "" : ", ") + name;
+      return names;
+    }() + ")";
     return result;
   }
+  osg::ref_ptr<osg::GraphicsContext> context = CreatePbufferContext(request.width_px, request.height_px, &result.error);
+  if (!context) return result;
 
   osgViewer::Viewer viewer;
   viewer.setThreadingModel(osgViewer::Viewer::SingleThreaded);

@@ -3,6 +3,9 @@
 // sim/app starts itself when DISPLAY is unset).
 #pragma once
 
+#include <osg/GraphicsContext>
+#include <osg/ref_ptr>
+
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -28,6 +31,10 @@ struct RenderResult {
   std::string error;     // why not, when !ok
   std::string renderer;  // GL_RENDERER string, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)"
 };
+
+// An offscreen pbuffer GL context on $DISPLAY (no alpha: Xvfb's 24-bit
+// visuals), or nullptr with `error` set.
+osg::ref_ptr<osg::GraphicsContext> CreatePbufferContext(int width_px, int height_px, std::string* error);
 
 // Never throws; errors (no display, GL context failure, unwritable path) are
 // returned with a message.
