@@ -54,6 +54,20 @@ struct SnapshotLandmark {
   std::array<float, 3> p_m{};  // patient frame
 };
 
+// Mitral regurgitation for colour Doppler: a jet from `origin_m` (the
+// regurgitant orifice, patient frame) along `direction` (unit, into the LA)
+// through an effective regurgitant orifice area `eroa_m2` (0: no MR) at
+// `peak_velocity_m_per_s`. It flows in systole, taken as cardiac_phase in
+// [0, systole_fraction) with phase 0 at the R wave [BK: about a third of the
+// cycle at 60–80 /min].
+struct SnapshotRegurgitantJet {
+  std::array<float, 3> origin_m{};
+  std::array<float, 3> direction{0.0f, 0.5f, 0.866f};
+  double eroa_m2 = 0.0;
+  double peak_velocity_m_per_s = 5.0;
+  double systole_fraction = 0.35;
+};
+
 struct Snapshot {
   std::string case_name;
   std::string case_title;
@@ -66,6 +80,7 @@ struct Snapshot {
   std::vector<SnapshotMesh> meshes;
   std::vector<SnapshotPolyline> instruments;
   std::vector<SnapshotLandmark> landmarks;
+  SnapshotRegurgitantJet mitral_jet;
 };
 
 }  // namespace teersim::sim

@@ -23,6 +23,8 @@ constexpr double kBodyBaselineIntegral = 2.5;
 constexpr double kWhiteLevel = 0.86;
 constexpr double kGreyPerIntegral = 0.16;
 constexpr double kBlackLevel = 0.03;
+// Detector vignetting: brightness falls by this fraction from the centre to the corners [BK].
+constexpr double kVignetting = 0.18;
 
 struct Projected {
   std::int64_t x, y;  // fixed point, kSubpixel per pixel
@@ -164,8 +166,27 @@ std::vector<double> FluoroLineIntegrals(const sim::Snapshot& snapshot, int size_
   return accumulator.Sum();
 }
 
+// Focal-spot and detector blur: a [1 2 1]² binomial filter on the line integrals.
+std::vector<double> Blurred(const std::vector<double>& image, int size) {
+  std::vector<double> rows(image.size()), out(image.size());
+  const auto at = [size](int x, int y) { return static_cast<std::size_t>(y) * size + x; };
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) {
+      rows[at(x, y)] = 0.25 * image[at(std::max(0, x - 1), y)] + 0.5 * image[at(x, y)] +
+                       0.25 * image[at(std::min(size - 1, x + 1), y)];
+    }
+  }
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) {
+      out[at(x, y)] = 0.25 * rows[at(x, std::max(0, y - 1))] + 0.5 * rows[at(x, y)] +
+                      0.25 * rows[at(x, std::min(size - 1, y + 1))];
+    }
+  }
+  return out;
+}
+
 RgbImage RenderFluoroImage(const sim::Snapshot& snapshot, int size_px, const FluoroOptions& options) {
-  const std::vector<double> integrals = FluoroLineIntegrals(snapshot, size_px);
+  const std::vector<double> integrals = Blurred(FluoroLineIntegrals(snapshot, size_px), size_px);
   const std::uint64_t seed = NoiseSeed(snapshot);
   RgbImage image(size_px, size_px);
   for (int y = 0; y < size_px; ++y) {
@@ -179,7 +200,9 @@ RgbImage RenderFluoroImage(const sim::Snapshot& snapshot, int size_px, const Flu
         const double counted = std::max(0.5, expected + std::sqrt(expected) * Gaussian(seed ^ Mix64(index)));
         integral = -std::log(counted / options.photons_per_pixel) - kBodyBaselineIntegral;
       }
-      const double grey = std::clamp(kWhiteLevel - kGreyPerIntegral * integral, kBlackLevel, 1.0);
+      const double dx = (x + 0.5) / size_px - 0.5, dy = (y + 0.5) / size_px - 0.5;
+      const double vignette = 1.0 - kVignetting * 2.0 * (dx * dx + dy * dy);
+      const double grey = std::clamp((kWhiteLevel - kGreyPerIntegral * integral) * vignette, kBlackLevel, 1.0);
       const auto level = static_cast<std::uint8_t>(std::lround(grey * 255.0));
       std::uint8_t* pixel = image.At(x, y);
       pixel[0] = pixel[1] = pixel[2] = level;

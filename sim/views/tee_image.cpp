@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 
 #include "sim/views/materials.h"
 #include "sim/views/tube_mesh.h"
@@ -20,7 +21,7 @@ constexpr int kSampleCount = 420;
 // Axial point-spread of a specular echo (σ), ≈ half a wavelength at 5 MHz [BK].
 constexpr double kAxialPsf_m = 0.0004;
 // Background (myocardium, mediastinum) backscatter where no mesh claims a sample.
-constexpr double kBackgroundEcho = 0.12;
+constexpr double kBackgroundEcho = 0.085;
 // Net depth attenuation after time-gain compensation (amplitude, 1/m) and gain.
 constexpr double kNetAttenuation_per_m = 4.0;
 constexpr double kGain = 1.0;
@@ -39,6 +40,16 @@ constexpr double kWallPsf_m = 0.0009;
 // Speckle correlation: scan lines and samples averaged in the complex field.
 constexpr int kSpeckleLateralReach = 2;
 constexpr int kSpeckleAxialReach = 1;
+// Colour Doppler: the colour grid is coarser than B-mode (every kColourBeamStep
+// scan lines, kColourSampleStep samples), the colour box reaches this far
+// around the jet, the jet spreads with this half-angle, and turbulence adds
+// this fraction of the local speed as random velocity [BK].
+constexpr int kColourBeamStep = 2;
+constexpr int kColourSampleStep = 4;
+constexpr double kColourBoxMargin_m = 0.012;
+constexpr double kJetHalfAngle_rad = 0.2;
+constexpr double kTurbulence = 0.45;
+constexpr double kMaxJetLength_m = 0.06;
 // Rayleigh amplitude mean sqrt(π/2): dividing by it gives unit-mean speckle.
 constexpr double kRayleighMean = 1.2533141373155;
 
@@ -162,6 +173,38 @@ void AddPulse(std::vector<double>* line, double range_m, double amplitude, doubl
   }
 }
 
+// Velocity (m/s) of the regurgitant jet at `p_m`, or nullopt outside it.
+std::optional<Vec3> JetVelocity(const sim::SnapshotRegurgitantJet& jet, double length_m, const Vec3& p_m,
+                                std::uint64_t key) {
+  const Vec3 origin{jet.origin_m[0], jet.origin_m[1], jet.origin_m[2]};
+  const Vec3 axis = Normalized(Vec3{jet.direction[0], jet.direction[1], jet.direction[2]});
+  const Vec3 offset = p_m - origin;
+  const double along = Dot(offset, axis);
+  if (along < 0.0 || along > length_m) return std::nullopt;
+  const double orifice_radius = std::sqrt(jet.eroa_m2 / 3.141592653589793);
+  const double radius = orifice_radius + along * std::tan(kJetHalfAngle_rad);
+  const double radial = Norm(offset - along * axis);
+  if (radial > radius) return std::nullopt;
+  // Centreline speed falls as the jet widens (momentum spread over its section);
+  // parabolic profile across it; turbulent fluctuation in every direction.
+  const double centre_speed = jet.peak_velocity_m_per_s * orifice_radius / radius;
+  const double speed = centre_speed * (1.0 - 0.7 * (radial / radius) * (radial / radius));
+  const Vec3 fluctuation{Gaussian(key), Gaussian(key ^ 0x1111), Gaussian(key ^ 0x2222)};
+  return speed * axis + (kTurbulence * centre_speed) * fluctuation;
+}
+
+// BART colour of a Doppler velocity towards the transducer, aliased into the
+// Nyquist interval; turbulence (the spread of the velocity) adds green.
+std::array<std::uint8_t, 3> DopplerColour(double towards_m_per_s, double turbulence) {
+  const double nyquist = kNyquistVelocity_m_per_s;
+  const double aliased = towards_m_per_s - 2.0 * nyquist * std::floor((towards_m_per_s + nyquist) / (2.0 * nyquist));
+  const double level = std::fabs(aliased) / nyquist;  // 0..1
+  const double green = std::clamp(180.0 * level * level + 140.0 * turbulence, 0.0, 255.0);
+  const double main = 255.0 * (0.45 + 0.55 * level);
+  if (aliased >= 0.0) return {static_cast<std::uint8_t>(main), static_cast<std::uint8_t>(green), 0};
+  return {0, static_cast<std::uint8_t>(green), static_cast<std::uint8_t>(main)};
+}
+
 // The volume seen where the volumes flagged in `inside` overlap (nullptr: none).
 const Volume* SeenVolume(const std::vector<Volume>& volumes, const std::vector<int>& inside) {
   const Volume* seen = nullptr;
@@ -172,6 +215,16 @@ const Volume* SeenVolume(const std::vector<Volume>& volumes, const std::vector<i
 }
 
 }  // namespace
+
+bool JetFlowing(const sim::Snapshot& snapshot) {
+  const auto& jet = snapshot.mitral_jet;
+  return jet.eroa_m2 > 0.0 && snapshot.cardiac_phase >= 0.0 && snapshot.cardiac_phase < jet.systole_fraction;
+}
+
+double JetLength_m(const sim::SnapshotRegurgitantJet& jet) {
+  return std::min(kMaxJetLength_m, kJetLengthPerRootArea * std::sqrt(std::max(0.0, jet.eroa_m2)) *
+                                       jet.peak_velocity_m_per_s / 5.0);
+}
 
 std::optional<TeePreset> FindTeePreset(std::string_view view) {
   for (const auto& preset : kPresets) {
@@ -314,6 +367,49 @@ RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_
     }
   }
 
+  // Colour Doppler on a coarser polar grid inside a box around the jet.
+  const int colour_beams = kBeamCount / kColourBeamStep, colour_samples = kSampleCount / kColourSampleStep;
+  std::vector<std::array<std::uint8_t, 4>> colour(static_cast<std::size_t>(colour_beams) * colour_samples,
+                                                  {0, 0, 0, 0});  // rgb + flag: 1 in box, 2 coloured
+  if (JetFlowing(snapshot)) {
+    const auto& jet = snapshot.mitral_jet;
+    const double length = JetLength_m(jet);
+    const Vec3 origin{jet.origin_m[0], jet.origin_m[1], jet.origin_m[2]};
+    const Vec3 tip = origin + length * Normalized(Vec3{jet.direction[0], jet.direction[1], jet.direction[2]});
+    // Box in (angle, range) spanning the jet's in-plane projection plus a margin.
+    double angle_low = half, angle_high = -half, range_low = kTeeImageDepth_m, range_high = 0.0;
+    for (const Vec3& p : {origin, tip}) {
+      const Vec3 q = p - plane.apex_m;
+      const double lat = Dot(q, plane.lateral), ax = Dot(q, plane.beam_axis);
+      const double range = std::hypot(lat, ax), angle = std::atan2(lat, ax);
+      const double margin_angle = kColourBoxMargin_m / std::max(range, kColourBoxMargin_m);
+      angle_low = std::min(angle_low, angle - margin_angle), angle_high = std::max(angle_high, angle + margin_angle);
+      range_low = std::min(range_low, range - kColourBoxMargin_m), range_high = std::max(range_high, range + kColourBoxMargin_m);
+    }
+    for (int cb = 0; cb < colour_beams; ++cb) {
+      const int beam = cb * kColourBeamStep + kColourBeamStep / 2;
+      const double angle = -half + kTeeSectorAngle_rad * beam / (kBeamCount - 1);
+      if (angle < angle_low || angle > angle_high) continue;
+      const Vec3 direction = std::sin(angle) * plane.lateral + std::cos(angle) * plane.beam_axis;
+      for (int cs = 0; cs < colour_samples; ++cs) {
+        const int sample = cs * kColourSampleStep + kColourSampleStep / 2;
+        const double range = (sample + 0.5) * spacing;
+        if (range < range_low || range > range_high) continue;
+        auto& cell = colour[static_cast<std::size_t>(cb) * colour_samples + cs];
+        cell[3] = 1;
+        const Vec3 p = plane.apex_m + range * direction;
+        const std::uint64_t key = seed ^ Mix64(0xD0FFull + (static_cast<std::uint64_t>(cb) << 20) + cs);
+        const auto velocity = JetVelocity(jet, length, p, key);
+        if (!velocity) continue;
+        // Doppler measures the component along the beam, positive towards the transducer.
+        const double towards = -Dot(*velocity, direction);
+        const double spread = std::min(1.0, kTurbulence * Norm(*velocity) / jet.peak_velocity_m_per_s * 3.0);
+        const auto rgb = DopplerColour(towards, spread);
+        cell = {rgb[0], rgb[1], rgb[2], 2};
+      }
+    }
+  }
+
   // Scan conversion into the fan (bilinear in beam and range).
   const FanLayout fan = TeeFanLayout(width_px, height_px);
   RgbImage image(width_px, height_px);
@@ -330,8 +426,24 @@ RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_
       const double wb = fb - b0, ws = fs - s0;
       const double value = (1 - wb) * ((1 - ws) * grey[b0][s0] + ws * grey[b0][s0 + 1]) +
                            wb * ((1 - ws) * grey[b0 + 1][s0] + ws * grey[b0 + 1][s0 + 1]);
-      // A faint warm tint, as on many echo machines.
+      // Colour Doppler where the jet is, a faint box outline around its grid.
       std::uint8_t* pixel = image.At(x, y);
+      const int cb = std::min(colour_beams - 1, static_cast<int>(fb + 0.5) / kColourBeamStep);
+      const int cs = std::min(colour_samples - 1, static_cast<int>(fs + 0.5) / kColourSampleStep);
+      const auto& cell = colour[static_cast<std::size_t>(cb) * colour_samples + cs];
+      if (cell[3] == 2) {
+        pixel[0] = cell[0], pixel[1] = cell[1], pixel[2] = cell[2];
+        continue;
+      }
+      const auto in_box = [&](int b, int k) {
+        return b >= 0 && k >= 0 && b < colour_beams && k < colour_samples &&
+               colour[static_cast<std::size_t>(b) * colour_samples + k][3] != 0;
+      };
+      if (cell[3] == 1 && (!in_box(cb - 1, cs) || !in_box(cb + 1, cs) || !in_box(cb, cs - 1) || !in_box(cb, cs + 1))) {
+        pixel[0] = pixel[1] = pixel[2] = 140;  // colour box outline
+        continue;
+      }
+      // A faint warm tint, as on many echo machines.
       pixel[0] = static_cast<std::uint8_t>(std::lround(255.0 * value));
       pixel[1] = static_cast<std::uint8_t>(std::lround(250.0 * value));
       pixel[2] = static_cast<std::uint8_t>(std::lround(232.0 * value));

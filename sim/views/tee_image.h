@@ -15,6 +15,12 @@
 // (reverberation). Rayleigh speckle multiplies it, depth attenuation and gain
 // scale it, log compression maps it to grey, and scan conversion draws the fan
 // with its apex (the probe, the near field: the LA) at the top.
+//
+// Colour Doppler: when the snapshot has a mitral jet (eroa_m2 > 0) and the
+// cardiac phase is in systole, a colour box around the jet shows the velocity
+// component towards the transducer in BART colours (red towards, blue away),
+// aliased beyond the Nyquist limit and mixed with green where the flow is
+// turbulent: the mosaic of an MR jet.
 #pragma once
 
 #include <array>
@@ -34,6 +40,9 @@ inline constexpr double kReferenceProbeDepth_m = 0.30;
 // Mid-oesophageal imaging depth and sector [BK: 12–16 cm, 60–90°].
 inline constexpr double kTeeImageDepth_m = 0.14;
 inline constexpr double kTeeSectorAngle_rad = 90.0 * 3.141592653589793 / 180.0;
+
+// Colour Doppler Nyquist limit [BK: 50–70 cm/s].
+inline constexpr double kNyquistVelocity_m_per_s = 0.6;
 
 struct TeePreset {
   std::string_view view;       // "tee-4ch"
@@ -62,7 +71,15 @@ FanLayout TeeFanLayout(int width_px, int height_px);
 // Where an in-plane patient-frame point lands in the image (x right, y down).
 std::array<double, 2> TeeImagePosition(const TeePlane& plane, const FanLayout& fan, const Vec3& p_m);
 
-// The B-mode fan image (black outside the sector).
+// True when the snapshot's mitral jet flows now (MR present and systole).
+bool JetFlowing(const sim::Snapshot& snapshot);
+// Length of the colour jet: grows with the orifice (momentum flux ∝ EROA·v²),
+// kJetLengthPerRootArea × √EROA × v / 5 m/s, at most 6 cm [BK, tuned so
+// 0.1 cm² gives ≈2.5 cm (mild) and 0.4 cm² ≈5 cm (severe)].
+inline constexpr double kJetLengthPerRootArea = 8.0;
+double JetLength_m(const sim::SnapshotRegurgitantJet& jet);
+
+// The B-mode fan image (black outside the sector), with colour Doppler.
 RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_px);
 
 }  // namespace teersim::views

@@ -103,6 +103,11 @@ sim::Snapshot SyntheticHeart() {
   clip.points_m = {0.003f, 0.005f, 0.016f, 0.003f, 0.0f, 0.004f};
   snapshot.instruments.push_back(clip);
 
+  // Moderate-to-severe MR: 0.3 cm² through the coaptation line, aimed posterior-superior.
+  snapshot.mitral_jet.origin_m = {0.0f, 0.002f, 0.0f};
+  snapshot.mitral_jet.direction = {0.0f, 0.6f, 0.8f};
+  snapshot.mitral_jet.eroa_m2 = 0.3e-4;
+  snapshot.cardiac_phase = 0.5;  // diastole: no jet unless a test asks for systole
   snapshot.landmarks.push_back({"mitral_annulus_normal_tip", {0.0f, 0.0f, 0.01f}});
   snapshot.landmarks.push_back({"aortic_valve", {static_cast<float>(kAorticValve_m[0]),
                                                  static_cast<float>(kAorticValve_m[1]),

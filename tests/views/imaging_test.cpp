@@ -238,6 +238,48 @@ TEST(Tee, CatheterIsBrightWithAnAcousticShadowBehindIt) {
       << "no acoustic shadow behind the catheter";
 }
 
+// Counts colour Doppler pixels: strongly red or strongly blue ones.
+int ColourPixels(const RgbImage& image) {
+  int coloured = 0;
+  for (int y = 0; y < image.height; ++y) {
+    for (int x = 0; x < image.width; ++x) {
+      const std::uint8_t* p = image.At(x, y);
+      if (std::abs(int(p[0]) - int(p[2])) > 100) ++coloured;
+    }
+  }
+  return coloured;
+}
+
+TEST(TeeDoppler, JetShowsInSystoleOnlyAndGrowsWithTheOrifice) {
+  sim::Snapshot snapshot = WithTeePreset(test_scene::SyntheticHeart(), *FindTeePreset("tee-lvot"));
+  snapshot.instruments.clear();
+  EXPECT_EQ(ColourPixels(RenderTeeImage(snapshot, 400, 400)), 0) << "no jet in diastole";
+  snapshot.cardiac_phase = 0.1;
+  snapshot.mitral_jet.eroa_m2 = 0.1e-4;
+  const RgbImage mild = RenderTeeImage(snapshot, 400, 400);
+  snapshot.mitral_jet.eroa_m2 = 0.4e-4;
+  const RgbImage severe = RenderTeeImage(snapshot, 400, 400);
+  SaveForInspection(severe, "cpu-tee-doppler-severe.png", {});
+  SaveForInspection(mild, "cpu-tee-doppler-mild.png", {});
+  EXPECT_GT(ColourPixels(mild), 50);
+  EXPECT_GT(ColourPixels(severe), 2 * ColourPixels(mild));
+  // Both aliased colours appear in the fast jet (a mosaic), not just one.
+  int red = 0, blue = 0;
+  for (std::size_t i = 0; i + 2 < severe.rgb.size(); i += 3) {
+    if (severe.rgb[i] > 150 && severe.rgb[i + 2] < 50) ++red;
+    if (severe.rgb[i + 2] > 150 && severe.rgb[i] < 50) ++blue;
+  }
+  EXPECT_GT(red, 30);
+  EXPECT_GT(blue, 30);
+  snapshot.mitral_jet.eroa_m2 = 0.0;
+  EXPECT_EQ(ColourPixels(RenderTeeImage(snapshot, 400, 400)), 0) << "no MR, no colour";
+}
+
+TEST(TeeDoppler, AliasingWrapsIntoTheNyquistInterval) {
+  EXPECT_NEAR(JetLength_m({{}, {0, 0, 1}, 0.1e-4, 5.0, 0.35}), 0.0253, 0.001);
+  EXPECT_NEAR(JetLength_m({{}, {0, 0, 1}, 0.4e-4, 5.0, 0.35}), 0.0506, 0.001);
+}
+
 TEST(Tee, FanSectorIsBlackOutsideAndApexAtTheTop) {
   const RgbImage image = RenderTeeImage(test_scene::SyntheticHeart(), 400, 300);
   EXPECT_EQ(Grey(image, 5, 5), 0) << "top-left corner is outside the fan";

@@ -155,7 +155,11 @@ TEST(Render, Tee3dAndLayoutPngHaveContent) {
   red /= 160.0 * 160.0, blue /= 160.0 * 160.0;
   EXPECT_GT(red, 0.3);
   EXPECT_GT(red, blue + 0.15);
-  auto layout = RenderSynthetic("layout", test_scene::SyntheticHeart(), 1280, 720, "layout.png");
+  sim::Snapshot systole = test_scene::SyntheticHeart();
+  systole.cardiac_phase = 0.1;
+  systole.handles.Set(devices::ControlId::kTeeMultiplane, 135.0 * 3.141592653589793 / 180.0);
+  systole.handles.Set(devices::ControlId::kTeeFlexion, -15.0 * 3.141592653589793 / 180.0);
+  auto layout = RenderSynthetic("layout", systole, 1280, 720, "layout.png");
   ASSERT_TRUE(layout.valid());
   EXPECT_GT(PixelSum(*layout), 1280u * 720u * 3u * 20u);
 }
