@@ -211,4 +211,16 @@ RgbImage RenderFluoroImage(const sim::Snapshot& snapshot, int size_px, const Flu
   return image;
 }
 
+const RgbImage& FluoroMonitor::Update(const sim::Snapshot& snapshot, int size_px) {
+  const auto& handles = snapshot.handles;
+  const bool beam_on = handles.Pressed(ControlId::kFluoroPedal) || handles.Pressed(ControlId::kCineButton);
+  holding_ = !beam_on;
+  if (beam_on) {
+    shown_ = RenderFluoroImage(snapshot, size_px);
+  } else if (shown_.width != size_px) {
+    shown_ = RgbImage(size_px, size_px);  // nothing exposed yet at this size: a dark monitor
+  }
+  return shown_;
+}
+
 }  // namespace teersim::views

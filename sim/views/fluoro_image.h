@@ -66,4 +66,21 @@ RgbImage RenderFluoroImage(const sim::Snapshot& snapshot, int size_px, const Flu
 // row 0 at the top (no noise, no display mapping): what tests check.
 std::vector<double> FluoroLineIntegrals(const sim::Snapshot& snapshot, int size_px);
 
+// The fluoroscopy monitor of a live session: a new frame only while the beam
+// is on (fluoro pedal or cine), otherwise the last frame stays on screen
+// (last-image hold); black before the first exposure. One-shot renders
+// (`teersim render`) have no history and show the snapshot's own frame,
+// marked LIH when the pedal is up.
+class FluoroMonitor {
+ public:
+  // The image to show for this snapshot at `size_px`.
+  const RgbImage& Update(const sim::Snapshot& snapshot, int size_px);
+  // True when the image shown is a held frame (beam off).
+  bool Holding() const { return holding_; }
+
+ private:
+  RgbImage shown_;
+  bool holding_ = true;
+};
+
 }  // namespace teersim::views

@@ -6,7 +6,9 @@
 #include <osgViewer/Viewer>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include "sim/views/layout.h"
 #include "sim/views/overview_scene.h"
@@ -67,7 +69,16 @@ osg::ref_ptr<osg::GraphicsContext> CreatePbufferContext(int width_px, int height
   traits->alpha = 0;  // Xvfb's 24-bit screen: an alpha channel picks a 32-bit config and BadMatch
   traits->depth = 24;
   traits->sharedContext = nullptr;
-  osg::ref_ptr<osg::GraphicsContext> context = osg::GraphicsContext::createGraphicsContext(traits);
+  // Creating pbuffers in quick succession on Xvfb occasionally fails while the
+  // previous one is still being torn down: retry a few times before giving up.
+  constexpr int kAttempts = 4;
+  constexpr auto kRetryDelay = std::chrono::milliseconds(100);
+  osg::ref_ptr<osg::GraphicsContext> context;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    context = osg::GraphicsContext::createGraphicsContext(traits);
+    if (context && context->valid()) break;
+    std::this_thread::sleep_for(kRetryDelay);
+  }
   if (!context || !context->valid()) {
     *error = "cannot create an OpenGL pbuffer on display " + std::string(std::getenv("DISPLAY"));
     return nullptr;

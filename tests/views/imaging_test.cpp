@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <numeric>
@@ -177,6 +178,27 @@ TEST(Fluoro, NoiseIsDeterministicPerFrameAndChangesBetweenFrames) {
   FluoroOptions clean;
   clean.noise = false;
   EXPECT_NE(RenderFluoroImage(snapshot, 128, clean).rgb, later.rgb);
+}
+
+TEST(Fluoro, MonitorHoldsTheLastImageWhenThePedalIsReleased) {
+  FluoroMonitor monitor;
+  sim::Snapshot snapshot = test_scene::SyntheticHeart();
+  const RgbImage dark = monitor.Update(snapshot, 64);
+  EXPECT_TRUE(monitor.Holding());
+  EXPECT_EQ(*std::max_element(dark.rgb.begin(), dark.rgb.end()), 0) << "nothing exposed yet";
+  snapshot.handles.Set(ControlId::kFluoroPedal, 1.0);
+  const RgbImage live = monitor.Update(snapshot, 64);
+  EXPECT_FALSE(monitor.Holding());
+  EXPECT_EQ(live.rgb, RenderFluoroImage(snapshot, 64).rgb);
+  // Pedal up, the C-arm turns and time passes: the held frame stays.
+  snapshot.handles.Set(ControlId::kFluoroPedal, 0.0);
+  snapshot.handles.Set(ControlId::kCArmLaoRao, 30.0 * kRadiansPerDegree);
+  snapshot.time_s = 2.0;
+  EXPECT_EQ(monitor.Update(snapshot, 64).rgb, live.rgb);
+  EXPECT_TRUE(monitor.Holding());
+  // Cine is a beam too.
+  snapshot.handles.Set(ControlId::kCineButton, 1.0);
+  EXPECT_NE(monitor.Update(snapshot, 64).rgb, live.rgb);
 }
 
 // TEE: the probe-plane model puts the septum where the geometry says.
