@@ -56,7 +56,7 @@ struct FluoroOptions {
   bool noise = true;
   // Detected quanta per pixel through unattenuated background at zoom 1 [BK]:
   // lower means grainier (a low-dose protocol).
-  double photons_per_pixel = 2500.0;
+  double photons_per_pixel = 1200.0;
 };
 
 // A square grey DRR of side `size_px` (R = G = B).

@@ -203,13 +203,13 @@ osg::ref_ptr<osg::Node> PanelText(const std::vector<std::string>& lines, float x
   return geode;
 }
 
-osg::ref_ptr<osg::Camera> FluoroPanel(const sim::Snapshot& snapshot, const PanelRect& rect) {
+osg::ref_ptr<osg::Camera> FluoroPanel(const sim::Snapshot& snapshot, const PanelRect& rect, FluoroMonitor* monitor) {
   osg::ref_ptr<osg::Camera> panel = PanelCamera(rect, kBlack);
   const int side = std::min(rect.width, rect.height);
   // The DRR is formed at most kMaxFluoroMatrix_px square and scaled to the panel.
   const int matrix = std::min(side, kMaxFluoroMatrix_px);
   const float left = static_cast<float>(rect.width - side) / 2.0f, bottom = static_cast<float>(rect.height - side) / 2.0f;
-  panel->addChild(ImageQuad(RenderFluoroImage(snapshot, matrix), left, bottom, static_cast<float>(side),
+  panel->addChild(ImageQuad(monitor ? monitor->Update(snapshot, matrix) : RenderFluoroImage(snapshot, matrix), left, bottom, static_cast<float>(side),
                             static_cast<float>(side)));
 
   // Overlay: beam state, C-arm angles, zoom and fluoroscopy time.
@@ -300,6 +300,22 @@ osg::ref_ptr<osg::Camera> HudStrip(const sim::Snapshot& snapshot, const PanelRec
   return panel;
 }
 
+osg::ref_ptr<osg::Group> BuildLayout(const sim::Snapshot& snapshot, int width_px, int height_px,
+                                     FluoroMonitor* monitor) {
+  // Fluoroscopy square on the left; TEE 2D and 3D top right; overview below
+  // them; the HUD strip along the bottom.
+  osg::ref_ptr<osg::Group> root = new osg::Group;
+  const int strip = static_cast<int>(std::lround(kHudStripFraction * height_px));
+  const int side = std::min(height_px - strip, width_px / 2);
+  const int right = width_px - side, half = (height_px - strip) / 2;
+  root->addChild(FluoroPanel(snapshot, {0, strip, side, height_px - strip}, monitor));
+  root->addChild(TeePanel(snapshot, "tee", {side, strip + half, right / 2, height_px - strip - half}));
+  root->addChild(Tee3dPanel(snapshot, {side + right / 2, strip + half, right - right / 2, height_px - strip - half}));
+  root->addChild(OverviewPanel(snapshot, {side, strip, right, half}));
+  root->addChild(HudStrip(snapshot, {0, 0, width_px, strip}));
+  return root;
+}
+
 osg::ref_ptr<osg::Group> BuildViewRoot(const sim::Snapshot& snapshot, std::string_view view, int width_px,
                                        int height_px) {
   osg::ref_ptr<osg::Group> root = new osg::Group;
@@ -311,16 +327,7 @@ osg::ref_ptr<osg::Group> BuildViewRoot(const sim::Snapshot& snapshot, std::strin
   } else if (view.starts_with("tee")) {
     root->addChild(TeePanel(snapshot, view, window));
   } else if (view == "layout") {
-    // Fluoroscopy square on the left; TEE 2D and 3D top right; overview below
-    // them; the HUD strip along the bottom.
-    const int strip = static_cast<int>(std::lround(kHudStripFraction * height_px));
-    const int side = std::min(height_px - strip, width_px / 2);
-    const int right = width_px - side, half = (height_px - strip) / 2;
-    root->addChild(FluoroPanel(snapshot, {0, strip, side, height_px - strip}));
-    root->addChild(TeePanel(snapshot, "tee", {side, strip + half, right / 2, height_px - strip - half}));
-    root->addChild(Tee3dPanel(snapshot, {side + right / 2, strip + half, right - right / 2, height_px - strip - half}));
-    root->addChild(OverviewPanel(snapshot, {side, strip, right, half}));
-    root->addChild(HudStrip(snapshot, {0, 0, width_px, strip}));
+    root->addChild(BuildLayout(snapshot, width_px, height_px));
   }
   return root;
 }

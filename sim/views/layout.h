@@ -30,13 +30,22 @@ osg::ref_ptr<osg::Node> ImageQuad(const RgbImage& image, float x, float y, float
 osg::ref_ptr<osg::Node> PanelText(const std::vector<std::string>& lines, float x, float y_top, float size_px,
                                   const osg::Vec4& colour);
 
-osg::ref_ptr<osg::Camera> FluoroPanel(const sim::Snapshot& snapshot, const PanelRect& rect);
+class FluoroMonitor;
+
+// Fluoroscopy: with a `monitor`, the live session's image (held while the
+// pedal is up); without, the snapshot's own frame (one-shot renders).
+osg::ref_ptr<osg::Camera> FluoroPanel(const sim::Snapshot& snapshot, const PanelRect& rect,
+                                      FluoroMonitor* monitor = nullptr);
 // `view` is one of the tee-* 2D view names (preset multiplane angle and
 // flexion) or "tee" for the snapshot's own TEE handles.
 osg::ref_ptr<osg::Camera> TeePanel(const sim::Snapshot& snapshot, std::string_view view, const PanelRect& rect);
 osg::ref_ptr<osg::Camera> Tee3dPanel(const sim::Snapshot& snapshot, const PanelRect& rect);
 osg::ref_ptr<osg::Camera> OverviewPanel(const sim::Snapshot& snapshot, const PanelRect& rect);
 osg::ref_ptr<osg::Camera> HudStrip(const sim::Snapshot& snapshot, const PanelRect& rect);
+
+// The cath-lab layout filling a width × height window.
+osg::ref_ptr<osg::Group> BuildLayout(const sim::Snapshot& snapshot, int width_px, int height_px,
+                                     FluoroMonitor* monitor = nullptr);
 
 // The whole window for a view name other than "overview": one panel filling
 // the window, or the cath-lab layout for "layout".
