@@ -52,14 +52,16 @@ inline std::uint64_t Mix64(std::uint64_t key) {
   key = (key ^ (key >> 27)) * 0x94D049BB133111EBull;
   return key ^ (key >> 31);
 }
-// Uniform in (0, 1), never 0 (safe for log).
-inline double UniformOpen(std::uint64_t key) {
-  return (static_cast<double>(Mix64(key) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-}
-// Standard normal from two keyed uniforms (Box–Muller).
+// Approximately standard normal: the sum of four 16-bit uniforms from one
+// hash, centred and scaled to unit variance (Irwin–Hall, central limit). Tails
+// stop at ±3.46σ, plenty for image noise, and no transcendental functions:
+// the noise of a frame costs one hash per sample.
 inline double Gaussian(std::uint64_t key) {
-  constexpr double kTwoPi = 6.283185307179586;
-  return std::sqrt(-2.0 * std::log(UniformOpen(key))) * std::cos(kTwoPi * UniformOpen(key ^ 0x5DEECE66Dull));
+  const std::uint64_t bits = Mix64(key);
+  const double sum = static_cast<double>((bits & 0xFFFF) + ((bits >> 16) & 0xFFFF) + ((bits >> 32) & 0xFFFF) +
+                                         (bits >> 48)) / 65536.0;
+  constexpr double kScale = 1.7320508075688772;  // √3: the sum of four U(0,1) has variance 1/3
+  return (sum - 2.0) * kScale;
 }
 // FNV-1a of a string, to key noise by case name.
 inline std::uint64_t HashString(std::string_view text) {

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <future>
 
 #include "sim/views/fluoro_image.h"
 #include "sim/views/materials.h"
@@ -237,12 +238,19 @@ osg::ref_ptr<osg::Camera> FluoroPanel(const sim::Snapshot& snapshot, const Panel
   return panel;
 }
 
-osg::ref_ptr<osg::Camera> TeePanel(const sim::Snapshot& snapshot, std::string_view view, const PanelRect& rect) {
+namespace {
+
+// The snapshot as the TEE view `view` images it (preset angles applied).
+sim::Snapshot TeeImaged(const sim::Snapshot& snapshot, std::string_view view) {
   const auto preset = FindTeePreset(view);
-  const sim::Snapshot imaged = preset ? WithTeePreset(snapshot, *preset) : snapshot;
+  return preset ? WithTeePreset(snapshot, *preset) : snapshot;
+}
+
+osg::ref_ptr<osg::Camera> TeePanelOf(const sim::Snapshot& imaged, std::string_view view, const RgbImage& image,
+                                     const PanelRect& rect) {
+  const auto preset = FindTeePreset(view);
   osg::ref_ptr<osg::Camera> panel = PanelCamera(rect, kBlack);
-  panel->addChild(ImageQuad(RenderTeeImage(imaged, rect.width, rect.height), 0.0f, 0.0f,
-                            static_cast<float>(rect.width), static_cast<float>(rect.height)));
+  panel->addChild(ImageQuad(image, 0.0f, 0.0f, static_cast<float>(rect.width), static_cast<float>(rect.height)));
   char angle[64];
   std::snprintf(angle, sizeof angle, "%.0f deg", imaged.handles.Get(ControlId::kTeeMultiplane) * kDegreesPerRadian);
   char depth[64];
@@ -253,6 +261,13 @@ osg::ref_ptr<osg::Camera> TeePanel(const sim::Snapshot& snapshot, std::string_vi
   panel->addChild(PanelText({angle, depth}, static_cast<float>(rect.width) - 8.0f * kOverlayTextSize_px, top,
                             kOverlayTextSize_px, kOverlayText));
   return panel;
+}
+
+}  // namespace
+
+osg::ref_ptr<osg::Camera> TeePanel(const sim::Snapshot& snapshot, std::string_view view, const PanelRect& rect) {
+  const sim::Snapshot imaged = TeeImaged(snapshot, view);
+  return TeePanelOf(imaged, view, RenderTeeImage(imaged, rect.width, rect.height), rect);
 }
 
 osg::ref_ptr<osg::Camera> Tee3dPanel(const sim::Snapshot& snapshot, const PanelRect& rect) {
@@ -308,8 +323,13 @@ osg::ref_ptr<osg::Group> BuildLayout(const sim::Snapshot& snapshot, int width_px
   const int strip = static_cast<int>(std::lround(kHudStripFraction * height_px));
   const int side = std::min(height_px - strip, width_px / 2);
   const int right = width_px - side, half = (height_px - strip) / 2;
+  // The TEE image forms on a second thread while this one forms the fluoroscopy.
+  const PanelRect tee_rect{side, strip + half, right / 2, height_px - strip - half};
+  auto tee_image = std::async(std::launch::async, [&snapshot, tee_rect] {
+    return RenderTeeImage(snapshot, tee_rect.width, tee_rect.height);
+  });
   root->addChild(FluoroPanel(snapshot, {0, strip, side, height_px - strip}, monitor));
-  root->addChild(TeePanel(snapshot, "tee", {side, strip + half, right / 2, height_px - strip - half}));
+  root->addChild(TeePanelOf(snapshot, "tee", tee_image.get(), tee_rect));
   root->addChild(Tee3dPanel(snapshot, {side + right / 2, strip + half, right - right / 2, height_px - strip - half}));
   root->addChild(OverviewPanel(snapshot, {side, strip, right, half}));
   root->addChild(HudStrip(snapshot, {0, 0, width_px, strip}));

@@ -66,6 +66,11 @@ sim::Snapshot SyntheticHeart() {
                         TissueKind::kBloodPool, blood));
   meshes.push_back(With(EllipsoidMesh("right_atrium", kRightAtriumCentre_m, kAtriumRadii_m),
                         TissueKind::kBloodPool, blood));
+  // Venae cavae entering the RA from above and below (the bicaval view's landmarks).
+  meshes.push_back(With(EllipsoidMesh("superior_vena_cava", {-0.022, -0.012, 0.075}, {0.011, 0.011, 0.035}),
+                        TissueKind::kBloodPool, blood));
+  meshes.push_back(With(EllipsoidMesh("inferior_vena_cava", {-0.03, -0.01, -0.035}, {0.012, 0.012, 0.04}),
+                        TissueKind::kBloodPool, blood));
   meshes.push_back(With(EllipsoidMesh("left_ventricle", {0.02, -0.035, -0.035}, {0.025, 0.028, 0.045}),
                         TissueKind::kBloodPool, blood));
   meshes.push_back(With(EllipsoidMesh("aortic_root", {-0.008, -0.03, 0.03}, {0.013, 0.013, 0.03}),
