@@ -310,8 +310,20 @@ osg::ref_ptr<osg::Camera> OverviewPanel(const sim::Snapshot& snapshot, const Pan
 
 osg::ref_ptr<osg::Camera> HudStrip(const sim::Snapshot& snapshot, const PanelRect& rect) {
   osg::ref_ptr<osg::Camera> panel = PanelCamera(rect, osg::Vec4(0.05f, 0.06f, 0.08f, 1.0f));
-  panel->addChild(PanelText(HudLines(snapshot), kOverlayMargin_px, static_cast<float>(rect.height) - 4.0f,
-                            std::min(kOverlayTextSize_px, static_cast<float>(rect.height) / 5.6f), kOverlayText));
+  const float size = std::min(kOverlayTextSize_px, static_cast<float>(rect.height) / 5.6f);
+  const float top = static_cast<float>(rect.height) - 4.0f;
+  panel->addChild(PanelText(HudLines(snapshot), kOverlayMargin_px, top, size, kOverlayText));
+  // Imaging state on the right: C-arm, TEE probe, beam and dose.
+  const auto& h = snapshot.handles;
+  char carm[96], tee[96], beam[96];
+  std::snprintf(carm, sizeof carm, "C-arm %s %s  zoom %.1fx", AngleText(h.Get(ControlId::kCArmLaoRao), "LAO", "RAO").c_str(),
+                AngleText(h.Get(ControlId::kCArmCranCaud), "CRA", "CAU").c_str(), std::max(1.0, h.Get(ControlId::kCArmZoom)));
+  std::snprintf(tee, sizeof tee, "TEE %.0f deg  depth %.0f cm  %s", h.Get(ControlId::kTeeMultiplane) * kDegreesPerRadian,
+                h.Get(ControlId::kTeeDepth) * 100.0, AngleText(h.Get(ControlId::kTeeFlexion), "ante", "retro").c_str());
+  std::snprintf(beam, sizeof beam, "%s  fluoro %.1f s  DAP %.0f cGy.cm2",
+                h.Pressed(ControlId::kCineButton) ? "CINE" : (h.Pressed(ControlId::kFluoroPedal) ? "FLUORO" : "beam off"),
+                snapshot.fluoro_time_s, snapshot.dap_Gycm2 * 100.0);
+  panel->addChild(PanelText({carm, tee, beam}, static_cast<float>(rect.width) * 0.62f, top, size, kOverlayText));
   return panel;
 }
 

@@ -319,6 +319,17 @@ TEST(Tee, MultiplaneTurnsThePlaneFromLeftToSuperior) {
   EXPECT_NEAR(TeePlaneFromSnapshot(snapshot).lateral[2], 1.0, 1e-9);
 }
 
+TEST(Tee, DeeperInsertionMovesTheProbeInferiorAndFlexionTiltsTheBeam) {
+  sim::Snapshot snapshot = test_scene::SyntheticHeart();
+  const TeePlane reference = TeePlaneFromSnapshot(snapshot);
+  snapshot.handles.Set(ControlId::kTeeDepth, kReferenceProbeDepth_m + 0.02);
+  EXPECT_NEAR(TeePlaneFromSnapshot(snapshot).apex_m[2], reference.apex_m[2] - 0.02, 1e-12);
+  snapshot.handles.Set(ControlId::kTeeFlexion, 20.0 * kRadiansPerDegree);
+  EXPECT_GT(TeePlaneFromSnapshot(snapshot).beam_axis[2], 0.3) << "anteflexion tilts the beam superior";
+  snapshot.landmarks.push_back({"tee_probe", {0.0f, 0.06f, 0.01f}});
+  EXPECT_NEAR(TeePlaneFromSnapshot(snapshot).apex_m[1], 0.06, 1e-6) << "a probe landmark wins";
+}
+
 TEST(Tee, SpeckleIsDeterministic) {
   const sim::Snapshot snapshot = test_scene::SyntheticHeart();
   EXPECT_EQ(RenderTeeImage(snapshot, 200, 150).rgb, RenderTeeImage(snapshot, 200, 150).rgb);

@@ -143,6 +143,32 @@ TEST(Render, TeeViewsPngShowAFanWithTheSeptum) {
   }
 }
 
+// Bronze (en-face) pixels in the upper and lower halves of a picture.
+std::array<int, 2> BronzeUpperLower(const osg::Image& image) {
+  std::array<int, 2> counts{0, 0};
+  for (int y = 0; y < image.t(); ++y) {
+    for (int x = 0; x < image.s(); ++x) {
+      const osg::Vec4 c = image.getColor(x, y);  // y counts from the bottom
+      if (c.r() > 0.2f && c.r() > c.b() + 0.1f) ++counts[y >= image.t() / 2 ? 0 : 1];
+    }
+  }
+  return counts;
+}
+
+TEST(Render, EnFaceViewPutsTheAorticSideAtTwelveOClock) {
+  if (std::getenv("DISPLAY") == nullptr) GTEST_SKIP() << "needs an X display (run under xvfb-run)";
+  // Only a short rod 1 cm from the annulus centre towards the aortic valve, seen from the LA.
+  sim::Snapshot snapshot = test_scene::SyntheticHeart();
+  snapshot.meshes.clear();
+  snapshot.instruments = {sim::SnapshotPolyline{"rod", {-0.006f, -0.01f, 0.0f, 0.006f, -0.01f, 0.0f}, 0.002f,
+                                                {1, 1, 1, 1}, sim::TissueKind::kAuto}};
+  auto towards_aorta = RenderSynthetic("tee-3d", snapshot, 300, 300, "tee-3d-aortic-marker.png");
+  ASSERT_TRUE(towards_aorta.valid());
+  const auto upper_lower = BronzeUpperLower(*towards_aorta);
+  EXPECT_GT(upper_lower[0], 50) << "a structure on the aortic side belongs at 12 o'clock";
+  EXPECT_EQ(upper_lower[1], 0);
+}
+
 TEST(Render, Tee3dAndLayoutPngHaveContent) {
   if (std::getenv("DISPLAY") == nullptr) GTEST_SKIP() << "needs an X display (run under xvfb-run)";
   auto enface = RenderSynthetic("tee-3d", test_scene::SyntheticHeart(), 400, 400, "tee-3d.png");
