@@ -19,6 +19,10 @@ constexpr double kSubpixel = 256.0;
 // Attenuation outside the meshes (chest wall, mediastinum): scales the counts
 // for the noise model only, the log display removes it [BK].
 constexpr double kBodyBaselineIntegral = 2.5;
+// An open mesh (a sheet) is imaged as a layer this thick; at grazing incidence
+// its path length is capped at kMaxSheetObliquity times that [BK].
+constexpr double kSheetThickness_m = 0.0015;
+constexpr double kMaxSheetObliquity = 5.0;
 // Log display: grey = kWhiteLevel − kGreyPerIntegral·Σ, clamped [BK, by eye].
 constexpr double kWhiteLevel = 0.86;
 constexpr double kGreyPerIntegral = 0.16;
@@ -35,9 +39,11 @@ class Accumulator {
   Accumulator(const CArmGeometry& carm, int size_px)
       : carm_(carm), size_(size_px), sum_(static_cast<std::size_t>(size_px) * size_px, 0.0) {}
 
-  // Adds μ·(signed chord) of one closed mesh.
+  // Adds μ·(signed chord) of one closed mesh, or μ × the slanted thickness of
+  // an open one (`sheet`).
   void AddMesh(const std::vector<float>& vertices_m, const std::vector<std::uint32_t>& indices, double mu) {
     if (mu == 0.0) return;
+    sheet_ = !IsClosedMesh(indices);
     const std::size_t count = vertices_m.size() / 3;
     std::vector<Projected> screen(count);
     std::vector<bool> valid(count);
@@ -98,9 +104,14 @@ class Accumulator {
         const Vec3 ray = DetectorPoint(x, y) - carm_.source_m;
         const double along = Dot(normal, ray);
         if (along == 0.0) continue;
+        const std::size_t pixel = static_cast<std::size_t>(y) * size_ + x;
+        if (sheet_) {
+          const double obliquity = Norm(normal) * Norm(ray) / std::fabs(along);
+          sum_[pixel] += mu * kSheetThickness_m * std::min(obliquity, kMaxSheetObliquity);
+          continue;
+        }
         const double distance = plane_offset / along * Norm(ray);
-        sum_[static_cast<std::size_t>(y) * size_ + x] +=
-            sign * mu * (distance - kSourceIsocentreDistance_m);
+        sum_[pixel] += sign * mu * (distance - kSourceIsocentreDistance_m);
       }
     }
   }
@@ -114,6 +125,7 @@ class Accumulator {
   CArmGeometry carm_;
   int size_;
   std::vector<double> sum_;
+  bool sheet_ = false;
 };
 
 std::uint64_t NoiseSeed(const sim::Snapshot& snapshot) {

@@ -77,6 +77,7 @@ struct Volume {
   ImagingMaterial material;
   double size_m;  // bounding-box diagonal: where volumes nest, the smaller one is seen
   bool blood_pool;
+  bool sheet;     // an open mesh: echoes where the beam crosses it, encloses nothing
 };
 
 double BoxDiagonal(const std::vector<float>& xyz) {
@@ -279,13 +280,14 @@ RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_
   for (const auto& mesh : snapshot.meshes) {
     CutMesh(plane, mesh.vertices_m, mesh.indices, static_cast<int>(volumes.size()), &segments);
     const auto kind = ResolveMeshKind(mesh.tissue, mesh.name);
-    volumes.push_back({MaterialOf(kind), BoxDiagonal(mesh.vertices_m), kind == sim::TissueKind::kBloodPool});
+    volumes.push_back({MaterialOf(kind), BoxDiagonal(mesh.vertices_m), kind == sim::TissueKind::kBloodPool,
+                       !IsClosedMesh(mesh.indices)});
   }
   for (const auto& instrument : snapshot.instruments) {
     const sim::SnapshotMesh tube = TubeMesh(instrument);
     CutMesh(plane, tube.vertices_m, tube.indices, static_cast<int>(volumes.size()), &segments);
     volumes.push_back({MaterialOf(ResolveInstrumentKind(instrument.tissue, instrument.name)),
-                       BoxDiagonal(tube.vertices_m), false});
+                       BoxDiagonal(tube.vertices_m), false, false});
   }
 
   // Trace each scan line: specular echoes at crossings, backscatter between them.
@@ -319,6 +321,12 @@ RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_
       for (; next < hits.size() && hits[next].range_m <= range; ++next) {
         const Hit& hit = hits[next];
         const ImagingMaterial& material = volumes[hit.volume].material;
+        if (volumes[hit.volume].sheet) {
+          AddPulse(&line, hit.range_m, material.echo_boundary * (0.3 + 0.7 * hit.incidence_cos) * transmission,
+                   spacing, kWallPsf_m);
+          transmission *= material.echo_transmission;
+          continue;
+        }
         // An echo only where what is seen changes (no walls drawn inside
         // another chamber or inside the septum; blood to blood is silent).
         const Volume* before = SeenVolume(volumes, inside);

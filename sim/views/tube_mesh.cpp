@@ -1,6 +1,7 @@
 #include "sim/views/tube_mesh.h"
 
 #include <cmath>
+#include <unordered_map>
 
 namespace teersim::views {
 namespace {
@@ -67,6 +68,22 @@ sim::SnapshotMesh TubeMesh(const sim::SnapshotPolyline& polyline, int sides) {
     AddTriangle(&mesh, last_centre, ring(last, k), ring(last, k + 1));
   }
   return mesh;
+}
+
+bool IsClosedMesh(const std::vector<std::uint32_t>& indices) {
+  if (indices.size() < 12) return false;  // a closed surface needs at least a tetrahedron
+  std::unordered_map<std::uint64_t, int> edge_uses;
+  edge_uses.reserve(indices.size());
+  for (std::size_t t = 0; t + 2 < indices.size(); t += 3) {
+    for (int e = 0; e < 3; ++e) {
+      const std::uint64_t a = indices[t + e], b = indices[t + (e + 1) % 3];
+      ++edge_uses[std::min(a, b) << 32 | std::max(a, b)];
+    }
+  }
+  for (const auto& [edge, uses] : edge_uses) {
+    if (uses != 2) return false;
+  }
+  return true;
 }
 
 sim::SnapshotMesh EllipsoidMesh(const std::string& name, const Vec3& centre_m, const Vec3& radii_m,

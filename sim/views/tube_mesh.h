@@ -15,6 +15,11 @@ namespace teersim::views {
 sim::SnapshotMesh TubeMesh(const sim::SnapshotPolyline& polyline, int sides = 10);
 inline constexpr double kMinTubeRadius_m = 0.0003;
 
+// True when every edge is shared by exactly two triangles (a closed surface
+// bounding a volume); open sheets (a leaflet as a surface, a membrane disc)
+// are imaged as thin layers instead.
+bool IsClosedMesh(const std::vector<std::uint32_t>& indices);
+
 // Ellipsoid with semi-axes `radii_m` along x, y, z about `centre_m`.
 sim::SnapshotMesh EllipsoidMesh(const std::string& name, const Vec3& centre_m, const Vec3& radii_m,
                                 int slices = 24, int stacks = 16);

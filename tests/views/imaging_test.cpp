@@ -103,6 +103,34 @@ TEST(TubeMesh, ClosedTubeHasTheChordOfItsDiameter) {
   EXPECT_GT(total, 0.0);
 }
 
+TEST(TubeMesh, ClosedAndOpenMeshesAreTold) {
+  EXPECT_TRUE(IsClosedMesh(EllipsoidMesh("e", {0, 0, 0}, {0.01, 0.01, 0.01}).indices));
+  EXPECT_TRUE(IsClosedMesh(BoxMesh("b", {0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {0.01, 0.01, 0.01}).indices));
+  EXPECT_TRUE(IsClosedMesh(TubeMesh({"t", {0, 0, 0, 0, 0, 0.05f, 0.01f, 0, 0.08f}, 0.002f, {}, {}}).indices));
+  auto open = EllipsoidMesh("e", {0, 0, 0}, {0.01, 0.01, 0.01});
+  open.indices.resize(open.indices.size() - 3);
+  EXPECT_FALSE(IsClosedMesh(open.indices));
+}
+
+TEST(Fluoro, OpenSheetAddsItsSlantedThicknessOnly) {
+  // A square sheet (two triangles) facing the source: μ × 1.5 mm where it is, nothing elsewhere.
+  sim::Snapshot snapshot;
+  snapshot.handles = devices::ControlFrame::Defaults();
+  sim::SnapshotMesh sheet;
+  sheet.name = "membrane";
+  sheet.tissue = sim::TissueKind::kBone;
+  sheet.vertices_m = {-0.02f, 0.0f, 0.0f, 0.02f, 0.0f, 0.0f, 0.02f, 0.0f, 0.04f, -0.02f, 0.0f, 0.04f};
+  sheet.indices = {0, 1, 2, 0, 2, 3};
+  snapshot.meshes.push_back(sheet);
+  const auto integrals = FluoroLineIntegrals(snapshot, kFluoroSize_px);
+  const auto centre = ProjectToImage(CArmFromHandles(snapshot.handles), kFluoroSize_px, {0.0, 0.0, 0.02});
+  ASSERT_TRUE(centre);
+  const auto i = static_cast<std::size_t>((*centre)[1]) * kFluoroSize_px + static_cast<std::size_t>((*centre)[0]);
+  const double mu = MaterialOf(sim::TissueKind::kBone).xray_mu_per_m - kBackgroundXrayMu_per_m;
+  EXPECT_NEAR(integrals[i], mu * 0.0015, mu * 0.0015 * 0.01);
+  EXPECT_EQ(integrals[3], 0.0);
+}
+
 TEST(Fluoro, PatientLeftBeadShowsOnTheViewersRightInAp) {
   const Vec3 left_bead{0.04, 0.0, 0.02};
   const auto without = FluoroLineIntegrals(test_scene::SyntheticHeart(), kFluoroSize_px);
@@ -300,6 +328,31 @@ TEST(TeeDoppler, JetShowsInSystoleOnlyAndGrowsWithTheOrifice) {
 TEST(TeeDoppler, AliasingWrapsIntoTheNyquistInterval) {
   EXPECT_NEAR(JetLength_m({{}, {0, 0, 1}, 0.1e-4, 5.0, 0.35}), 0.0253, 0.001);
   EXPECT_NEAR(JetLength_m({{}, {0, 0, 1}, 0.4e-4, 5.0, 0.35}), 0.0506, 0.001);
+}
+
+TEST(Tee, OpenSheetEchoesWithoutFillingWhatLiesBehind) {
+  // A membrane sheet across the central beam 5 cm from the probe (a fossa-like disc).
+  sim::Snapshot snapshot = WithTeePreset(test_scene::SyntheticHeart(), *FindTeePreset("tee-bicaval"));
+  snapshot.meshes.clear();
+  snapshot.instruments.clear();
+  const TeePlane plane = TeePlaneFromSnapshot(snapshot);
+  const Vec3 c = plane.apex_m + 0.05 * plane.beam_axis;
+  const Vec3 u = 0.015 * plane.lateral, v = 0.015 * plane.normal;
+  sim::SnapshotMesh sheet;
+  sheet.name = "fossa_ovalis";
+  for (const Vec3& p : {c - u - v, c + u - v, c + u + v, c - u + v}) {
+    for (const double k : p) sheet.vertices_m.push_back(static_cast<float>(k));
+  }
+  sheet.indices = {0, 1, 2, 0, 2, 3};
+  snapshot.meshes.push_back(sheet);
+  const RgbImage with = RenderTeeImage(snapshot, 400, 400);
+  snapshot.meshes.clear();
+  const RgbImage without = RenderTeeImage(snapshot, 400, 400);
+  const FanLayout fan = TeeFanLayout(400, 400);
+  const auto at = TeeImagePosition(plane, fan, c);
+  const auto behind = TeeImagePosition(plane, fan, c + 0.02 * plane.beam_axis);
+  EXPECT_GT(MeanGrey(with, at[0], at[1], 1), MeanGrey(without, at[0], at[1], 1) + 40.0);
+  EXPECT_NEAR(MeanGrey(with, behind[0], behind[1], 4), MeanGrey(without, behind[0], behind[1], 4), 8.0);
 }
 
 TEST(Tee, FanSectorIsBlackOutsideAndApexAtTheTop) {
