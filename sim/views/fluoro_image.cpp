@@ -171,6 +171,7 @@ std::vector<double> FluoroLineIntegrals(const sim::Snapshot& snapshot, int size_
     accumulator.AddMesh(mesh.vertices_m, mesh.indices, MaterialOf(kind).xray_mu_per_m - kBackgroundXrayMu_per_m);
   }
   for (const auto& instrument : snapshot.instruments) {
+    if (instrument.radius_m <= 0.0f) continue;  // a guide line (centreline, coaptation line), not an object
     const auto kind = ResolveInstrumentKind(instrument.tissue, instrument.name);
     const sim::SnapshotMesh tube = TubeMesh(instrument);
     accumulator.AddMesh(tube.vertices_m, tube.indices, MaterialOf(kind).xray_mu_per_m - kBackgroundXrayMu_per_m);

@@ -90,7 +90,9 @@ EnFaceCamera EnFaceCameraFor(const sim::Snapshot& snapshot) {
   if (const auto* l = FindLandmark(snapshot, "mitral_annulus_normal_tip")) {
     normal = Normalized(Vec3{l->p_m[0], l->p_m[1], l->p_m[2]} - centre);
   }
-  if (const auto* l = FindLandmark(snapshot, "aortic_valve")) aorta = {l->p_m[0], l->p_m[1], l->p_m[2]};
+  for (const char* name : {"aortic_valve", "aortic_valve_centre"}) {
+    if (const auto* l = FindLandmark(snapshot, name)) aorta = {l->p_m[0], l->p_m[1], l->p_m[2]};
+  }
   const Vec3 towards_aorta = aorta - centre;
   Vec3 up = Normalized(towards_aorta - Dot(towards_aorta, normal) * normal);
   if (Norm(up) < 0.5) up = {0, -1, 0};
@@ -284,7 +286,9 @@ osg::ref_ptr<osg::Camera> Tee3dPanel(const sim::Snapshot& snapshot, const PanelR
     if (BoundingRadius(mesh.vertices_m, Centroid(mesh.vertices_m)) > kEnFaceMaxMeshRadius_m) continue;
     geode->addDrawable(DepthShadedMesh(mesh, view));
   }
-  for (const auto& instrument : snapshot.instruments) geode->addDrawable(DepthShadedMesh(TubeMesh(instrument), view));
+  for (const auto& instrument : snapshot.instruments) {
+    if (instrument.radius_m > 0.0f) geode->addDrawable(DepthShadedMesh(TubeMesh(instrument), view));
+  }
   auto* state = geode->getOrCreateStateSet();
   state->setMode(GL_LIGHTING, osg::StateAttribute::OFF);
   state->setAttributeAndModes(new osg::CullFace(osg::CullFace::BACK));

@@ -26,8 +26,8 @@ struct ImagingMaterial {
 const ImagingMaterial& MaterialOf(sim::TissueKind kind);
 
 // kAuto resolved from a mesh or instrument name: "spine", "rib", "vertebra",
-// "sternum" → bone; "atrium", "ventricle", "aort", "vena_cava", "vein",
-// "chamber", "lumen", "blood" → blood pool; "fossa", "membrane" → membrane;
+// "sternum" → bone; "atrium", "ventricle", "aort", "vena_cava", "ivc", "svc",
+// "vein", "sinus", "chamber", "lumen", "blood", "appendage" → blood pool; "fossa", "membrane" → membrane;
 // "lung" → lung; "clip", "needle", "marker", "wire" → metal; anything else →
 // soft tissue. Explicit kinds are returned unchanged.
 sim::TissueKind ResolveMeshKind(sim::TissueKind kind, std::string_view name);

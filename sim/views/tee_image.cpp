@@ -284,6 +284,7 @@ RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_
                        !IsClosedMesh(mesh.indices)});
   }
   for (const auto& instrument : snapshot.instruments) {
+    if (instrument.radius_m <= 0.0f) continue;  // a guide line, not an object
     const sim::SnapshotMesh tube = TubeMesh(instrument);
     CutMesh(plane, tube.vertices_m, tube.indices, static_cast<int>(volumes.size()), &segments);
     volumes.push_back({MaterialOf(ResolveInstrumentKind(instrument.tissue, instrument.name)),
@@ -296,6 +297,15 @@ RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_
   const std::uint64_t seed = Mix64(HashString(snapshot.case_name) ^ 0x7EE);
   const auto speckle = SpeckleField(seed);
   std::vector<std::vector<double>> amplitude(kBeamCount, std::vector<double>(kSampleCount, 0.0));
+  // Volumes that contain the transducer itself (the oesophagus around the
+  // probe): a ray from the apex backwards, away from the sector, crosses
+  // their cut an odd number of times. Each scan line starts inside them.
+  std::vector<int> start_inside(volumes.size(), 0);
+  for (const auto& s : segments) {
+    if ((s.a_lat >= 0.0) == (s.b_lat >= 0.0)) continue;  // does not straddle the axial line
+    const double ax = s.a_ax + (0.0 - s.a_lat) / (s.b_lat - s.a_lat) * (s.b_ax - s.a_ax);
+    if (ax < 0.0) start_inside[s.volume] ^= 1;
+  }
   std::vector<Hit> hits;
   std::vector<int> inside(volumes.size());
   for (int beam = 0; beam < kBeamCount; ++beam) {
@@ -312,7 +322,7 @@ RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_
       hits.push_back({range, std::fabs(dir_lat * s.n_lat + dir_ax * s.n_ax), s.volume});
     }
     std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.range_m < b.range_m; });
-    std::fill(inside.begin(), inside.end(), 0);
+    inside = start_inside;
     auto& line = amplitude[beam];
     double transmission = 1.0;
     std::size_t next = 0;

@@ -355,6 +355,49 @@ TEST(Tee, OpenSheetEchoesWithoutFillingWhatLiesBehind) {
   EXPECT_NEAR(MeanGrey(with, behind[0], behind[1], 4), MeanGrey(without, behind[0], behind[1], 4), 8.0);
 }
 
+TEST(Tee, AnOesophagusAroundTheProbeDoesNotInvertTheImage) {
+  // The probe lies inside an oesophagus tube: the LA must stay dark, the septum bright.
+  sim::Snapshot snapshot = WithTeePreset(test_scene::SyntheticHeart(), *FindTeePreset("tee-bicaval"));
+  snapshot.instruments.clear();
+  const Vec3 probe = TeePlaneFromSnapshot(snapshot).apex_m;
+  sim::SnapshotMesh oesophagus = TubeMesh({"oesophagus", {float(probe[0]), float(probe[1] + 0.004), float(probe[2] - 0.1),
+                                                          float(probe[0]), float(probe[1] + 0.004), float(probe[2] + 0.1)},
+                                           0.009f, {}, sim::TissueKind::kAuto});
+  oesophagus.tissue = sim::TissueKind::kAuto;
+  const RgbImage without = RenderTeeImage(snapshot, 400, 400);
+  snapshot.meshes.push_back(oesophagus);
+  const TeePlane plane = TeePlaneFromSnapshot(snapshot);
+  const RgbImage image = RenderTeeImage(snapshot, 400, 400);
+  const FanLayout fan = TeeFanLayout(400, 400);
+  const auto la = TeeImagePosition(plane, fan, plane.apex_m + 0.03 * plane.beam_axis);
+  // Far field beyond the heart, outside the oesophagus: background tissue either way.
+  const auto far = TeeImagePosition(plane, fan, plane.apex_m + 0.125 * plane.beam_axis + 0.02 * plane.lateral);
+  SaveForInspection(image, "cpu-tee-oesophagus.png", {la, far});
+  EXPECT_LT(MeanGrey(image, la[0], la[1], 3), 45.0);
+  EXPECT_NEAR(MeanGrey(image, far[0], far[1], 5), MeanGrey(without, far[0], far[1], 5), 12.0);
+}
+
+TEST(Materials, AnatomyGeneratorNames) {
+  using sim::TissueKind;
+  for (const char* blood : {"ivc", "svc", "coronary_sinus", "femoral_vein", "iliac_veins", "pulmonary_veins",
+                            "left_atrial_appendage", "aortic_root", "right_atrium", "left_ventricle"}) {
+    EXPECT_EQ(ResolveMeshKind(TissueKind::kAuto, blood), TissueKind::kBloodPool) << blood;
+  }
+  for (const char* tissue : {"interatrial_septum", "anterior_leaflet", "posterior_leaflet", "mitral_annulus",
+                             "chordae", "papillary_muscles", "oesophagus"}) {
+    EXPECT_EQ(ResolveMeshKind(TissueKind::kAuto, tissue), TissueKind::kSoftTissue) << tissue;
+  }
+  EXPECT_EQ(ResolveMeshKind(TissueKind::kAuto, "spine"), TissueKind::kBone);
+}
+
+TEST(Fluoro, ZeroRadiusPolylinesAreGuideLinesNotObjects) {
+  sim::Snapshot snapshot;
+  snapshot.handles = devices::ControlFrame::Defaults();
+  snapshot.instruments.push_back({"coaptation_line", {-0.02f, 0.0f, 0.0f, 0.02f, 0.0f, 0.0f}, 0.0f, {}, {}});
+  const auto integrals = FluoroLineIntegrals(snapshot, 64);
+  EXPECT_EQ(*std::max_element(integrals.begin(), integrals.end()), 0.0);
+}
+
 TEST(Tee, FanSectorIsBlackOutsideAndApexAtTheTop) {
   const RgbImage image = RenderTeeImage(test_scene::SyntheticHeart(), 400, 300);
   EXPECT_EQ(Grey(image, 5, 5), 0) << "top-left corner is outside the fan";
