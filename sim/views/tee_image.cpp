@@ -243,7 +243,14 @@ sim::Snapshot WithTeePreset(const sim::Snapshot& snapshot, const TeePreset& pres
 
 TeePlane TeePlaneFromSnapshot(const sim::Snapshot& snapshot) {
   TeePlane plane;
-  plane.apex_m = kDefaultProbe_m - (snapshot.handles.Get(ControlId::kTeeDepth) - kReferenceProbeDepth_m) * Vec3{0, 0, 1};
+  // Probe: the anatomy's mid-oesophageal point (or the default) at the
+  // reference depth, moved along the oesophagus (inferior) by deeper
+  // insertion; an explicit "tee_probe" landmark is the transducer itself.
+  Vec3 mid_oesophageal = kDefaultProbe_m;
+  for (const auto& landmark : snapshot.landmarks) {
+    if (landmark.name == "tee_mid_oesophageal") mid_oesophageal = {landmark.p_m[0], landmark.p_m[1], landmark.p_m[2]};
+  }
+  plane.apex_m = mid_oesophageal - (snapshot.handles.Get(ControlId::kTeeDepth) - kReferenceProbeDepth_m) * Vec3{0, 0, 1};
   for (const auto& landmark : snapshot.landmarks) {
     if (landmark.name == "tee_probe") plane.apex_m = {landmark.p_m[0], landmark.p_m[1], landmark.p_m[2]};
   }

@@ -1,8 +1,9 @@
 // Transoesophageal echo B-mode, formed on the CPU from a sim::Snapshot. Plain
 // C++ (no OSG): sim/views/layout.* shows it.
 //
-// Probe: in the oesophagus behind the left atrium (landmark "tee_probe" when
-// the snapshot has one, else kDefaultProbe_m), moved along the oesophagus by
+// Probe: in the oesophagus behind the left atrium: the landmark "tee_probe"
+// when the snapshot has one (the transducer itself), else the landmark
+// "tee_mid_oesophageal" (or kDefaultProbe_m) moved along the oesophagus by
 // tee.depth, the beam tilted by tee.flexion, the image plane turned about the
 // central beam by tee.multiplane (0° transverse with the patient's left on the
 // screen's right, 90° longitudinal with superior on the right).

@@ -422,6 +422,9 @@ TEST(Tee, DeeperInsertionMovesTheProbeInferiorAndFlexionTiltsTheBeam) {
   EXPECT_NEAR(TeePlaneFromSnapshot(snapshot).apex_m[2], reference.apex_m[2] - 0.02, 1e-12);
   snapshot.handles.Set(ControlId::kTeeFlexion, 20.0 * kRadiansPerDegree);
   EXPECT_GT(TeePlaneFromSnapshot(snapshot).beam_axis[2], 0.3) << "anteflexion tilts the beam superior";
+  snapshot.landmarks.push_back({"tee_mid_oesophageal", {0.002f, 0.055f, 0.02f}});
+  EXPECT_NEAR(TeePlaneFromSnapshot(snapshot).apex_m[2], 0.0, 1e-6) << "2 cm deeper than the mid-oesophageal point";
+  EXPECT_NEAR(TeePlaneFromSnapshot(snapshot).apex_m[1], 0.055, 1e-6);
   snapshot.landmarks.push_back({"tee_probe", {0.0f, 0.06f, 0.01f}});
   EXPECT_NEAR(TeePlaneFromSnapshot(snapshot).apex_m[1], 0.06, 1e-6) << "a probe landmark wins";
 }
