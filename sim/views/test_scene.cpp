@@ -51,7 +51,9 @@ sim::Snapshot SyntheticHeart() {
   constexpr double kLevel_m = 0.032;
   for (int level = -6; level <= 6; ++level) {
     const double z = kLevel_m * level;
-    meshes.push_back(With(BoxMesh("spine", {kSpineX_m, kSpineY_m, z}, {1, 0, 0}, {0, 1, 0}, {0.019, 0.015, 0.0105}),
+    constexpr double kVertebraSquareness = 0.3;
+    meshes.push_back(With(EllipsoidMesh("spine", {kSpineX_m, kSpineY_m, z}, {0.02, 0.016, 0.011}, 24, 16,
+                                        kVertebraSquareness),
                           TissueKind::kBone, bone));
     for (const double side : {-1.0, 1.0}) {
       meshes.push_back(With(EllipsoidMesh("vertebra_pedicle", {kSpineX_m + side * 0.014, kSpineY_m + 0.022, z + 0.003},
@@ -59,6 +61,11 @@ sim::Snapshot SyntheticHeart() {
                             TissueKind::kBone, bone));
     }
   }
+  // Diaphragm domes: liver under the right hemidiaphragm, spleen/stomach under the left.
+  meshes.push_back(With(EllipsoidMesh("liver", {-0.05, 0.0, -0.15}, {0.12, 0.09, 0.075}), TissueKind::kSoftTissue,
+                        {0.5f, 0.25f, 0.2f, 0.3f}));
+  meshes.push_back(With(EllipsoidMesh("spleen_and_stomach", {0.08, 0.02, -0.165}, {0.08, 0.07, 0.06}),
+                        TissueKind::kSoftTissue, {0.5f, 0.3f, 0.3f, 0.3f}));
   // Heart shadow (pericardium and myocardium) around the chambers.
   meshes.push_back(With(EllipsoidMesh("heart", {0.015, -0.015, -0.005}, {0.065, 0.055, 0.07}),
                         TissueKind::kSoftTissue, {0.6f, 0.3f, 0.3f, 0.2f}));

@@ -87,7 +87,9 @@ bool IsClosedMesh(const std::vector<std::uint32_t>& indices) {
 }
 
 sim::SnapshotMesh EllipsoidMesh(const std::string& name, const Vec3& centre_m, const Vec3& radii_m,
-                                int slices, int stacks) {
+                                int slices, int stacks, double squareness) {
+  // Signed power keeps the octant: |c|^e with the sign of c.
+  const auto shaped = [squareness](double c) { return std::copysign(std::pow(std::fabs(c), squareness), c); };
   sim::SnapshotMesh mesh;
   mesh.name = name;
   // Poles plus (stacks - 1) rings of `slices` vertices.
@@ -96,9 +98,9 @@ sim::SnapshotMesh EllipsoidMesh(const std::string& name, const Vec3& centre_m, c
     const double polar = kTwoPi * 0.5 * s / stacks;
     for (int k = 0; k < slices; ++k) {
       const double azimuth = kTwoPi * k / slices;
-      AddVertex(&mesh, centre_m + Vec3{radii_m[0] * std::sin(polar) * std::cos(azimuth),
-                                       radii_m[1] * std::sin(polar) * std::sin(azimuth),
-                                       radii_m[2] * std::cos(polar)});
+      AddVertex(&mesh, centre_m + Vec3{radii_m[0] * shaped(std::sin(polar)) * shaped(std::cos(azimuth)),
+                                       radii_m[1] * shaped(std::sin(polar)) * shaped(std::sin(azimuth)),
+                                       radii_m[2] * shaped(std::cos(polar))});
     }
   }
   const auto bottom = static_cast<std::uint32_t>(mesh.vertices_m.size() / 3);

@@ -20,9 +20,11 @@ inline constexpr double kMinTubeRadius_m = 0.0003;
 // are imaged as thin layers instead.
 bool IsClosedMesh(const std::vector<std::uint32_t>& indices);
 
-// Ellipsoid with semi-axes `radii_m` along x, y, z about `centre_m`.
+// Ellipsoid with semi-axes `radii_m` along x, y, z about `centre_m`. A
+// `squareness` below 1 makes a superellipsoid (0.3: a box with rounded edges,
+// like a vertebral body).
 sim::SnapshotMesh EllipsoidMesh(const std::string& name, const Vec3& centre_m, const Vec3& radii_m,
-                                int slices = 24, int stacks = 16);
+                                int slices = 24, int stacks = 16, double squareness = 1.0);
 // Box centred at `centre_m` with half-sizes along the orthonormal axes `axis_u`,
 // `axis_v` and their cross product.
 sim::SnapshotMesh BoxMesh(const std::string& name, const Vec3& centre_m, const Vec3& axis_u,

@@ -160,6 +160,18 @@ TEST(Fluoro, AnteriorBeadMovesToTheViewersLeftInLao30) {
   EXPECT_NEAR(found[1], (*predicted)[1], 1.5);
 }
 
+TEST(Fluoro, ZoomMagnifiesAboutTheCentre) {
+  devices::ControlFrame handles = devices::ControlFrame::Defaults();
+  const Vec3 bead{0.02, 0.0, 0.03};
+  const auto at_1 = ProjectToImage(CArmFromHandles(handles), kFluoroSize_px, bead);
+  handles.Set(ControlId::kCArmZoom, 2.0);
+  const auto at_2 = ProjectToImage(CArmFromHandles(handles), kFluoroSize_px, bead);
+  ASSERT_TRUE(at_1 && at_2);
+  const double centre = kFluoroSize_px / 2.0;
+  EXPECT_NEAR((*at_2)[0] - centre, 2.0 * ((*at_1)[0] - centre), 1e-9);
+  EXPECT_NEAR((*at_2)[1] - centre, 2.0 * ((*at_1)[1] - centre), 1e-9);
+}
+
 TEST(Fluoro, CranialTiltMovesAnteriorStructuresDown) {
   // Cranial: the detector tilts to the head, so anterior points project towards the feet (down).
   devices::ControlFrame handles = devices::ControlFrame::Defaults();
