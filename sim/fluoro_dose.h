@@ -28,10 +28,11 @@ struct FluoroDose {
 };
 
 // DAP rate (Gy·cm²/s) for the imaging controls in `handles`; 0 with the beam off.
-double DoseAreaProductRate(const FluoroDoseParameters& parameters, const devices::ControlFrame& handles);
+double DoseAreaProductRate(const FluoroDoseParameters& parameters,
+                           const devices::ControlFrame& handles);
 
 // Adds `step_s` of the current beam state to `dose`.
-void AccumulateFluoroDose(const FluoroDoseParameters& parameters, const devices::ControlFrame& handles,
-                          double step_s, FluoroDose* dose);
+void AccumulateFluoroDose(const FluoroDoseParameters& parameters,
+                          const devices::ControlFrame& handles, double step_s, FluoroDose* dose);
 
 }  // namespace teersim::sim

@@ -41,7 +41,8 @@ class Accumulator {
 
   // Adds μ·(signed chord) of one closed mesh, or μ × the slanted thickness of
   // an open one (`sheet`).
-  void AddMesh(const std::vector<float>& vertices_m, const std::vector<std::uint32_t>& indices, double mu) {
+  void AddMesh(const std::vector<float>& vertices_m, const std::vector<std::uint32_t>& indices,
+               double mu) {
     if (mu == 0.0) return;
     sheet_ = !IsClosedMesh(indices);
     const std::size_t count = vertices_m.size() / 3;
@@ -64,7 +65,8 @@ class Accumulator {
 
  private:
   // Edge function: twice the signed area of (a, b, p), exact in integers.
-  static std::int64_t Edge(const Projected& a, const Projected& b, std::int64_t px, std::int64_t py) {
+  static std::int64_t Edge(const Projected& a, const Projected& b, std::int64_t px,
+                           std::int64_t py) {
     return (b.x - a.x) * (py - a.y) - (b.y - a.y) * (px - a.x);
   }
   // Fill rule for pixels exactly on an edge: an edge and its reverse never both own them.
@@ -86,9 +88,11 @@ class Accumulator {
     const double sign = plane_offset < 0.0 ? -1.0 : 1.0;  // enter: −μ·d, leave: +μ·d
     const auto to_pixel = [](std::int64_t v) { return v / static_cast<std::int64_t>(kSubpixel); };
     const int x0 = std::max<int>(0, static_cast<int>(to_pixel(std::min({a.x, b.x, c.x}))) - 1);
-    const int x1 = std::min<int>(size_ - 1, static_cast<int>(to_pixel(std::max({a.x, b.x, c.x}))) + 1);
+    const int x1 =
+        std::min<int>(size_ - 1, static_cast<int>(to_pixel(std::max({a.x, b.x, c.x}))) + 1);
     const int y0 = std::max<int>(0, static_cast<int>(to_pixel(std::min({a.y, b.y, c.y}))) - 1);
-    const int y1 = std::min<int>(size_ - 1, static_cast<int>(to_pixel(std::max({a.y, b.y, c.y}))) + 1);
+    const int y1 =
+        std::min<int>(size_ - 1, static_cast<int>(to_pixel(std::max({a.y, b.y, c.y}))) + 1);
     const bool tie_ab = OwnsTies(a, b), tie_bc = OwnsTies(b, c), tie_ca = OwnsTies(c, a);
     const auto half = static_cast<std::int64_t>(kSubpixel / 2);
     const auto step = static_cast<std::int64_t>(kSubpixel);
@@ -96,7 +100,8 @@ class Accumulator {
       const std::int64_t py = y * step + half;
       for (int x = x0; x <= x1; ++x) {
         const std::int64_t px = x * step + half;
-        const std::int64_t e0 = Edge(b, c, px, py), e1 = Edge(c, a, px, py), e2 = Edge(a, b, px, py);
+        const std::int64_t e0 = Edge(b, c, px, py), e1 = Edge(c, a, px, py),
+                           e2 = Edge(a, b, px, py);
         if (e0 < 0 || e1 < 0 || e2 < 0) continue;
         if ((e0 == 0 && !tie_bc) || (e1 == 0 && !tie_ca) || (e2 == 0 && !tie_ab)) continue;
         // Distance from the source to the triangle's plane along this pixel's
@@ -141,8 +146,8 @@ CArmGeometry CArmFromHandles(const devices::ControlFrame& handles) {
   const double zoom = std::max(1.0, handles.Get(ControlId::kCArmZoom));
   // AP: the source under the table (posterior, +y), the detector anterior.
   // LAO turns the detector towards the patient's left; cranial tilts it to the head.
-  const Vec3 towards_detector = {std::sin(lao) * std::cos(cranial), -std::cos(lao) * std::cos(cranial),
-                                 std::sin(cranial)};
+  const Vec3 towards_detector = {std::sin(lao) * std::cos(cranial),
+                                 -std::cos(lao) * std::cos(cranial), std::sin(cranial)};
   CArmGeometry carm;
   carm.towards_detector = towards_detector;
   carm.source_m = kIsocentre_m - kSourceIsocentreDistance_m * towards_detector;
@@ -154,27 +159,32 @@ CArmGeometry CArmFromHandles(const devices::ControlFrame& handles) {
   return carm;
 }
 
-std::optional<std::array<double, 2>> ProjectToImage(const CArmGeometry& carm, int size_px, const Vec3& p_m) {
+std::optional<std::array<double, 2>> ProjectToImage(const CArmGeometry& carm, int size_px,
+                                                    const Vec3& p_m) {
   const Vec3 q = p_m - carm.source_m;
   const double depth = Dot(q, carm.towards_detector);
   if (depth <= 1e-6) return std::nullopt;
   const double scale = kSourceImageDistance_m / depth;
   const double u = Dot(q, carm.image_right) * scale;
   const double v = Dot(q, carm.image_up) * scale;
-  return std::array<double, 2>{(u / carm.field_m + 0.5) * size_px, (0.5 - v / carm.field_m) * size_px};
+  return std::array<double, 2>{(u / carm.field_m + 0.5) * size_px,
+                               (0.5 - v / carm.field_m) * size_px};
 }
 
 std::vector<double> FluoroLineIntegrals(const sim::Snapshot& snapshot, int size_px) {
   Accumulator accumulator(CArmFromHandles(snapshot.handles), size_px);
   for (const auto& mesh : snapshot.meshes) {
     const auto kind = ResolveMeshKind(mesh.tissue, mesh.name);
-    accumulator.AddMesh(mesh.vertices_m, mesh.indices, MaterialOf(kind).xray_mu_per_m - kBackgroundXrayMu_per_m);
+    accumulator.AddMesh(mesh.vertices_m, mesh.indices,
+                        MaterialOf(kind).xray_mu_per_m - kBackgroundXrayMu_per_m);
   }
   for (const auto& instrument : snapshot.instruments) {
-    if (instrument.radius_m <= 0.0f) continue;  // a guide line (centreline, coaptation line), not an object
+    if (instrument.radius_m <= 0.0f)
+      continue;  // a guide line (centreline, coaptation line), not an object
     const auto kind = ResolveInstrumentKind(instrument.tissue, instrument.name);
     const sim::SnapshotMesh tube = TubeMesh(instrument);
-    accumulator.AddMesh(tube.vertices_m, tube.indices, MaterialOf(kind).xray_mu_per_m - kBackgroundXrayMu_per_m);
+    accumulator.AddMesh(tube.vertices_m, tube.indices,
+                        MaterialOf(kind).xray_mu_per_m - kBackgroundXrayMu_per_m);
   }
   return accumulator.Sum();
 }
@@ -198,7 +208,8 @@ std::vector<double> Blurred(const std::vector<double>& image, int size) {
   return out;
 }
 
-RgbImage RenderFluoroImage(const sim::Snapshot& snapshot, int size_px, const FluoroOptions& options) {
+RgbImage RenderFluoroImage(const sim::Snapshot& snapshot, int size_px,
+                           const FluoroOptions& options) {
   const std::vector<double> integrals = Blurred(FluoroLineIntegrals(snapshot, size_px), size_px);
   const std::uint64_t seed = NoiseSeed(snapshot);
   RgbImage image(size_px, size_px);
@@ -209,13 +220,16 @@ RgbImage RenderFluoroImage(const sim::Snapshot& snapshot, int size_px, const Flu
       // Poisson quanta, approximated as Gaussian with variance = mean (N ≫ 1),
       // then back to a line integral: −log(N / N₀).
       if (options.noise) {
-        const double expected = options.photons_per_pixel * std::exp(-(integral + kBodyBaselineIntegral));
-        const double counted = std::max(0.5, expected + std::sqrt(expected) * Gaussian(seed ^ Mix64(index)));
+        const double expected =
+            options.photons_per_pixel * std::exp(-(integral + kBodyBaselineIntegral));
+        const double counted =
+            std::max(0.5, expected + std::sqrt(expected) * Gaussian(seed ^ Mix64(index)));
         integral = -std::log(counted / options.photons_per_pixel) - kBodyBaselineIntegral;
       }
       const double dx = (x + 0.5) / size_px - 0.5, dy = (y + 0.5) / size_px - 0.5;
       const double vignette = 1.0 - kVignetting * 2.0 * (dx * dx + dy * dy);
-      const double grey = std::clamp((kWhiteLevel - kGreyPerIntegral * integral) * vignette, kBlackLevel, 1.0);
+      const double grey =
+          std::clamp((kWhiteLevel - kGreyPerIntegral * integral) * vignette, kBlackLevel, 1.0);
       const auto level = static_cast<std::uint8_t>(std::lround(grey * 255.0));
       std::uint8_t* pixel = image.At(x, y);
       pixel[0] = pixel[1] = pixel[2] = level;
@@ -226,7 +240,8 @@ RgbImage RenderFluoroImage(const sim::Snapshot& snapshot, int size_px, const Flu
 
 const RgbImage& FluoroMonitor::Update(const sim::Snapshot& snapshot, int size_px) {
   const auto& handles = snapshot.handles;
-  const bool beam_on = handles.Pressed(ControlId::kFluoroPedal) || handles.Pressed(ControlId::kCineButton);
+  const bool beam_on =
+      handles.Pressed(ControlId::kFluoroPedal) || handles.Pressed(ControlId::kCineButton);
   holding_ = !beam_on;
   if (beam_on) {
     shown_ = RenderFluoroImage(snapshot, size_px);

@@ -60,7 +60,8 @@ struct FluoroOptions {
 };
 
 // A square grey DRR of side `size_px` (R = G = B).
-RgbImage RenderFluoroImage(const sim::Snapshot& snapshot, int size_px, const FluoroOptions& options = {});
+RgbImage RenderFluoroImage(const sim::Snapshot& snapshot, int size_px,
+                           const FluoroOptions& options = {});
 
 // The line integral Σ (μ − μ_background)·t along each pixel's ray, row-major,
 // row 0 at the top (no noise, no display mapping): what tests check.

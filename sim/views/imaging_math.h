@@ -14,8 +14,12 @@ namespace teersim::views {
 
 using Vec3 = std::array<double, 3>;
 
-inline Vec3 operator+(const Vec3& a, const Vec3& b) { return {a[0] + b[0], a[1] + b[1], a[2] + b[2]}; }
-inline Vec3 operator-(const Vec3& a, const Vec3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
+inline Vec3 operator+(const Vec3& a, const Vec3& b) {
+  return {a[0] + b[0], a[1] + b[1], a[2] + b[2]};
+}
+inline Vec3 operator-(const Vec3& a, const Vec3& b) {
+  return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+}
 inline Vec3 operator*(double s, const Vec3& a) { return {s * a[0], s * a[1], s * a[2]}; }
 inline double Dot(const Vec3& a, const Vec3& b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
 inline Vec3 Cross(const Vec3& a, const Vec3& b) {
@@ -58,8 +62,9 @@ inline std::uint64_t Mix64(std::uint64_t key) {
 // the noise of a frame costs one hash per sample.
 inline double Gaussian(std::uint64_t key) {
   const std::uint64_t bits = Mix64(key);
-  const double sum = static_cast<double>((bits & 0xFFFF) + ((bits >> 16) & 0xFFFF) + ((bits >> 32) & 0xFFFF) +
-                                         (bits >> 48)) / 65536.0;
+  const double sum = static_cast<double>((bits & 0xFFFF) + ((bits >> 16) & 0xFFFF) +
+                                         ((bits >> 32) & 0xFFFF) + (bits >> 48)) /
+                     65536.0;
   constexpr double kScale = 1.7320508075688772;  // √3: the sum of four U(0,1) has variance 1/3
   return (sum - 2.0) * kScale;
 }

@@ -1,16 +1,15 @@
 #include "sim/views/layout.h"
 
-#include <osg/CullFace>
-#include <osg/Geode>
-#include <osg/Geometry>
-#include <osg/Texture2D>
-#include <osgText/Text>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <future>
+#include <osg/CullFace>
+#include <osg/Geode>
+#include <osg/Geometry>
+#include <osg/Texture2D>
+#include <osgText/Text>
 
 #include "sim/views/fluoro_image.h"
 #include "sim/views/materials.h"
@@ -63,7 +62,8 @@ Vec3 Centroid(const std::vector<float>& xyz) {
 
 double BoundingRadius(const std::vector<float>& xyz, const Vec3& centre) {
   double radius = 0.0;
-  for (std::size_t i = 0; i < xyz.size() / 3; ++i) radius = std::max(radius, Norm(VertexAt(xyz, i) - centre));
+  for (std::size_t i = 0; i < xyz.size() / 3; ++i)
+    radius = std::max(radius, Norm(VertexAt(xyz, i) - centre));
   return radius;
 }
 
@@ -80,11 +80,13 @@ struct EnFaceCamera {
 };
 EnFaceCamera EnFaceCameraFor(const sim::Snapshot& snapshot) {
   Vec3 centre{0, 0, 0};
-  if (const auto* l = FindLandmark(snapshot, "mitral_annulus_centre")) centre = {l->p_m[0], l->p_m[1], l->p_m[2]};
+  if (const auto* l = FindLandmark(snapshot, "mitral_annulus_centre"))
+    centre = {l->p_m[0], l->p_m[1], l->p_m[2]};
   Vec3 normal{0, 0, 1};
   Vec3 aorta = centre + Vec3{0, -0.03, 0};  // anterior
   for (const auto& mesh : snapshot.meshes) {
-    if (mesh.name.find("left_atrium") != std::string::npos) normal = Normalized(Centroid(mesh.vertices_m) - centre);
+    if (mesh.name.find("left_atrium") != std::string::npos)
+      normal = Normalized(Centroid(mesh.vertices_m) - centre);
     if (mesh.name.find("aort") != std::string::npos) aorta = Centroid(mesh.vertices_m);
   }
   if (const auto* l = FindLandmark(snapshot, "mitral_annulus_normal_tip")) {
@@ -102,7 +104,8 @@ EnFaceCamera EnFaceCameraFor(const sim::Snapshot& snapshot) {
 // One mesh for the en-face view, coloured by depth like a 3D echo rendering
 // (bronze near the eye, dark red-brown further away) and shaded by how
 // squarely each vertex faces the eye; computed here so no GL lighting is needed.
-osg::ref_ptr<osg::Geometry> DepthShadedMesh(const sim::SnapshotMesh& mesh, const EnFaceCamera& camera) {
+osg::ref_ptr<osg::Geometry> DepthShadedMesh(const sim::SnapshotMesh& mesh,
+                                            const EnFaceCamera& camera) {
   const Vec3 forward = Normalized(camera.centre - camera.eye);
   const std::size_t count = mesh.vertices_m.size() / 3;
   std::vector<Vec3> normals(count, Vec3{0, 0, 0});
@@ -119,30 +122,35 @@ osg::ref_ptr<osg::Geometry> DepthShadedMesh(const sim::SnapshotMesh& mesh, const
   auto colours = new osg::Vec4Array;
   for (std::size_t i = 0; i < count; ++i) {
     const Vec3 p = VertexAt(mesh.vertices_m, i);
-    vertices->push_back(osg::Vec3(static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2])));
+    vertices->push_back(
+        osg::Vec3(static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2])));
     const double depth = std::clamp((Dot(p - camera.eye, forward) - kEnFaceColourNear_m) /
-                                        (kEnFaceColourFar_m - kEnFaceColourNear_m), 0.0, 1.0);
+                                        (kEnFaceColourFar_m - kEnFaceColourNear_m),
+                                    0.0, 1.0);
     const double facing = std::fabs(Dot(Normalized(normals[i]), forward));
-    osg::Vec4 colour = near_colour * static_cast<float>(1.0 - depth) + far_colour * static_cast<float>(depth);
+    osg::Vec4 colour =
+        near_colour * static_cast<float>(1.0 - depth) + far_colour * static_cast<float>(depth);
     const auto shade = static_cast<float>(kAmbient + (1.0 - kAmbient) * facing);
     colours->push_back(osg::Vec4(colour.r() * shade, colour.g() * shade, colour.b() * shade, 1.0f));
   }
   osg::ref_ptr<osg::Geometry> geometry = new osg::Geometry;
   geometry->setVertexArray(vertices);
   geometry->setColorArray(colours, osg::Array::BIND_PER_VERTEX);
-  geometry->addPrimitiveSet(new osg::DrawElementsUInt(GL_TRIANGLES, mesh.indices.begin(), mesh.indices.end()));
+  geometry->addPrimitiveSet(
+      new osg::DrawElementsUInt(GL_TRIANGLES, mesh.indices.begin(), mesh.indices.end()));
   return geometry;
 }
 
-osg::ref_ptr<osg::Camera> PerspectivePanel(const PanelRect& rect, const osg::Vec4& background, double fov_deg,
-                                           double near_m, double far_m) {
+osg::ref_ptr<osg::Camera> PerspectivePanel(const PanelRect& rect, const osg::Vec4& background,
+                                           double fov_deg, double near_m, double far_m) {
   osg::ref_ptr<osg::Camera> camera = new osg::Camera;
   camera->setReferenceFrame(osg::Transform::ABSOLUTE_RF);
   camera->setViewport(rect.x, rect.y, rect.width, rect.height);
   camera->setClearColor(background);
   camera->setClearMask(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
   camera->setComputeNearFarMode(osg::CullSettings::DO_NOT_COMPUTE_NEAR_FAR);
-  camera->setProjectionMatrixAsPerspective(fov_deg, static_cast<double>(rect.width) / rect.height, near_m, far_m);
+  camera->setProjectionMatrixAsPerspective(fov_deg, static_cast<double>(rect.width) / rect.height,
+                                           near_m, far_m);
   return camera;
 }
 
@@ -168,7 +176,8 @@ osg::ref_ptr<osg::Camera> PanelCamera(const PanelRect& rect, const osg::Vec4& ba
   return camera;
 }
 
-osg::ref_ptr<osg::Node> ImageQuad(const RgbImage& image, float x, float y, float width, float height) {
+osg::ref_ptr<osg::Node> ImageQuad(const RgbImage& image, float x, float y, float width,
+                                  float height) {
   osg::ref_ptr<osg::Image> texels = new osg::Image;
   auto* data = new unsigned char[image.rgb.size()];
   std::memcpy(data, image.rgb.data(), image.rgb.size());
@@ -181,16 +190,17 @@ osg::ref_ptr<osg::Node> ImageQuad(const RgbImage& image, float x, float y, float
   texture->setWrap(osg::Texture::WRAP_S, osg::Texture::CLAMP_TO_EDGE);
   texture->setWrap(osg::Texture::WRAP_T, osg::Texture::CLAMP_TO_EDGE);
   // Row 0 of the image is its top: texture t runs downwards.
-  osg::ref_ptr<osg::Geometry> quad = osg::createTexturedQuadGeometry(
-      osg::Vec3(x, y, 0.0f), osg::Vec3(width, 0.0f, 0.0f), osg::Vec3(0.0f, height, 0.0f), 0.0f, 1.0f, 1.0f, 0.0f);
+  osg::ref_ptr<osg::Geometry> quad =
+      osg::createTexturedQuadGeometry(osg::Vec3(x, y, 0.0f), osg::Vec3(width, 0.0f, 0.0f),
+                                      osg::Vec3(0.0f, height, 0.0f), 0.0f, 1.0f, 1.0f, 0.0f);
   quad->getOrCreateStateSet()->setTextureAttributeAndModes(0, texture);
   osg::ref_ptr<osg::Geode> geode = new osg::Geode;
   geode->addDrawable(quad);
   return geode;
 }
 
-osg::ref_ptr<osg::Node> PanelText(const std::vector<std::string>& lines, float x, float y_top, float size_px,
-                                  const osg::Vec4& colour) {
+osg::ref_ptr<osg::Node> PanelText(const std::vector<std::string>& lines, float x, float y_top,
+                                  float size_px, const osg::Vec4& colour) {
   osg::ref_ptr<osg::Geode> geode = new osg::Geode;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     osg::ref_ptr<osgText::Text> text = new osgText::Text;
@@ -206,20 +216,24 @@ osg::ref_ptr<osg::Node> PanelText(const std::vector<std::string>& lines, float x
   return geode;
 }
 
-osg::ref_ptr<osg::Camera> FluoroPanel(const sim::Snapshot& snapshot, const PanelRect& rect, FluoroMonitor* monitor) {
+osg::ref_ptr<osg::Camera> FluoroPanel(const sim::Snapshot& snapshot, const PanelRect& rect,
+                                      FluoroMonitor* monitor) {
   osg::ref_ptr<osg::Camera> panel = PanelCamera(rect, kBlack);
   const int side = std::min(rect.width, rect.height);
   // The DRR is formed at most kMaxFluoroMatrix_px square and scaled to the panel.
   const int matrix = std::min(side, kMaxFluoroMatrix_px);
-  const float left = static_cast<float>(rect.width - side) / 2.0f, bottom = static_cast<float>(rect.height - side) / 2.0f;
-  panel->addChild(ImageQuad(monitor ? monitor->Update(snapshot, matrix) : RenderFluoroImage(snapshot, matrix), left, bottom, static_cast<float>(side),
-                            static_cast<float>(side)));
+  const float left = static_cast<float>(rect.width - side) / 2.0f,
+              bottom = static_cast<float>(rect.height - side) / 2.0f;
+  panel->addChild(
+      ImageQuad(monitor ? monitor->Update(snapshot, matrix) : RenderFluoroImage(snapshot, matrix),
+                left, bottom, static_cast<float>(side), static_cast<float>(side)));
 
   // Overlay: beam state, C-arm angles, zoom and fluoroscopy time.
   const auto& handles = snapshot.handles;
   const bool beam_on = handles.Pressed(ControlId::kFluoroPedal);
   char zoom[64];
-  std::snprintf(zoom, sizeof zoom, "zoom %.1fx   %.0f p/s", std::max(1.0, handles.Get(ControlId::kCArmZoom)), kPulseRate_per_s);
+  std::snprintf(zoom, sizeof zoom, "zoom %.1fx   %.0f p/s",
+                std::max(1.0, handles.Get(ControlId::kCArmZoom)), kPulseRate_per_s);
   char time[96];
   std::snprintf(time, sizeof time, "fluoro %.1f s   DAP %.0f cGy.cm2", snapshot.fluoro_time_s,
                 snapshot.dap_Gycm2 * 100.0);
@@ -229,12 +243,14 @@ osg::ref_ptr<osg::Camera> FluoroPanel(const sim::Snapshot& snapshot, const Panel
           AngleText(handles.Get(ControlId::kCArmCranCaud), "CRA", "CAU"),
       zoom, time};
   osg::ref_ptr<osg::Camera> overlay = OverlayCamera(rect);
-  overlay->addChild(PanelText(lines, left + kOverlayMargin_px, bottom + static_cast<float>(side) - kOverlayMargin_px,
+  overlay->addChild(PanelText(lines, left + kOverlayMargin_px,
+                              bottom + static_cast<float>(side) - kOverlayMargin_px,
                               kOverlayTextSize_px, kOverlayText));
   // Last-image hold: the pedal is up, the screen keeps the last frame.
   if (!beam_on) {
-    overlay->addChild(PanelText({"LIH"}, left + static_cast<float>(side) - 4.0f * kOverlayTextSize_px,
-                                bottom + 2.6f * kOverlayTextSize_px, 1.6f * kOverlayTextSize_px, kWarningText));
+    overlay->addChild(
+        PanelText({"LIH"}, left + static_cast<float>(side) - 4.0f * kOverlayTextSize_px,
+                  bottom + 2.6f * kOverlayTextSize_px, 1.6f * kOverlayTextSize_px, kWarningText));
   }
   panel->addChild(overlay);
   return panel;
@@ -248,26 +264,30 @@ sim::Snapshot TeeImaged(const sim::Snapshot& snapshot, std::string_view view) {
   return preset ? WithTeePreset(snapshot, *preset) : snapshot;
 }
 
-osg::ref_ptr<osg::Camera> TeePanelOf(const sim::Snapshot& imaged, std::string_view view, const RgbImage& image,
-                                     const PanelRect& rect) {
+osg::ref_ptr<osg::Camera> TeePanelOf(const sim::Snapshot& imaged, std::string_view view,
+                                     const RgbImage& image, const PanelRect& rect) {
   const auto preset = FindTeePreset(view);
   osg::ref_ptr<osg::Camera> panel = PanelCamera(rect, kBlack);
-  panel->addChild(ImageQuad(image, 0.0f, 0.0f, static_cast<float>(rect.width), static_cast<float>(rect.height)));
+  panel->addChild(ImageQuad(image, 0.0f, 0.0f, static_cast<float>(rect.width),
+                            static_cast<float>(rect.height)));
   char angle[64];
-  std::snprintf(angle, sizeof angle, "%.0f deg", imaged.handles.Get(ControlId::kTeeMultiplane) * kDegreesPerRadian);
+  std::snprintf(angle, sizeof angle, "%.0f deg",
+                imaged.handles.Get(ControlId::kTeeMultiplane) * kDegreesPerRadian);
   char depth[64];
   std::snprintf(depth, sizeof depth, "depth %.0f cm", kTeeImageDepth_m * 100.0);
   const float top = static_cast<float>(rect.height) - kOverlayMargin_px;
-  panel->addChild(PanelText({"TEE", preset ? std::string(preset->label) : std::string("ME")}, kOverlayMargin_px, top,
-                            kOverlayTextSize_px, kOverlayText));
-  panel->addChild(PanelText({angle, depth}, static_cast<float>(rect.width) - 8.0f * kOverlayTextSize_px, top,
+  panel->addChild(PanelText({"TEE", preset ? std::string(preset->label) : std::string("ME")},
+                            kOverlayMargin_px, top, kOverlayTextSize_px, kOverlayText));
+  panel->addChild(PanelText({angle, depth},
+                            static_cast<float>(rect.width) - 8.0f * kOverlayTextSize_px, top,
                             kOverlayTextSize_px, kOverlayText));
   return panel;
 }
 
 }  // namespace
 
-osg::ref_ptr<osg::Camera> TeePanel(const sim::Snapshot& snapshot, std::string_view view, const PanelRect& rect) {
+osg::ref_ptr<osg::Camera> TeePanel(const sim::Snapshot& snapshot, std::string_view view,
+                                   const PanelRect& rect) {
   const sim::Snapshot imaged = TeeImaged(snapshot, view);
   return TeePanelOf(imaged, view, RenderTeeImage(imaged, rect.width, rect.height), rect);
 }
@@ -282,8 +302,11 @@ osg::ref_ptr<osg::Camera> Tee3dPanel(const sim::Snapshot& snapshot, const PanelR
   osg::ref_ptr<osg::Geode> geode = new osg::Geode;
   for (const auto& mesh : snapshot.meshes) {
     const auto kind = ResolveMeshKind(mesh.tissue, mesh.name);
-    if (kind == sim::TissueKind::kBloodPool || kind == sim::TissueKind::kBone || kind == sim::TissueKind::kLung) continue;
-    if (BoundingRadius(mesh.vertices_m, Centroid(mesh.vertices_m)) > kEnFaceMaxMeshRadius_m) continue;
+    if (kind == sim::TissueKind::kBloodPool || kind == sim::TissueKind::kBone ||
+        kind == sim::TissueKind::kLung)
+      continue;
+    if (BoundingRadius(mesh.vertices_m, Centroid(mesh.vertices_m)) > kEnFaceMaxMeshRadius_m)
+      continue;
     geode->addDrawable(DepthShadedMesh(mesh, view));
   }
   for (const auto& instrument : snapshot.instruments) {
@@ -296,16 +319,19 @@ osg::ref_ptr<osg::Camera> Tee3dPanel(const sim::Snapshot& snapshot, const PanelR
 
   osg::ref_ptr<osg::Camera> overlay = OverlayCamera(rect);
   overlay->addChild(PanelText({"3D en face (from LA)", "AV at 12 o'clock"}, kOverlayMargin_px,
-                              static_cast<float>(rect.height) - kOverlayMargin_px, kOverlayTextSize_px, kOverlayText));
+                              static_cast<float>(rect.height) - kOverlayMargin_px,
+                              kOverlayTextSize_px, kOverlayText));
   overlay->addChild(PanelText({"AV"}, static_cast<float>(rect.width) / 2.0f - kOverlayTextSize_px,
-                              static_cast<float>(rect.height) - 3.0f * kOverlayTextSize_px, kOverlayTextSize_px, kWarningText));
+                              static_cast<float>(rect.height) - 3.0f * kOverlayTextSize_px,
+                              kOverlayTextSize_px, kWarningText));
   panel->addChild(overlay);
   return panel;
 }
 
 osg::ref_ptr<osg::Camera> OverviewPanel(const sim::Snapshot& snapshot, const PanelRect& rect) {
   constexpr double kNear_m = 0.005, kFar_m = 5.0;
-  osg::ref_ptr<osg::Camera> panel = PerspectivePanel(rect, kOverviewBackground, kOverviewFieldOfView_deg, kNear_m, kFar_m);
+  osg::ref_ptr<osg::Camera> panel =
+      PerspectivePanel(rect, kOverviewBackground, kOverviewFieldOfView_deg, kNear_m, kFar_m);
   const OverviewCamera view = DefaultOverviewCamera();
   panel->setViewMatrixAsLookAt(view.eye, view.centre, view.up);
   panel->addChild(BuildOverviewScene(snapshot));
@@ -320,14 +346,21 @@ osg::ref_ptr<osg::Camera> HudStrip(const sim::Snapshot& snapshot, const PanelRec
   // Imaging state on the right: C-arm, TEE probe, beam and dose.
   const auto& h = snapshot.handles;
   char carm[96], tee[96], beam[96];
-  std::snprintf(carm, sizeof carm, "C-arm %s %s  zoom %.1fx", AngleText(h.Get(ControlId::kCArmLaoRao), "LAO", "RAO").c_str(),
-                AngleText(h.Get(ControlId::kCArmCranCaud), "CRA", "CAU").c_str(), std::max(1.0, h.Get(ControlId::kCArmZoom)));
-  std::snprintf(tee, sizeof tee, "TEE %.0f deg  depth %.0f cm  %s", h.Get(ControlId::kTeeMultiplane) * kDegreesPerRadian,
-                h.Get(ControlId::kTeeDepth) * 100.0, AngleText(h.Get(ControlId::kTeeFlexion), "ante", "retro").c_str());
+  std::snprintf(carm, sizeof carm, "C-arm %s %s  zoom %.1fx",
+                AngleText(h.Get(ControlId::kCArmLaoRao), "LAO", "RAO").c_str(),
+                AngleText(h.Get(ControlId::kCArmCranCaud), "CRA", "CAU").c_str(),
+                std::max(1.0, h.Get(ControlId::kCArmZoom)));
+  std::snprintf(tee, sizeof tee, "TEE %.0f deg  depth %.0f cm  %s",
+                h.Get(ControlId::kTeeMultiplane) * kDegreesPerRadian,
+                h.Get(ControlId::kTeeDepth) * 100.0,
+                AngleText(h.Get(ControlId::kTeeFlexion), "ante", "retro").c_str());
   std::snprintf(beam, sizeof beam, "%s  fluoro %.1f s  DAP %.0f cGy.cm2",
-                h.Pressed(ControlId::kCineButton) ? "CINE" : (h.Pressed(ControlId::kFluoroPedal) ? "FLUORO" : "beam off"),
+                h.Pressed(ControlId::kCineButton)
+                    ? "CINE"
+                    : (h.Pressed(ControlId::kFluoroPedal) ? "FLUORO" : "beam off"),
                 snapshot.fluoro_time_s, snapshot.dap_Gycm2 * 100.0);
-  panel->addChild(PanelText({carm, tee, beam}, static_cast<float>(rect.width) * 0.62f, top, size, kOverlayText));
+  panel->addChild(PanelText({carm, tee, beam}, static_cast<float>(rect.width) * 0.62f, top, size,
+                            kOverlayText));
   return panel;
 }
 
@@ -346,14 +379,15 @@ osg::ref_ptr<osg::Group> BuildLayout(const sim::Snapshot& snapshot, int width_px
   });
   root->addChild(FluoroPanel(snapshot, {0, strip, side, height_px - strip}, monitor));
   root->addChild(TeePanelOf(snapshot, "tee", tee_image.get(), tee_rect));
-  root->addChild(Tee3dPanel(snapshot, {side + right / 2, strip + half, right - right / 2, height_px - strip - half}));
+  root->addChild(Tee3dPanel(
+      snapshot, {side + right / 2, strip + half, right - right / 2, height_px - strip - half}));
   root->addChild(OverviewPanel(snapshot, {side, strip, right, half}));
   root->addChild(HudStrip(snapshot, {0, 0, width_px, strip}));
   return root;
 }
 
-osg::ref_ptr<osg::Group> BuildViewRoot(const sim::Snapshot& snapshot, std::string_view view, int width_px,
-                                       int height_px) {
+osg::ref_ptr<osg::Group> BuildViewRoot(const sim::Snapshot& snapshot, std::string_view view,
+                                       int width_px, int height_px) {
   osg::ref_ptr<osg::Group> root = new osg::Group;
   const PanelRect window{0, 0, width_px, height_px};
   if (view == "fluoro") {

@@ -6,7 +6,6 @@
 #include <osg/Camera>
 #include <osg/Group>
 #include <osg/ref_ptr>
-
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,10 +24,11 @@ struct PanelRect {
 // pixels (0..width, 0..height), cleared to `background`.
 osg::ref_ptr<osg::Camera> PanelCamera(const PanelRect& rect, const osg::Vec4& background);
 // A textured quad showing `image` at panel pixels (x, y, w, h), y up.
-osg::ref_ptr<osg::Node> ImageQuad(const RgbImage& image, float x, float y, float width, float height);
+osg::ref_ptr<osg::Node> ImageQuad(const RgbImage& image, float x, float y, float width,
+                                  float height);
 // Text lines starting at panel pixel (x, y_top), going down.
-osg::ref_ptr<osg::Node> PanelText(const std::vector<std::string>& lines, float x, float y_top, float size_px,
-                                  const osg::Vec4& colour);
+osg::ref_ptr<osg::Node> PanelText(const std::vector<std::string>& lines, float x, float y_top,
+                                  float size_px, const osg::Vec4& colour);
 
 class FluoroMonitor;
 
@@ -38,7 +38,8 @@ osg::ref_ptr<osg::Camera> FluoroPanel(const sim::Snapshot& snapshot, const Panel
                                       FluoroMonitor* monitor = nullptr);
 // `view` is one of the tee-* 2D view names (preset multiplane angle and
 // flexion) or "tee" for the snapshot's own TEE handles.
-osg::ref_ptr<osg::Camera> TeePanel(const sim::Snapshot& snapshot, std::string_view view, const PanelRect& rect);
+osg::ref_ptr<osg::Camera> TeePanel(const sim::Snapshot& snapshot, std::string_view view,
+                                   const PanelRect& rect);
 osg::ref_ptr<osg::Camera> Tee3dPanel(const sim::Snapshot& snapshot, const PanelRect& rect);
 osg::ref_ptr<osg::Camera> OverviewPanel(const sim::Snapshot& snapshot, const PanelRect& rect);
 osg::ref_ptr<osg::Camera> HudStrip(const sim::Snapshot& snapshot, const PanelRect& rect);
@@ -49,7 +50,7 @@ osg::ref_ptr<osg::Group> BuildLayout(const sim::Snapshot& snapshot, int width_px
 
 // The whole window for a view name other than "overview": one panel filling
 // the window, or the cath-lab layout for "layout".
-osg::ref_ptr<osg::Group> BuildViewRoot(const sim::Snapshot& snapshot, std::string_view view, int width_px,
-                                       int height_px);
+osg::ref_ptr<osg::Group> BuildViewRoot(const sim::Snapshot& snapshot, std::string_view view,
+                                       int width_px, int height_px);
 
 }  // namespace teersim::views

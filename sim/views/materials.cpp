@@ -44,8 +44,8 @@ sim::TissueKind ResolveMeshKind(sim::TissueKind kind, std::string_view name) {
   if (ContainsAny(name, {"fossa", "membrane"})) return TissueKind::kMembrane;
   if (ContainsAny(name, {"lung"})) return TissueKind::kLung;
   if (name == "ivc" || name == "svc" ||
-      ContainsAny(name, {"atrium", "ventricle", "aort", "vena_cava", "vein", "sinus", "chamber", "lumen",
-                         "blood", "appendage"})) {
+      ContainsAny(name, {"atrium", "ventricle", "aort", "vena_cava", "vein", "sinus", "chamber",
+                         "lumen", "blood", "appendage"})) {
     return TissueKind::kBloodPool;
   }
   return TissueKind::kSoftTissue;

@@ -14,12 +14,12 @@
 namespace teersim::views {
 
 struct ImagingMaterial {
-  double xray_mu_per_m;        // linear attenuation coefficient μ (1/m)
-  double echo_interior;        // backscatter amplitude inside the volume (0 = anechoic)
-  double echo_boundary;        // specular echo amplitude where a beam crosses the surface
-  double echo_transmission;    // fraction of amplitude that passes the surface (1 = no shadow)
-  int echo_priority;           // ≥ 4 (bone, lung, instruments) hides what it overlaps in a TEE
-                               // slice; below that the smallest containing volume is seen
+  double xray_mu_per_m;      // linear attenuation coefficient μ (1/m)
+  double echo_interior;      // backscatter amplitude inside the volume (0 = anechoic)
+  double echo_boundary;      // specular echo amplitude where a beam crosses the surface
+  double echo_transmission;  // fraction of amplitude that passes the surface (1 = no shadow)
+  int echo_priority;         // ≥ 4 (bone, lung, instruments) hides what it overlaps in a TEE
+                             // slice; below that the smallest containing volume is seen
 };
 
 // The material of a kind (kAuto is treated as soft tissue).
@@ -27,9 +27,9 @@ const ImagingMaterial& MaterialOf(sim::TissueKind kind);
 
 // kAuto resolved from a mesh or instrument name: "spine", "rib", "vertebra",
 // "sternum" → bone; "atrium", "ventricle", "aort", "vena_cava", "ivc", "svc",
-// "vein", "sinus", "chamber", "lumen", "blood", "appendage" → blood pool; "fossa", "membrane" → membrane;
-// "lung" → lung; "clip", "needle", "marker", "wire" → metal; anything else →
-// soft tissue. Explicit kinds are returned unchanged.
+// "vein", "sinus", "chamber", "lumen", "blood", "appendage" → blood pool; "fossa", "membrane" →
+// membrane; "lung" → lung; "clip", "needle", "marker", "wire" → metal; anything else → soft tissue.
+// Explicit kinds are returned unchanged.
 sim::TissueKind ResolveMeshKind(sim::TissueKind kind, std::string_view name);
 // Instruments default to catheter, metal for "clip", "needle", "wire", "marker".
 sim::TissueKind ResolveInstrumentKind(sim::TissueKind kind, std::string_view name);

@@ -3,10 +3,9 @@
 // sim/app starts itself when DISPLAY is unset).
 #pragma once
 
+#include <filesystem>
 #include <osg/GraphicsContext>
 #include <osg/ref_ptr>
-
-#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,7 +33,8 @@ struct RenderResult {
 
 // An offscreen pbuffer GL context on $DISPLAY (no alpha: Xvfb's 24-bit
 // visuals), or nullptr with `error` set.
-osg::ref_ptr<osg::GraphicsContext> CreatePbufferContext(int width_px, int height_px, std::string* error);
+osg::ref_ptr<osg::GraphicsContext> CreatePbufferContext(int width_px, int height_px,
+                                                        std::string* error);
 
 // Never throws; errors (no display, GL context failure, unwritable path) are
 // returned with a message.

@@ -1,8 +1,7 @@
 #include "sim/views/render_bench.h"
 
-#include <osgViewer/Viewer>
-
 #include <chrono>
+#include <osgViewer/Viewer>
 
 #include "sim/views/fluoro_image.h"
 #include "sim/views/layout.h"
@@ -18,7 +17,8 @@ class FinishFrame : public osg::Camera::DrawCallback {
   explicit FinishFrame(std::string* renderer) : renderer_(renderer) {}
   void operator()(osg::RenderInfo&) const override {
     glFinish();
-    if (const auto* text = reinterpret_cast<const char*>(glGetString(GL_RENDERER))) *renderer_ = text;
+    if (const auto* text = reinterpret_cast<const char*>(glGetString(GL_RENDERER)))
+      *renderer_ = text;
   }
 
  private:
@@ -27,10 +27,11 @@ class FinishFrame : public osg::Camera::DrawCallback {
 
 }  // namespace
 
-RenderBenchResult BenchLayout(sim::Snapshot snapshot, int width_px, int height_px, double min_seconds,
-                              int min_frames) {
+RenderBenchResult BenchLayout(sim::Snapshot snapshot, int width_px, int height_px,
+                              double min_seconds, int min_frames) {
   RenderBenchResult result;
-  osg::ref_ptr<osg::GraphicsContext> context = CreatePbufferContext(width_px, height_px, &result.error);
+  osg::ref_ptr<osg::GraphicsContext> context =
+      CreatePbufferContext(width_px, height_px, &result.error);
   if (!context) return result;
   osgViewer::Viewer viewer;
   viewer.setThreadingModel(osgViewer::Viewer::SingleThreaded);

@@ -21,7 +21,7 @@ struct RenderBenchResult {
 // Renders the layout of `snapshot` at width × height for at least
 // `min_seconds` (and at least `min_frames` frames), advancing its time by one
 // fluoroscopy pulse per frame with the pedal down. Needs an X display.
-RenderBenchResult BenchLayout(sim::Snapshot snapshot, int width_px, int height_px, double min_seconds = 3.0,
-                              int min_frames = 10);
+RenderBenchResult BenchLayout(sim::Snapshot snapshot, int width_px, int height_px,
+                              double min_seconds = 3.0, int min_frames = 10);
 
 }  // namespace teersim::views

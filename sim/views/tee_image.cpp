@@ -77,7 +77,7 @@ struct Volume {
   ImagingMaterial material;
   double size_m;  // bounding-box diagonal: where volumes nest, the smaller one is seen
   bool blood_pool;
-  bool sheet;     // an open mesh: echoes where the beam crosses it, encloses nothing
+  bool sheet;  // an open mesh: echoes where the beam crosses it, encloses nothing
 };
 
 double BoxDiagonal(const std::vector<float>& xyz) {
@@ -94,15 +94,18 @@ double BoxDiagonal(const std::vector<float>& xyz) {
 // catheter) first, then the smallest volume containing it (a septum inside an
 // overlapping atrium, a chamber inside the heart envelope).
 bool SeenBefore(const Volume& a, const Volume& b) {
-  const int class_a = a.material.echo_priority >= kOpaqueEchoPriority ? a.material.echo_priority : 0;
-  const int class_b = b.material.echo_priority >= kOpaqueEchoPriority ? b.material.echo_priority : 0;
+  const int class_a =
+      a.material.echo_priority >= kOpaqueEchoPriority ? a.material.echo_priority : 0;
+  const int class_b =
+      b.material.echo_priority >= kOpaqueEchoPriority ? b.material.echo_priority : 0;
   if (class_a != class_b) return class_a > class_b;
   return a.size_m < b.size_m;
 }
 
 // Cuts one triangle mesh with the plane into 2D segments.
-void CutMesh(const TeePlane& plane, const std::vector<float>& vertices_m, const std::vector<std::uint32_t>& indices,
-             int volume, std::vector<Segment2>* segments) {
+void CutMesh(const TeePlane& plane, const std::vector<float>& vertices_m,
+             const std::vector<std::uint32_t>& indices, int volume,
+             std::vector<Segment2>* segments) {
   const std::size_t count = vertices_m.size() / 3;
   std::vector<double> distance(count), lat(count), ax(count);
   for (std::size_t i = 0; i < count; ++i) {
@@ -142,7 +145,8 @@ std::vector<std::vector<float>> SpeckleField(std::uint64_t seed) {
   auto quadrature = in_phase;
   for (int beam = 0; beam < kBeamCount; ++beam) {
     for (int k = 0; k < kSampleCount; ++k) {
-      const std::uint64_t key = seed ^ Mix64((static_cast<std::uint64_t>(beam) << 32) ^ static_cast<std::uint32_t>(k));
+      const std::uint64_t key =
+          seed ^ Mix64((static_cast<std::uint64_t>(beam) << 32) ^ static_cast<std::uint32_t>(k));
       in_phase[beam][k] = static_cast<float>(Gaussian(key));
       quadrature[beam][k] = static_cast<float>(Gaussian(key ^ 0xA5A5A5A5ull));
     }
@@ -152,13 +156,16 @@ std::vector<std::vector<float>> SpeckleField(std::uint64_t seed) {
   for (int beam = 0; beam < kBeamCount; ++beam) {
     for (int k = 0; k < kSampleCount; ++k) {
       double i_sum = 0.0, q_sum = 0.0;
-      for (int b = std::max(0, beam - kSpeckleLateralReach); b <= std::min(kBeamCount - 1, beam + kSpeckleLateralReach); ++b) {
-        for (int j = std::max(0, k - kSpeckleAxialReach); j <= std::min(kSampleCount - 1, k + kSpeckleAxialReach); ++j) {
+      for (int b = std::max(0, beam - kSpeckleLateralReach);
+           b <= std::min(kBeamCount - 1, beam + kSpeckleLateralReach); ++b) {
+        for (int j = std::max(0, k - kSpeckleAxialReach);
+             j <= std::min(kSampleCount - 1, k + kSpeckleAxialReach); ++j) {
           i_sum += in_phase[b][j];
           q_sum += quadrature[b][j];
         }
       }
-      speckle[beam][k] = static_cast<float>(std::hypot(i_sum, q_sum) / std::sqrt(cell) / kRayleighMean);
+      speckle[beam][k] =
+          static_cast<float>(std::hypot(i_sum, q_sum) / std::sqrt(cell) / kRayleighMean);
     }
   }
   return speckle;
@@ -175,8 +182,8 @@ void AddPulse(std::vector<double>* line, double range_m, double amplitude, doubl
 }
 
 // Velocity (m/s) of the regurgitant jet at `p_m`, or nullopt outside it.
-std::optional<Vec3> JetVelocity(const sim::SnapshotRegurgitantJet& jet, double length_m, const Vec3& p_m,
-                                std::uint64_t key) {
+std::optional<Vec3> JetVelocity(const sim::SnapshotRegurgitantJet& jet, double length_m,
+                                const Vec3& p_m, std::uint64_t key) {
   const Vec3 origin{jet.origin_m[0], jet.origin_m[1], jet.origin_m[2]};
   const Vec3 axis = Normalized(Vec3{jet.direction[0], jet.direction[1], jet.direction[2]});
   const Vec3 offset = p_m - origin;
@@ -198,7 +205,8 @@ std::optional<Vec3> JetVelocity(const sim::SnapshotRegurgitantJet& jet, double l
 // Nyquist interval; turbulence (the spread of the velocity) adds green.
 std::array<std::uint8_t, 3> DopplerColour(double towards_m_per_s, double turbulence) {
   const double nyquist = kNyquistVelocity_m_per_s;
-  const double aliased = towards_m_per_s - 2.0 * nyquist * std::floor((towards_m_per_s + nyquist) / (2.0 * nyquist));
+  const double aliased =
+      towards_m_per_s - 2.0 * nyquist * std::floor((towards_m_per_s + nyquist) / (2.0 * nyquist));
   const double level = std::fabs(aliased) / nyquist;  // 0..1
   const double green = std::clamp(180.0 * level * level + 140.0 * turbulence, 0.0, 255.0);
   const double main = 255.0 * (0.45 + 0.55 * level);
@@ -219,7 +227,8 @@ const Volume* SeenVolume(const std::vector<Volume>& volumes, const std::vector<i
 
 bool JetFlowing(const sim::Snapshot& snapshot) {
   const auto& jet = snapshot.mitral_jet;
-  return jet.eroa_m2 > 0.0 && snapshot.cardiac_phase >= 0.0 && snapshot.cardiac_phase < jet.systole_fraction;
+  return jet.eroa_m2 > 0.0 && snapshot.cardiac_phase >= 0.0 &&
+         snapshot.cardiac_phase < jet.systole_fraction;
 }
 
 double JetLength_m(const sim::SnapshotRegurgitantJet& jet) {
@@ -248,11 +257,15 @@ TeePlane TeePlaneFromSnapshot(const sim::Snapshot& snapshot) {
   // insertion; an explicit "tee_probe" landmark is the transducer itself.
   Vec3 mid_oesophageal = kDefaultProbe_m;
   for (const auto& landmark : snapshot.landmarks) {
-    if (landmark.name == "tee_mid_oesophageal") mid_oesophageal = {landmark.p_m[0], landmark.p_m[1], landmark.p_m[2]};
+    if (landmark.name == "tee_mid_oesophageal")
+      mid_oesophageal = {landmark.p_m[0], landmark.p_m[1], landmark.p_m[2]};
   }
-  plane.apex_m = mid_oesophageal - (snapshot.handles.Get(ControlId::kTeeDepth) - kReferenceProbeDepth_m) * Vec3{0, 0, 1};
+  plane.apex_m =
+      mid_oesophageal -
+      (snapshot.handles.Get(ControlId::kTeeDepth) - kReferenceProbeDepth_m) * Vec3{0, 0, 1};
   for (const auto& landmark : snapshot.landmarks) {
-    if (landmark.name == "tee_probe") plane.apex_m = {landmark.p_m[0], landmark.p_m[1], landmark.p_m[2]};
+    if (landmark.name == "tee_probe")
+      plane.apex_m = {landmark.p_m[0], landmark.p_m[1], landmark.p_m[2]};
   }
   // Beam: anterior from the oesophagus, tilted by flexion (anteflexion up).
   const double flexion = snapshot.handles.Get(ControlId::kTeeFlexion);
@@ -273,9 +286,11 @@ FanLayout TeeFanLayout(int width_px, int height_px) {
   return {width_px / 2.0, margin, px_per_m};
 }
 
-std::array<double, 2> TeeImagePosition(const TeePlane& plane, const FanLayout& fan, const Vec3& p_m) {
+std::array<double, 2> TeeImagePosition(const TeePlane& plane, const FanLayout& fan,
+                                       const Vec3& p_m) {
   const Vec3 q = p_m - plane.apex_m;
-  return {fan.apex_x_px + Dot(q, plane.lateral) * fan.px_per_m, fan.apex_y_px + Dot(q, plane.beam_axis) * fan.px_per_m};
+  return {fan.apex_x_px + Dot(q, plane.lateral) * fan.px_per_m,
+          fan.apex_y_px + Dot(q, plane.beam_axis) * fan.px_per_m};
 }
 
 RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_px) {
@@ -287,8 +302,8 @@ RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_
   for (const auto& mesh : snapshot.meshes) {
     CutMesh(plane, mesh.vertices_m, mesh.indices, static_cast<int>(volumes.size()), &segments);
     const auto kind = ResolveMeshKind(mesh.tissue, mesh.name);
-    volumes.push_back({MaterialOf(kind), BoxDiagonal(mesh.vertices_m), kind == sim::TissueKind::kBloodPool,
-                       !IsClosedMesh(mesh.indices)});
+    volumes.push_back({MaterialOf(kind), BoxDiagonal(mesh.vertices_m),
+                       kind == sim::TissueKind::kBloodPool, !IsClosedMesh(mesh.indices)});
   }
   for (const auto& instrument : snapshot.instruments) {
     if (instrument.radius_m <= 0.0f) continue;  // a guide line, not an object
@@ -328,7 +343,8 @@ RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_
       if (range <= 0.0 || along < 0.0 || along >= 1.0) continue;
       hits.push_back({range, std::fabs(dir_lat * s.n_lat + dir_ax * s.n_ax), s.volume});
     }
-    std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.range_m < b.range_m; });
+    std::sort(hits.begin(), hits.end(),
+              [](const Hit& a, const Hit& b) { return a.range_m < b.range_m; });
     inside = start_inside;
     auto& line = amplitude[beam];
     double transmission = 1.0;
@@ -339,8 +355,9 @@ RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_
         const Hit& hit = hits[next];
         const ImagingMaterial& material = volumes[hit.volume].material;
         if (volumes[hit.volume].sheet) {
-          AddPulse(&line, hit.range_m, material.echo_boundary * (0.3 + 0.7 * hit.incidence_cos) * transmission,
-                   spacing, kWallPsf_m);
+          AddPulse(&line, hit.range_m,
+                   material.echo_boundary * (0.3 + 0.7 * hit.incidence_cos) * transmission, spacing,
+                   kWallPsf_m);
           transmission *= material.echo_transmission;
           continue;
         }
@@ -353,16 +370,19 @@ RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_
         const bool blood_after = after == nullptr ? false : after->blood_pool;
         if (before != after && !(blood_before && blood_after)) {
           // Specular reflection: strongest at normal incidence, some diffuse part.
-          const double echo = material.echo_boundary * (0.3 + 0.7 * hit.incidence_cos) * transmission;
+          const double echo =
+              material.echo_boundary * (0.3 + 0.7 * hit.incidence_cos) * transmission;
           if (blood_before != blood_after) {
             // The wall lies on the tissue side of the blood.
-            AddPulse(&line, hit.range_m + (blood_after ? -kWallPsf_m : kWallPsf_m), echo, spacing, kWallPsf_m);
+            AddPulse(&line, hit.range_m + (blood_after ? -kWallPsf_m : kWallPsf_m), echo, spacing,
+                     kWallPsf_m);
           } else {
             AddPulse(&line, hit.range_m, echo, spacing);
           }
           if (material.echo_transmission < 0.5) {
             for (int r = 1; r <= kReverbCount; ++r) {
-              AddPulse(&line, hit.range_m + r * kReverbSpacing_m, echo * std::pow(kReverbDecay, r), spacing);
+              AddPulse(&line, hit.range_m + r * kReverbSpacing_m, echo * std::pow(kReverbDecay, r),
+                       spacing);
             }
           }
         }
@@ -388,19 +408,23 @@ RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_
     for (int k = 0; k < kSampleCount; ++k) {
       const double blurred = 0.25 * left[k] + 0.5 * amplitude[beam][k] + 0.25 * right[k];
       const double decibels = 20.0 * std::log10(std::max(blurred, 1e-9) / kReferenceAmplitude);
-      grey[beam][k] = static_cast<float>(std::clamp((decibels + kDynamicRange_dB) / kDynamicRange_dB, 0.0, 1.0));
+      grey[beam][k] = static_cast<float>(
+          std::clamp((decibels + kDynamicRange_dB) / kDynamicRange_dB, 0.0, 1.0));
     }
   }
 
   // Colour Doppler on a coarser polar grid inside a box around the jet.
-  const int colour_beams = kBeamCount / kColourBeamStep, colour_samples = kSampleCount / kColourSampleStep;
-  std::vector<std::array<std::uint8_t, 4>> colour(static_cast<std::size_t>(colour_beams) * colour_samples,
-                                                  {0, 0, 0, 0});  // rgb + flag: 1 in box, 2 coloured
+  const int colour_beams = kBeamCount / kColourBeamStep,
+            colour_samples = kSampleCount / kColourSampleStep;
+  std::vector<std::array<std::uint8_t, 4>> colour(
+      static_cast<std::size_t>(colour_beams) * colour_samples,
+      {0, 0, 0, 0});  // rgb + flag: 1 in box, 2 coloured
   if (JetFlowing(snapshot)) {
     const auto& jet = snapshot.mitral_jet;
     const double length = JetLength_m(jet);
     const Vec3 origin{jet.origin_m[0], jet.origin_m[1], jet.origin_m[2]};
-    const Vec3 tip = origin + length * Normalized(Vec3{jet.direction[0], jet.direction[1], jet.direction[2]});
+    const Vec3 tip =
+        origin + length * Normalized(Vec3{jet.direction[0], jet.direction[1], jet.direction[2]});
     // Box in (angle, range) spanning the jet's in-plane projection plus a margin.
     double angle_low = half, angle_high = -half, range_low = kTeeImageDepth_m, range_high = 0.0;
     for (const Vec3& p : {origin, tip}) {
@@ -408,8 +432,10 @@ RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_
       const double lat = Dot(q, plane.lateral), ax = Dot(q, plane.beam_axis);
       const double range = std::hypot(lat, ax), angle = std::atan2(lat, ax);
       const double margin_angle = kColourBoxMargin_m / std::max(range, kColourBoxMargin_m);
-      angle_low = std::min(angle_low, angle - margin_angle), angle_high = std::max(angle_high, angle + margin_angle);
-      range_low = std::min(range_low, range - kColourBoxMargin_m), range_high = std::max(range_high, range + kColourBoxMargin_m);
+      angle_low = std::min(angle_low, angle - margin_angle),
+      angle_high = std::max(angle_high, angle + margin_angle);
+      range_low = std::min(range_low, range - kColourBoxMargin_m),
+      range_high = std::max(range_high, range + kColourBoxMargin_m);
     }
     for (int cb = 0; cb < colour_beams; ++cb) {
       const int beam = cb * kColourBeamStep + kColourBeamStep / 2;
@@ -423,12 +449,14 @@ RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_
         auto& cell = colour[static_cast<std::size_t>(cb) * colour_samples + cs];
         cell[3] = 1;
         const Vec3 p = plane.apex_m + range * direction;
-        const std::uint64_t key = seed ^ Mix64(0xD0FFull + (static_cast<std::uint64_t>(cb) << 20) + cs);
+        const std::uint64_t key =
+            seed ^ Mix64(0xD0FFull + (static_cast<std::uint64_t>(cb) << 20) + cs);
         const auto velocity = JetVelocity(jet, length, p, key);
         if (!velocity) continue;
         // Doppler measures the component along the beam, positive towards the transducer.
         const double towards = -Dot(*velocity, direction);
-        const double spread = std::min(1.0, kTurbulence * Norm(*velocity) / jet.peak_velocity_m_per_s * 3.0);
+        const double spread =
+            std::min(1.0, kTurbulence * Norm(*velocity) / jet.peak_velocity_m_per_s * 3.0);
         const auto rgb = DopplerColour(towards, spread);
         cell = {rgb[0], rgb[1], rgb[2], 2};
       }
@@ -447,7 +475,8 @@ RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_
       if (range >= kTeeImageDepth_m || std::fabs(angle) > half || ax <= 0.0) continue;
       const double fb = (angle + half) / kTeeSectorAngle_rad * (kBeamCount - 1);
       const double fs = std::clamp(range / spacing - 0.5, 0.0, kSampleCount - 1.0);
-      const int b0 = std::min(static_cast<int>(fb), kBeamCount - 2), s0 = std::min(static_cast<int>(fs), kSampleCount - 2);
+      const int b0 = std::min(static_cast<int>(fb), kBeamCount - 2),
+                s0 = std::min(static_cast<int>(fs), kSampleCount - 2);
       const double wb = fb - b0, ws = fs - s0;
       const double value = (1 - wb) * ((1 - ws) * grey[b0][s0] + ws * grey[b0][s0 + 1]) +
                            wb * ((1 - ws) * grey[b0 + 1][s0] + ws * grey[b0 + 1][s0 + 1]);
@@ -464,7 +493,8 @@ RgbImage RenderTeeImage(const sim::Snapshot& snapshot, int width_px, int height_
         return b >= 0 && k >= 0 && b < colour_beams && k < colour_samples &&
                colour[static_cast<std::size_t>(b) * colour_samples + k][3] != 0;
       };
-      if (cell[3] == 1 && (!in_box(cb - 1, cs) || !in_box(cb + 1, cs) || !in_box(cb, cs - 1) || !in_box(cb, cs + 1))) {
+      if (cell[3] == 1 && (!in_box(cb - 1, cs) || !in_box(cb + 1, cs) || !in_box(cb, cs - 1) ||
+                           !in_box(cb, cs + 1))) {
         pixel[0] = pixel[1] = pixel[2] = 140;  // colour box outline
         continue;
       }

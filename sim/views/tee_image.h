@@ -46,10 +46,10 @@ inline constexpr double kTeeSectorAngle_rad = 90.0 * 3.141592653589793 / 180.0;
 inline constexpr double kNyquistVelocity_m_per_s = 0.6;
 
 struct TeePreset {
-  std::string_view view;       // "tee-4ch"
-  std::string_view label;      // "ME 4-chamber"
-  double multiplane_deg;       // clinical-reference §4.1
-  double flexion_deg;          // + anteflexion, − retroflexion
+  std::string_view view;   // "tee-4ch"
+  std::string_view label;  // "ME 4-chamber"
+  double multiplane_deg;   // clinical-reference §4.1
+  double flexion_deg;      // + anteflexion, − retroflexion
 };
 // The preset of a tee-* 2D view name, or nullopt.
 std::optional<TeePreset> FindTeePreset(std::string_view view);
@@ -70,7 +70,8 @@ struct FanLayout {
 };
 FanLayout TeeFanLayout(int width_px, int height_px);
 // Where an in-plane patient-frame point lands in the image (x right, y down).
-std::array<double, 2> TeeImagePosition(const TeePlane& plane, const FanLayout& fan, const Vec3& p_m);
+std::array<double, 2> TeeImagePosition(const TeePlane& plane, const FanLayout& fan,
+                                       const Vec3& p_m);
 
 // True when the snapshot's mitral jet flows now (MR present and systole).
 bool JetFlowing(const sim::Snapshot& snapshot);

@@ -17,8 +17,10 @@ inline constexpr double kSeptumHalfThickness_m = 0.0015;
 // The atria hug the septum from either side (1.8 cm from its mid-plane, radii
 // 2.5 cm across and 3 cm tall), so their blood touches it.
 inline constexpr double kAtriumOffset_m = 0.018;
-inline constexpr Vec3 kLeftAtriumCentre_m{-0.02 + 0.6 * kAtriumOffset_m, 0.005 + 0.8 * kAtriumOffset_m, 0.03};
-inline constexpr Vec3 kRightAtriumCentre_m{-0.02 - 0.6 * kAtriumOffset_m, 0.005 - 0.8 * kAtriumOffset_m, 0.03};
+inline constexpr Vec3 kLeftAtriumCentre_m{-0.02 + 0.6 * kAtriumOffset_m,
+                                          0.005 + 0.8 * kAtriumOffset_m, 0.03};
+inline constexpr Vec3 kRightAtriumCentre_m{-0.02 - 0.6 * kAtriumOffset_m,
+                                           0.005 - 0.8 * kAtriumOffset_m, 0.03};
 inline constexpr Vec3 kAtriumRadii_m{0.025, 0.025, 0.03};
 inline constexpr Vec3 kAorticValve_m{-0.008, -0.028, 0.012};
 inline constexpr double kSpineX_m = -0.01;

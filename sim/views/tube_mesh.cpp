@@ -39,13 +39,15 @@ sim::SnapshotMesh TubeMesh(const sim::SnapshotPolyline& polyline, int sides) {
   // tangent at an inner point bisects its two segments.
   Vec3 normal = Perpendicular(Normalized(points[1] - points[0]));
   for (std::size_t i = 0; i < points.size(); ++i) {
-    const Vec3 forward = Normalized(points[std::min(i + 1, points.size() - 1)] - points[i > 0 ? i - 1 : 0]);
+    const Vec3 forward =
+        Normalized(points[std::min(i + 1, points.size() - 1)] - points[i > 0 ? i - 1 : 0]);
     normal = Normalized(normal - Dot(normal, forward) * forward);
     if (Norm(normal) < 0.5) normal = Perpendicular(forward);
     const Vec3 binormal = Cross(forward, normal);
     for (int k = 0; k < sides; ++k) {
       const double angle = kTwoPi * k / sides;
-      AddVertex(&mesh, points[i] + radius * (std::cos(angle) * normal + std::sin(angle) * binormal));
+      AddVertex(&mesh,
+                points[i] + radius * (std::cos(angle) * normal + std::sin(angle) * binormal));
     }
   }
   const auto ring = [sides](std::size_t i, int k) {
@@ -89,7 +91,9 @@ bool IsClosedMesh(const std::vector<std::uint32_t>& indices) {
 sim::SnapshotMesh EllipsoidMesh(const std::string& name, const Vec3& centre_m, const Vec3& radii_m,
                                 int slices, int stacks, double squareness) {
   // Signed power keeps the octant: |c|^e with the sign of c.
-  const auto shaped = [squareness](double c) { return std::copysign(std::pow(std::fabs(c), squareness), c); };
+  const auto shaped = [squareness](double c) {
+    return std::copysign(std::pow(std::fabs(c), squareness), c);
+  };
   sim::SnapshotMesh mesh;
   mesh.name = name;
   // Poles plus (stacks - 1) rings of `slices` vertices.
@@ -98,9 +102,10 @@ sim::SnapshotMesh EllipsoidMesh(const std::string& name, const Vec3& centre_m, c
     const double polar = kTwoPi * 0.5 * s / stacks;
     for (int k = 0; k < slices; ++k) {
       const double azimuth = kTwoPi * k / slices;
-      AddVertex(&mesh, centre_m + Vec3{radii_m[0] * shaped(std::sin(polar)) * shaped(std::cos(azimuth)),
-                                       radii_m[1] * shaped(std::sin(polar)) * shaped(std::sin(azimuth)),
-                                       radii_m[2] * shaped(std::cos(polar))});
+      AddVertex(&mesh,
+                centre_m + Vec3{radii_m[0] * shaped(std::sin(polar)) * shaped(std::cos(azimuth)),
+                                radii_m[1] * shaped(std::sin(polar)) * shaped(std::sin(azimuth)),
+                                radii_m[2] * shaped(std::cos(polar))});
     }
   }
   const auto bottom = static_cast<std::uint32_t>(mesh.vertices_m.size() / 3);

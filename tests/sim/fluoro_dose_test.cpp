@@ -18,7 +18,8 @@ TEST(FluoroDose, AccumulatesOnlyWithTheBeamOn) {
   for (int i = 0; i < 1000; ++i) AccumulateFluoroDose(parameters, handles, 0.001, &dose);
   EXPECT_NEAR(dose.fluoro_time_s, 1.0, 1e-9);
   // 1 s at zoom 1: kerma rate × field area.
-  EXPECT_NEAR(dose.dap_Gycm2, parameters.air_kerma_rate_Gy_per_s * parameters.field_area_cm2, 1e-12);
+  EXPECT_NEAR(dose.dap_Gycm2, parameters.air_kerma_rate_Gy_per_s * parameters.field_area_cm2,
+              1e-12);
 }
 
 TEST(FluoroDose, ZoomLowersDapRateAndCineRaisesIt) {

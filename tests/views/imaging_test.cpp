@@ -2,15 +2,14 @@
 // geometry predicted from the C-arm and probe models, pixels checked where the
 // projection says. No X display needed.
 #include <gtest/gtest.h>
-#include <osg/Image>
-#include <osgDB/WriteFile>
-
-#include <filesystem>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <numeric>
+#include <osg/Image>
+#include <osgDB/WriteFile>
 
 #include "sim/views/fluoro_image.h"
 #include "sim/views/materials.h"
@@ -34,8 +33,9 @@ sim::Snapshot WithBead(const Vec3& p_m) {
 }
 
 // Centroid of the pixels where `with` attenuates at least `threshold` more than `without`.
-std::array<double, 2> DifferenceCentroid(const std::vector<double>& with, const std::vector<double>& without,
-                                         int size, double threshold) {
+std::array<double, 2> DifferenceCentroid(const std::vector<double>& with,
+                                         const std::vector<double>& without, int size,
+                                         double threshold) {
   double sx = 0, sy = 0, n = 0;
   for (int y = 0; y < size; ++y) {
     for (int x = 0; x < size; ++x) {
@@ -49,10 +49,12 @@ std::array<double, 2> DifferenceCentroid(const std::vector<double>& with, const 
 double Grey(const RgbImage& image, int x, int y) { return image.At(x, y)[0]; }
 
 // Saves a CPU image (with the checked points marked in green) for a human to look at.
-void SaveForInspection(RgbImage image, const std::string& file, const std::vector<std::array<double, 2>>& marks) {
+void SaveForInspection(RgbImage image, const std::string& file,
+                       const std::vector<std::array<double, 2>>& marks) {
   for (const auto& mark : marks) {
     for (int d = -3; d <= 3; ++d) {
-      for (const auto& [x, y] : {std::pair{int(mark[0]) + d, int(mark[1])}, std::pair{int(mark[0]), int(mark[1]) + d}}) {
+      for (const auto& [x, y] :
+           {std::pair{int(mark[0]) + d, int(mark[1])}, std::pair{int(mark[0]), int(mark[1]) + d}}) {
         if (x < 0 || y < 0 || x >= image.width || y >= image.height) continue;
         std::uint8_t* p = image.At(x, y);
         p[0] = 0, p[1] = 255, p[2] = 0;
@@ -64,7 +66,8 @@ void SaveForInspection(RgbImage image, const std::string& file, const std::vecto
   osg::ref_ptr<osg::Image> out = new osg::Image;
   out->allocateImage(image.width, image.height, 1, GL_RGB, GL_UNSIGNED_BYTE);
   for (int y = 0; y < image.height; ++y) {
-    std::memcpy(out->data(0, image.height - 1 - y), image.At(0, y), static_cast<std::size_t>(image.width) * 3);
+    std::memcpy(out->data(0, image.height - 1 - y), image.At(0, y),
+                static_cast<std::size_t>(image.width) * 3);
   }
   osgDB::writeImageFile(*out, path.string());
 }
@@ -87,15 +90,22 @@ TEST(TubeMesh, ClosedTubeHasTheChordOfItsDiameter) {
   // A bare tube seen side-on: the DRR integral at its centre is μ·2r.
   sim::Snapshot snapshot;
   snapshot.handles = devices::ControlFrame::Defaults();
-  sim::SnapshotPolyline wire{"rod", {-0.05f, 0.0f, 0.02f, 0.05f, 0.0f, 0.02f}, 0.005f, {1, 1, 1, 1},
+  sim::SnapshotPolyline wire{"rod",
+                             {-0.05f, 0.0f, 0.02f, 0.05f, 0.0f, 0.02f},
+                             0.005f,
+                             {1, 1, 1, 1},
                              sim::TissueKind::kBone};
   snapshot.instruments.push_back(wire);
   const auto integrals = FluoroLineIntegrals(snapshot, kFluoroSize_px);
-  const auto centre = ProjectToImage(CArmFromHandles(snapshot.handles), kFluoroSize_px, {0.0, 0.0, 0.02});
+  const auto centre =
+      ProjectToImage(CArmFromHandles(snapshot.handles), kFluoroSize_px, {0.0, 0.0, 0.02});
   ASSERT_TRUE(centre);
-  const auto i = static_cast<std::size_t>((*centre)[1]) * kFluoroSize_px + static_cast<std::size_t>((*centre)[0]);
-  const double expected = (MaterialOf(sim::TissueKind::kBone).xray_mu_per_m - kBackgroundXrayMu_per_m) * 0.010;
-  // A 10-sided tube's chord through its centre lies between the inscribed and circumscribed diameters.
+  const auto i = static_cast<std::size_t>((*centre)[1]) * kFluoroSize_px +
+                 static_cast<std::size_t>((*centre)[0]);
+  const double expected =
+      (MaterialOf(sim::TissueKind::kBone).xray_mu_per_m - kBackgroundXrayMu_per_m) * 0.010;
+  // A 10-sided tube's chord through its centre lies between the inscribed and circumscribed
+  // diameters.
   EXPECT_NEAR(integrals[i], expected * 0.975, expected * 0.03);
   // Away from the tube nothing is added: closed surfaces cancel exactly.
   EXPECT_NEAR(integrals[5], 0.0, 1e-9);
@@ -105,8 +115,10 @@ TEST(TubeMesh, ClosedTubeHasTheChordOfItsDiameter) {
 
 TEST(TubeMesh, ClosedAndOpenMeshesAreTold) {
   EXPECT_TRUE(IsClosedMesh(EllipsoidMesh("e", {0, 0, 0}, {0.01, 0.01, 0.01}).indices));
-  EXPECT_TRUE(IsClosedMesh(BoxMesh("b", {0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {0.01, 0.01, 0.01}).indices));
-  EXPECT_TRUE(IsClosedMesh(TubeMesh({"t", {0, 0, 0, 0, 0, 0.05f, 0.01f, 0, 0.08f}, 0.002f, {}, {}}).indices));
+  EXPECT_TRUE(
+      IsClosedMesh(BoxMesh("b", {0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {0.01, 0.01, 0.01}).indices));
+  EXPECT_TRUE(IsClosedMesh(
+      TubeMesh({"t", {0, 0, 0, 0, 0, 0.05f, 0.01f, 0, 0.08f}, 0.002f, {}, {}}).indices));
   auto open = EllipsoidMesh("e", {0, 0, 0}, {0.01, 0.01, 0.01});
   open.indices.resize(open.indices.size() - 3);
   EXPECT_FALSE(IsClosedMesh(open.indices));
@@ -119,13 +131,16 @@ TEST(Fluoro, OpenSheetAddsItsSlantedThicknessOnly) {
   sim::SnapshotMesh sheet;
   sheet.name = "membrane";
   sheet.tissue = sim::TissueKind::kBone;
-  sheet.vertices_m = {-0.02f, 0.0f, 0.0f, 0.02f, 0.0f, 0.0f, 0.02f, 0.0f, 0.04f, -0.02f, 0.0f, 0.04f};
+  sheet.vertices_m = {-0.02f, 0.0f, 0.0f,  0.02f,  0.0f, 0.0f,
+                      0.02f,  0.0f, 0.04f, -0.02f, 0.0f, 0.04f};
   sheet.indices = {0, 1, 2, 0, 2, 3};
   snapshot.meshes.push_back(sheet);
   const auto integrals = FluoroLineIntegrals(snapshot, kFluoroSize_px);
-  const auto centre = ProjectToImage(CArmFromHandles(snapshot.handles), kFluoroSize_px, {0.0, 0.0, 0.02});
+  const auto centre =
+      ProjectToImage(CArmFromHandles(snapshot.handles), kFluoroSize_px, {0.0, 0.0, 0.02});
   ASSERT_TRUE(centre);
-  const auto i = static_cast<std::size_t>((*centre)[1]) * kFluoroSize_px + static_cast<std::size_t>((*centre)[0]);
+  const auto i = static_cast<std::size_t>((*centre)[1]) * kFluoroSize_px +
+                 static_cast<std::size_t>((*centre)[0]);
   const double mu = MaterialOf(sim::TissueKind::kBone).xray_mu_per_m - kBackgroundXrayMu_per_m;
   EXPECT_NEAR(integrals[i], mu * 0.0015, mu * 0.0015 * 0.01);
   EXPECT_EQ(integrals[3], 0.0);
@@ -136,7 +151,8 @@ TEST(Fluoro, PatientLeftBeadShowsOnTheViewersRightInAp) {
   const auto without = FluoroLineIntegrals(test_scene::SyntheticHeart(), kFluoroSize_px);
   const auto with = FluoroLineIntegrals(WithBead(left_bead), kFluoroSize_px);
   const auto found = DifferenceCentroid(with, without, kFluoroSize_px, 0.5);
-  const auto predicted = ProjectToImage(CArmFromHandles(devices::ControlFrame::Defaults()), kFluoroSize_px, left_bead);
+  const auto predicted =
+      ProjectToImage(CArmFromHandles(devices::ControlFrame::Defaults()), kFluoroSize_px, left_bead);
   ASSERT_TRUE(predicted);
   EXPECT_GT(found[0], kFluoroSize_px / 2.0 + 20) << "patient's left must be on the viewer's right";
   EXPECT_NEAR(found[0], (*predicted)[0], 1.5);
@@ -147,14 +163,19 @@ TEST(Fluoro, AnteriorBeadMovesToTheViewersLeftInLao30) {
   const Vec3 anterior_bead{0.0, -0.04, 0.02};
   sim::Snapshot plain = test_scene::SyntheticHeart();
   sim::Snapshot beaded = WithBead(anterior_bead);
-  for (auto* s : {&plain, &beaded}) s->handles.Set(ControlId::kCArmLaoRao, 30.0 * kRadiansPerDegree);
-  const auto found = DifferenceCentroid(FluoroLineIntegrals(beaded, kFluoroSize_px),
-                                        FluoroLineIntegrals(plain, kFluoroSize_px), kFluoroSize_px, 0.5);
-  const auto predicted = ProjectToImage(CArmFromHandles(beaded.handles), kFluoroSize_px, anterior_bead);
+  for (auto* s : {&plain, &beaded})
+    s->handles.Set(ControlId::kCArmLaoRao, 30.0 * kRadiansPerDegree);
+  const auto found =
+      DifferenceCentroid(FluoroLineIntegrals(beaded, kFluoroSize_px),
+                         FluoroLineIntegrals(plain, kFluoroSize_px), kFluoroSize_px, 0.5);
+  const auto predicted =
+      ProjectToImage(CArmFromHandles(beaded.handles), kFluoroSize_px, anterior_bead);
   ASSERT_TRUE(predicted);
   // LAO 30: the bead 4 cm anterior moves 4·sin 30° = 2 cm (magnified) to the viewer's left.
-  const double magnification = kSourceImageDistance_m / (kSourceIsocentreDistance_m + 0.04 * std::cos(30.0 * kRadiansPerDegree));
-  const double expected_px = kFluoroSize_px / 2.0 - 0.02 * magnification / kDetectorField_m * kFluoroSize_px;
+  const double magnification = kSourceImageDistance_m / (kSourceIsocentreDistance_m +
+                                                         0.04 * std::cos(30.0 * kRadiansPerDegree));
+  const double expected_px =
+      kFluoroSize_px / 2.0 - 0.02 * magnification / kDetectorField_m * kFluoroSize_px;
   EXPECT_NEAR((*predicted)[0], expected_px, 1.0);
   EXPECT_NEAR(found[0], (*predicted)[0], 1.5);
   EXPECT_NEAR(found[1], (*predicted)[1], 1.5);
@@ -189,7 +210,8 @@ TEST(Fluoro, InstrumentAndSpineAreDarkerThanSoftTissue) {
   const auto guide = ProjectToImage(carm, kFluoroSize_px, {-0.045, -0.012, -0.05});
   const auto beside_guide = ProjectToImage(carm, kFluoroSize_px, {-0.065, -0.012, -0.05});
   // Spine: a vertebral body below the heart, and lung field lateral to it.
-  const auto vertebra = ProjectToImage(carm, kFluoroSize_px, {test_scene::kSpineX_m, test_scene::kSpineY_m, -0.128});
+  const auto vertebra =
+      ProjectToImage(carm, kFluoroSize_px, {test_scene::kSpineX_m, test_scene::kSpineY_m, -0.128});
   const auto heart = ProjectToImage(carm, kFluoroSize_px, {0.05, -0.015, -0.005});
   ASSERT_TRUE(guide && beside_guide && vertebra && heart);
   const double g_guide = MeanGrey(image, (*guide)[0], (*guide)[1], 1);
@@ -250,7 +272,8 @@ struct TeeCheck {
 TeeCheck RenderTeeView(std::string_view view) {
   const auto preset = FindTeePreset(view);
   EXPECT_TRUE(preset);
-  // Without instruments: the guide crosses the septum on the central beam and its shadow would hide it.
+  // Without instruments: the guide crosses the septum on the central beam and its shadow would hide
+  // it.
   sim::Snapshot snapshot = WithTeePreset(test_scene::SyntheticHeart(), *preset);
   snapshot.instruments.clear();
   const TeePlane plane = TeePlaneFromSnapshot(snapshot);
@@ -275,28 +298,41 @@ void ExpectSeptumBrightBetweenDarkAtria(const TeeCheck& check, const std::string
   EXPECT_GT(septum, 2.5 * std::max(la, ra));
 }
 
-TEST(Tee, BicavalShowsTheSeptumBetweenDarkAtria) { ExpectSeptumBrightBetweenDarkAtria(RenderTeeView("tee-bicaval"), "cpu-tee-bicaval.png"); }
-TEST(Tee, FourChamberShowsTheSeptumBetweenDarkAtria) { ExpectSeptumBrightBetweenDarkAtria(RenderTeeView("tee-4ch"), "cpu-tee-4ch.png"); }
+TEST(Tee, BicavalShowsTheSeptumBetweenDarkAtria) {
+  ExpectSeptumBrightBetweenDarkAtria(RenderTeeView("tee-bicaval"), "cpu-tee-bicaval.png");
+}
+TEST(Tee, FourChamberShowsTheSeptumBetweenDarkAtria) {
+  ExpectSeptumBrightBetweenDarkAtria(RenderTeeView("tee-4ch"), "cpu-tee-4ch.png");
+}
 
 TEST(Tee, CatheterIsBrightWithAnAcousticShadowBehindIt) {
   // A lone guide across the bicaval plane, 5 cm in front of the probe, in the background tissue.
-  sim::Snapshot snapshot = WithTeePreset(test_scene::SyntheticHeart(), *FindTeePreset("tee-bicaval"));
+  sim::Snapshot snapshot =
+      WithTeePreset(test_scene::SyntheticHeart(), *FindTeePreset("tee-bicaval"));
   snapshot.meshes.clear();
   const TeePlane plane = TeePlaneFromSnapshot(snapshot);
   const Vec3 centre = plane.apex_m + 0.05 * plane.beam_axis;
   const Vec3 a = centre - 0.03 * plane.normal, b = centre + 0.03 * plane.normal;
-  snapshot.instruments = {sim::SnapshotPolyline{"guide", {float(a[0]), float(a[1]), float(a[2]), float(b[0]), float(b[1]), float(b[2])},
-                                                0.004f, {1, 1, 1, 1}, sim::TissueKind::kAuto}};
+  snapshot.instruments = {sim::SnapshotPolyline{
+      "guide",
+      {float(a[0]), float(a[1]), float(a[2]), float(b[0]), float(b[1]), float(b[2])},
+      0.004f,
+      {1, 1, 1, 1},
+      sim::TissueKind::kAuto}};
   const RgbImage image = RenderTeeImage(snapshot, 400, 400);
   const FanLayout fan = TeeFanLayout(400, 400);
   const auto front = TeeImagePosition(plane, fan, plane.apex_m + 0.046 * plane.beam_axis);
   const auto before = TeeImagePosition(plane, fan, plane.apex_m + 0.035 * plane.beam_axis);
   const auto behind = TeeImagePosition(plane, fan, plane.apex_m + 0.08 * plane.beam_axis);
-  const auto beside = TeeImagePosition(plane, fan, plane.apex_m + 0.08 * plane.beam_axis + 0.02 * plane.lateral);
+  const auto beside =
+      TeeImagePosition(plane, fan, plane.apex_m + 0.08 * plane.beam_axis + 0.02 * plane.lateral);
   SaveForInspection(image, "cpu-tee-catheter.png", {front, before, behind, beside});
-  EXPECT_GT(MeanGrey(image, front[0], front[1], 1), 200.0) << "catheter wall echo should be very bright";
-  EXPECT_GT(MeanGrey(image, front[0], front[1], 1), MeanGrey(image, before[0], before[1], 3) + 60.0);
-  EXPECT_LT(MeanGrey(image, behind[0], behind[1], 3), 0.4 * MeanGrey(image, beside[0], beside[1], 3))
+  EXPECT_GT(MeanGrey(image, front[0], front[1], 1), 200.0)
+      << "catheter wall echo should be very bright";
+  EXPECT_GT(MeanGrey(image, front[0], front[1], 1),
+            MeanGrey(image, before[0], before[1], 3) + 60.0);
+  EXPECT_LT(MeanGrey(image, behind[0], behind[1], 3),
+            0.4 * MeanGrey(image, beside[0], beside[1], 3))
       << "no acoustic shadow behind the catheter";
 }
 
@@ -344,7 +380,8 @@ TEST(TeeDoppler, AliasingWrapsIntoTheNyquistInterval) {
 
 TEST(Tee, OpenSheetEchoesWithoutFillingWhatLiesBehind) {
   // A membrane sheet across the central beam 5 cm from the probe (a fossa-like disc).
-  sim::Snapshot snapshot = WithTeePreset(test_scene::SyntheticHeart(), *FindTeePreset("tee-bicaval"));
+  sim::Snapshot snapshot =
+      WithTeePreset(test_scene::SyntheticHeart(), *FindTeePreset("tee-bicaval"));
   snapshot.meshes.clear();
   snapshot.instruments.clear();
   const TeePlane plane = TeePlaneFromSnapshot(snapshot);
@@ -364,17 +401,23 @@ TEST(Tee, OpenSheetEchoesWithoutFillingWhatLiesBehind) {
   const auto at = TeeImagePosition(plane, fan, c);
   const auto behind = TeeImagePosition(plane, fan, c + 0.02 * plane.beam_axis);
   EXPECT_GT(MeanGrey(with, at[0], at[1], 1), MeanGrey(without, at[0], at[1], 1) + 40.0);
-  EXPECT_NEAR(MeanGrey(with, behind[0], behind[1], 4), MeanGrey(without, behind[0], behind[1], 4), 8.0);
+  EXPECT_NEAR(MeanGrey(with, behind[0], behind[1], 4), MeanGrey(without, behind[0], behind[1], 4),
+              8.0);
 }
 
 TEST(Tee, AnOesophagusAroundTheProbeDoesNotInvertTheImage) {
   // The probe lies inside an oesophagus tube: the LA must stay dark, the septum bright.
-  sim::Snapshot snapshot = WithTeePreset(test_scene::SyntheticHeart(), *FindTeePreset("tee-bicaval"));
+  sim::Snapshot snapshot =
+      WithTeePreset(test_scene::SyntheticHeart(), *FindTeePreset("tee-bicaval"));
   snapshot.instruments.clear();
   const Vec3 probe = TeePlaneFromSnapshot(snapshot).apex_m;
-  sim::SnapshotMesh oesophagus = TubeMesh({"oesophagus", {float(probe[0]), float(probe[1] + 0.004), float(probe[2] - 0.1),
-                                                          float(probe[0]), float(probe[1] + 0.004), float(probe[2] + 0.1)},
-                                           0.009f, {}, sim::TissueKind::kAuto});
+  sim::SnapshotMesh oesophagus =
+      TubeMesh({"oesophagus",
+                {float(probe[0]), float(probe[1] + 0.004), float(probe[2] - 0.1), float(probe[0]),
+                 float(probe[1] + 0.004), float(probe[2] + 0.1)},
+                0.009f,
+                {},
+                sim::TissueKind::kAuto});
   oesophagus.tissue = sim::TissueKind::kAuto;
   const RgbImage without = RenderTeeImage(snapshot, 400, 400);
   snapshot.meshes.push_back(oesophagus);
@@ -383,7 +426,8 @@ TEST(Tee, AnOesophagusAroundTheProbeDoesNotInvertTheImage) {
   const FanLayout fan = TeeFanLayout(400, 400);
   const auto la = TeeImagePosition(plane, fan, plane.apex_m + 0.03 * plane.beam_axis);
   // Far field beyond the heart, outside the oesophagus: background tissue either way.
-  const auto far = TeeImagePosition(plane, fan, plane.apex_m + 0.125 * plane.beam_axis + 0.02 * plane.lateral);
+  const auto far =
+      TeeImagePosition(plane, fan, plane.apex_m + 0.125 * plane.beam_axis + 0.02 * plane.lateral);
   SaveForInspection(image, "cpu-tee-oesophagus.png", {la, far});
   EXPECT_LT(MeanGrey(image, la[0], la[1], 3), 45.0);
   EXPECT_NEAR(MeanGrey(image, far[0], far[1], 5), MeanGrey(without, far[0], far[1], 5), 12.0);
@@ -391,12 +435,13 @@ TEST(Tee, AnOesophagusAroundTheProbeDoesNotInvertTheImage) {
 
 TEST(Materials, AnatomyGeneratorNames) {
   using sim::TissueKind;
-  for (const char* blood : {"ivc", "svc", "coronary_sinus", "femoral_vein", "iliac_veins", "pulmonary_veins",
-                            "left_atrial_appendage", "aortic_root", "right_atrium", "left_ventricle"}) {
+  for (const char* blood :
+       {"ivc", "svc", "coronary_sinus", "femoral_vein", "iliac_veins", "pulmonary_veins",
+        "left_atrial_appendage", "aortic_root", "right_atrium", "left_ventricle"}) {
     EXPECT_EQ(ResolveMeshKind(TissueKind::kAuto, blood), TissueKind::kBloodPool) << blood;
   }
-  for (const char* tissue : {"interatrial_septum", "anterior_leaflet", "posterior_leaflet", "mitral_annulus",
-                             "chordae", "papillary_muscles", "oesophagus"}) {
+  for (const char* tissue : {"interatrial_septum", "anterior_leaflet", "posterior_leaflet",
+                             "mitral_annulus", "chordae", "papillary_muscles", "oesophagus"}) {
     EXPECT_EQ(ResolveMeshKind(TissueKind::kAuto, tissue), TissueKind::kSoftTissue) << tissue;
   }
   EXPECT_EQ(ResolveMeshKind(TissueKind::kAuto, "spine"), TissueKind::kBone);
@@ -405,7 +450,8 @@ TEST(Materials, AnatomyGeneratorNames) {
 TEST(Fluoro, ZeroRadiusPolylinesAreGuideLinesNotObjects) {
   sim::Snapshot snapshot;
   snapshot.handles = devices::ControlFrame::Defaults();
-  snapshot.instruments.push_back({"coaptation_line", {-0.02f, 0.0f, 0.0f, 0.02f, 0.0f, 0.0f}, 0.0f, {}, {}});
+  snapshot.instruments.push_back(
+      {"coaptation_line", {-0.02f, 0.0f, 0.0f, 0.02f, 0.0f, 0.0f}, 0.0f, {}, {}});
   const auto integrals = FluoroLineIntegrals(snapshot, 64);
   EXPECT_EQ(*std::max_element(integrals.begin(), integrals.end()), 0.0);
 }
@@ -433,9 +479,11 @@ TEST(Tee, DeeperInsertionMovesTheProbeInferiorAndFlexionTiltsTheBeam) {
   snapshot.handles.Set(ControlId::kTeeDepth, kReferenceProbeDepth_m + 0.02);
   EXPECT_NEAR(TeePlaneFromSnapshot(snapshot).apex_m[2], reference.apex_m[2] - 0.02, 1e-12);
   snapshot.handles.Set(ControlId::kTeeFlexion, 20.0 * kRadiansPerDegree);
-  EXPECT_GT(TeePlaneFromSnapshot(snapshot).beam_axis[2], 0.3) << "anteflexion tilts the beam superior";
+  EXPECT_GT(TeePlaneFromSnapshot(snapshot).beam_axis[2], 0.3)
+      << "anteflexion tilts the beam superior";
   snapshot.landmarks.push_back({"tee_mid_oesophageal", {0.002f, 0.055f, 0.02f}});
-  EXPECT_NEAR(TeePlaneFromSnapshot(snapshot).apex_m[2], 0.0, 1e-6) << "2 cm deeper than the mid-oesophageal point";
+  EXPECT_NEAR(TeePlaneFromSnapshot(snapshot).apex_m[2], 0.0, 1e-6)
+      << "2 cm deeper than the mid-oesophageal point";
   EXPECT_NEAR(TeePlaneFromSnapshot(snapshot).apex_m[1], 0.055, 1e-6);
   snapshot.landmarks.push_back({"tee_probe", {0.0f, 0.06f, 0.01f}});
   EXPECT_NEAR(TeePlaneFromSnapshot(snapshot).apex_m[1], 0.06, 1e-6) << "a probe landmark wins";
@@ -462,13 +510,16 @@ TEST(Materials, DefaultsByName) {
 }  // namespace teersim::views
 namespace teersim::views {
 TEST(Debug, RaOnly) {
-  for (const std::string drop : {"left_atrium", "interatrial_septum", "aortic_root", "left_ventricle"}) {
-    sim::Snapshot snapshot = WithTeePreset(test_scene::SyntheticHeart(), *FindTeePreset("tee-bicaval"));
+  for (const std::string drop :
+       {"left_atrium", "interatrial_septum", "aortic_root", "left_ventricle"}) {
+    sim::Snapshot snapshot =
+        WithTeePreset(test_scene::SyntheticHeart(), *FindTeePreset("tee-bicaval"));
     snapshot.instruments.clear();
     std::vector<sim::SnapshotMesh> kept;
-    for (auto& m : snapshot.meshes) if (m.name != drop) kept.push_back(m);
+    for (auto& m : snapshot.meshes)
+      if (m.name != drop) kept.push_back(m);
     snapshot.meshes = kept;
     SaveForInspection(RenderTeeImage(snapshot, 400, 400), "dbg-no-" + drop + ".png", {});
   }
 }
-}
+}  // namespace teersim::views

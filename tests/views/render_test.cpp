@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
-#include <osg/Image>
-#include <osgDB/ReadFile>
 
 #include <cstdlib>
+#include <osg/Image>
+#include <osgDB/ReadFile>
 
 #include "scenes/case_library.h"
 #include "sim/run.h"
@@ -60,8 +60,8 @@ TEST(Render, UnknownViewsSaySo) {
 
 // Renders the synthetic heart through the whole OSG path (pbuffer, panels,
 // HUD, PNG) and reads the PNG back. Pictures stay in build/.../test-out/.
-osg::ref_ptr<osg::Image> RenderSynthetic(const std::string& view, const sim::Snapshot& snapshot, int width,
-                                         int height, const std::string& file) {
+osg::ref_ptr<osg::Image> RenderSynthetic(const std::string& view, const sim::Snapshot& snapshot,
+                                         int width, int height, const std::string& file) {
   const auto png = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out" / file;
   std::filesystem::create_directories(png.parent_path());
   RenderRequest request;
@@ -160,8 +160,11 @@ TEST(Render, EnFaceViewPutsTheAorticSideAtTwelveOClock) {
   // Only a short rod 1 cm from the annulus centre towards the aortic valve, seen from the LA.
   sim::Snapshot snapshot = test_scene::SyntheticHeart();
   snapshot.meshes.clear();
-  snapshot.instruments = {sim::SnapshotPolyline{"rod", {-0.006f, -0.01f, 0.0f, 0.006f, -0.01f, 0.0f}, 0.002f,
-                                                {1, 1, 1, 1}, sim::TissueKind::kAuto}};
+  snapshot.instruments = {sim::SnapshotPolyline{"rod",
+                                                {-0.006f, -0.01f, 0.0f, 0.006f, -0.01f, 0.0f},
+                                                0.002f,
+                                                {1, 1, 1, 1},
+                                                sim::TissueKind::kAuto}};
   auto towards_aorta = RenderSynthetic("tee-3d", snapshot, 300, 300, "tee-3d-aortic-marker.png");
   ASSERT_TRUE(towards_aorta.valid());
   const auto upper_lower = BronzeUpperLower(*towards_aorta);
@@ -176,7 +179,8 @@ TEST(Render, Tee3dAndLayoutPngHaveContent) {
   // The leaflets fill the centre in bronze (red well above blue).
   double red = 0, blue = 0;
   for (int y = 120; y < 280; ++y) {
-    for (int x = 120; x < 280; ++x) red += enface->getColor(x, y).r(), blue += enface->getColor(x, y).b();
+    for (int x = 120; x < 280; ++x)
+      red += enface->getColor(x, y).r(), blue += enface->getColor(x, y).b();
   }
   red /= 160.0 * 160.0, blue /= 160.0 * 160.0;
   EXPECT_GT(red, 0.3);
