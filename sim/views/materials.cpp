@@ -13,8 +13,8 @@ using sim::TissueKind;
 // inflated lung ≈ 0.05 /cm, iodinated contrast blood ≈ 0.6 /cm, braided
 // catheter wall ≈ 1.5 /cm, cobalt–chromium / steel ≈ 8 /cm [BK].
 constexpr std::array<ImagingMaterial, 9> kMaterials{{
-    /* kAuto       */ {20.0, 0.30, 0.55, 0.97, 1},
-    /* kSoftTissue */ {20.0, 0.30, 0.55, 0.97, 2},
+    /* kAuto       */ {20.0, 0.20, 0.55, 0.97, 1},
+    /* kSoftTissue */ {20.0, 0.20, 0.55, 0.97, 2},
     /* kBloodPool  */ {12.0, 0.006, 0.75, 0.97, 1},
     /* kMembrane   */ {20.0, 0.45, 0.80, 0.95, 3},
     /* kBone       */ {42.0, 0.90, 1.00, 0.10, 4},
