@@ -230,7 +230,8 @@ osg::ref_ptr<osg::Camera> FluoroPanel(const sim::Snapshot& snapshot, const Panel
 
   // Overlay: beam state, C-arm angles, zoom and fluoroscopy time.
   const auto& handles = snapshot.handles;
-  const bool beam_on = handles.Pressed(ControlId::kFluoroPedal);
+  const bool cine = handles.Pressed(ControlId::kCineButton);
+  const bool beam_on = cine || handles.Pressed(ControlId::kFluoroPedal);
   char zoom[64];
   std::snprintf(zoom, sizeof zoom, "zoom %.1fx   %.0f p/s",
                 std::max(1.0, handles.Get(ControlId::kCArmZoom)), kPulseRate_per_s);
@@ -238,7 +239,7 @@ osg::ref_ptr<osg::Camera> FluoroPanel(const sim::Snapshot& snapshot, const Panel
   std::snprintf(time, sizeof time, "fluoro %.1f s   DAP %.0f cGy.cm2", snapshot.fluoro_time_s,
                 snapshot.dap_Gycm2 * 100.0);
   const std::vector<std::string> lines{
-      beam_on ? "FLUORO" : "FLUORO (pedal up)",
+      cine ? "CINE" : (beam_on ? "FLUORO" : "FLUORO (pedal up)"),
       AngleText(handles.Get(ControlId::kCArmLaoRao), "LAO", "RAO") + "  " +
           AngleText(handles.Get(ControlId::kCArmCranCaud), "CRA", "CAU"),
       zoom, time};
