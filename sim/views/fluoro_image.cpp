@@ -22,6 +22,10 @@ constexpr double kBodyBaselineIntegral = 2.5;
 // An open mesh (a sheet) is imaged as a layer this thick; at grazing incidence
 // its path length is capped at kMaxSheetObliquity times that [BK].
 constexpr double kSheetThickness_m = 0.0015;
+// Catheters at least this thick are drawn hollow, the lumen this fraction of
+// the outer radius (a 24 Fr guide: ≈8 mm outside, ≈5.6 mm lumen) [BK].
+constexpr double kMinHollowRadius_m = 0.0015;
+constexpr double kLumenFraction = 0.7;
 constexpr double kMaxSheetObliquity = 5.0;
 // Log display: grey = kWhiteLevel − kGreyPerIntegral·Σ, clamped [BK, by eye].
 constexpr double kWhiteLevel = 0.86;
@@ -183,8 +187,17 @@ std::vector<double> FluoroLineIntegrals(const sim::Snapshot& snapshot, int size_
       continue;  // a guide line (centreline, coaptation line), not an object
     const auto kind = ResolveInstrumentKind(instrument.tissue, instrument.name);
     const sim::SnapshotMesh tube = TubeMesh(instrument);
-    accumulator.AddMesh(tube.vertices_m, tube.indices,
-                        MaterialOf(kind).xray_mu_per_m - kBackgroundXrayMu_per_m);
+    const double wall_mu = MaterialOf(kind).xray_mu_per_m;
+    accumulator.AddMesh(tube.vertices_m, tube.indices, wall_mu - kBackgroundXrayMu_per_m);
+    // Large-bore catheters are hollow: the blood-filled lumen replaces the wall
+    // material inside, so their edges show darker than their middle ("tram tracks").
+    if (kind == sim::TissueKind::kCatheter && instrument.radius_m >= kMinHollowRadius_m) {
+      sim::SnapshotPolyline lumen = instrument;
+      lumen.radius_m = static_cast<float>(instrument.radius_m * kLumenFraction);
+      const sim::SnapshotMesh inner = TubeMesh(lumen);
+      accumulator.AddMesh(inner.vertices_m, inner.indices,
+                          MaterialOf(sim::TissueKind::kBloodPool).xray_mu_per_m - wall_mu);
+    }
   }
   return accumulator.Sum();
 }

@@ -11,7 +11,7 @@ using sim::TissueKind;
 // One row per TissueKind, in enum order. μ: soft tissue and blood ≈ water
 // (≈0.2 /cm), bone ≈ 0.42 /cm (vertebral bodies are mostly trabecular),
 // inflated lung ≈ 0.05 /cm, iodinated contrast blood ≈ 0.6 /cm, braided
-// catheter wall ≈ 1.5 /cm, cobalt–chromium / steel ≈ 8 /cm [BK].
+// catheter wall (polymer with a steel braid) ≈ 3 /cm, cobalt–chromium / steel ≈ 8 /cm [BK].
 constexpr std::array<ImagingMaterial, 9> kMaterials{{
     /* kAuto       */ {20.0, 0.20, 0.55, 0.97, 1},
     /* kSoftTissue */ {20.0, 0.20, 0.55, 0.97, 2},
@@ -20,7 +20,7 @@ constexpr std::array<ImagingMaterial, 9> kMaterials{{
     /* kBone       */ {42.0, 0.90, 1.00, 0.10, 4},
     /* kLung       */ {5.0, 0.00, 1.00, 0.02, 4},
     /* kContrast   */ {60.0, 0.006, 0.60, 0.97, 1},
-    /* kCatheter   */ {150.0, 0.90, 1.60, 0.35, 5},
+    /* kCatheter   */ {300.0, 0.90, 1.60, 0.35, 5},
     /* kMetal      */ {800.0, 1.00, 2.50, 0.08, 6},
 }};
 

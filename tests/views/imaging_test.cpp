@@ -214,8 +214,9 @@ TEST(Fluoro, InstrumentAndSpineAreDarkerThanSoftTissue) {
       ProjectToImage(carm, kFluoroSize_px, {test_scene::kSpineX_m, test_scene::kSpineY_m, -0.128});
   const auto heart = ProjectToImage(carm, kFluoroSize_px, {0.05, -0.015, -0.005});
   ASSERT_TRUE(guide && beside_guide && vertebra && heart);
-  const double g_guide = MeanGrey(image, (*guide)[0], (*guide)[1], 1);
-  const double g_beside = MeanGrey(image, (*beside_guide)[0], (*beside_guide)[1], 2);
+  // Across the whole guide (≈10 px wide here): a hollow catheter is darkest at its walls.
+  const double g_guide = MeanGrey(image, (*guide)[0], (*guide)[1], 4);
+  const double g_beside = MeanGrey(image, (*beside_guide)[0], (*beside_guide)[1], 4);
   const double g_spine = MeanGrey(image, (*vertebra)[0], (*vertebra)[1], 3);
   const double g_heart = MeanGrey(image, (*heart)[0], (*heart)[1], 3);
   // Lung field: the brightest spot (between ribs) lateral to the heart on the patient's left.
