@@ -509,18 +509,3 @@ TEST(Materials, DefaultsByName) {
 
 }  // namespace
 }  // namespace teersim::views
-namespace teersim::views {
-TEST(Debug, RaOnly) {
-  for (const std::string drop :
-       {"left_atrium", "interatrial_septum", "aortic_root", "left_ventricle"}) {
-    sim::Snapshot snapshot =
-        WithTeePreset(test_scene::SyntheticHeart(), *FindTeePreset("tee-bicaval"));
-    snapshot.instruments.clear();
-    std::vector<sim::SnapshotMesh> kept;
-    for (auto& m : snapshot.meshes)
-      if (m.name != drop) kept.push_back(m);
-    snapshot.meshes = kept;
-    SaveForInspection(RenderTeeImage(snapshot, 400, 400), "dbg-no-" + drop + ".png", {});
-  }
-}
-}  // namespace teersim::views
