@@ -374,7 +374,7 @@ TEST(TeeDoppler, JetShowsInSystoleOnlyAndGrowsWithTheOrifice) {
   EXPECT_EQ(ColourPixels(RenderTeeImage(snapshot, 400, 400)), 0) << "no MR, no colour";
 }
 
-TEST(TeeDoppler, AliasingWrapsIntoTheNyquistInterval) {
+TEST(TeeDoppler, JetLengthGrowsWithTheRootOfTheOrifice) {
   EXPECT_NEAR(JetLength_m({{}, {0, 0, 1}, 0.1e-4, 5.0, 0.35}), 0.0253, 0.001);
   EXPECT_NEAR(JetLength_m({{}, {0, 0, 1}, 0.4e-4, 5.0, 0.35}), 0.0506, 0.001);
 }
