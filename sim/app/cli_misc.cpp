@@ -1,6 +1,10 @@
 // Subcommands whose contracts are fixed now and whose work lands with later
 // issues: bench (physics #3, render #6, haptics #7) and replay / score /
 // report (scoring #8); replay, score and trainee live in their own files.
+#include <memory>
+#include <string_view>
+
+#include "sim/app/bench_render.h"
 #include "sim/app/commands.h"
 
 namespace teersim::app {
@@ -20,7 +24,12 @@ void AddBenchCommand(CLI::App& app, Handler* handler) {
   };
   for (const auto& entry : kEntries) {
     CLI::App* sub = bench->add_subcommand(entry.name, entry.help);
-    sub->add_flag("--json")->description("Machine-readable output");
+    auto json = std::make_shared<bool>(false);
+    sub->add_flag("--json", *json, "Machine-readable output");
+    if (std::string_view(entry.name) == "render") {
+      sub->callback([handler, json] { *handler = [json] { return Guarded([&] { return BenchRenderCommand(*json); }); }; });
+      continue;
+    }
     sub->callback([handler, entry] {
       *handler = [entry] { return NotAvailableYet(std::string("bench ") + entry.name, entry.issue); };
     });

@@ -15,6 +15,8 @@
 #include "sim/fixed_step_loop.h"
 #include "sim/run.h"
 #include "sim/step.h"
+#include "sim/views/fluoro_image.h"
+#include "sim/views/layout.h"
 #include "sim/views/overview_scene.h"
 
 namespace teersim::views {
@@ -44,6 +46,10 @@ class KeyboardControls : public osgGA::GUIEventHandler {
       show_help_ = !show_help_;
       return true;
     }
+    if (key == 'v' || key == 'V') {
+      show_layout_ = !show_layout_;
+      return true;
+    }
     for (const auto& binding : DefaultKeyBindings()) {
       if (binding.key != key) continue;
       const auto& info = devices::Info(binding.control);
@@ -57,10 +63,12 @@ class KeyboardControls : public osgGA::GUIEventHandler {
 
   const devices::ControlFrame& Targets() const { return targets_; }
   bool ShowHelp() const { return show_help_; }
+  bool ShowLayout() const { return show_layout_; }
 
  private:
   devices::ControlFrame targets_;
   bool show_help_ = false;
+  bool show_layout_ = false;
 };
 
 }  // namespace
@@ -88,12 +96,18 @@ const std::vector<KeyBinding>& DefaultKeyBindings() {
       {'1', "1", ControlId::kClipGripperLeft, 0.0},
       {'2', "2", ControlId::kClipGripperRight, 0.0},
       {'f', "f", ControlId::kFluoroPedal, 0.0},
+      {']', "]", ControlId::kCArmLaoRao, kRotationNudge_rad},
+      {'[', "[", ControlId::kCArmLaoRao, -kRotationNudge_rad},
+      {'\'', "'", ControlId::kCArmCranCaud, kRotationNudge_rad},
+      {';', ";", ControlId::kCArmCranCaud, -kRotationNudge_rad},
+      {'.', ".", ControlId::kTeeMultiplane, kRotationNudge_rad},
+      {',', ",", ControlId::kTeeMultiplane, -kRotationNudge_rad},
   };
   return kBindings;
 }
 
 std::vector<std::string> KeyHelpLines() {
-  std::vector<std::string> lines{"Keys (H hides this help):"};
+  std::vector<std::string> lines{"Keys (H hides this help, V switches overview / cath-lab layout):"};
   for (const auto& binding : DefaultKeyBindings()) {
     const auto& info = devices::Info(binding.control);
     char line[128];
@@ -126,7 +140,8 @@ int RunGui(const sim::Model& model, const GuiOptions& options) {
   // The anatomy is built once; each frame replaces only the dynamic part.
   osg::ref_ptr<osg::Group> scene = new osg::Group;
   osg::ref_ptr<osg::Group> root = new osg::Group;
-  scene->addChild(BuildAnatomyNode(sim::MakeSnapshot(model, sim::InitialState(0)).meshes));
+  osg::ref_ptr<osg::Node> anatomy = BuildAnatomyNode(sim::MakeSnapshot(model, sim::InitialState(0)).meshes);
+  scene->addChild(anatomy);
   scene->addChild(root);
   viewer.setSceneData(scene);
   viewer.realize();
@@ -138,6 +153,7 @@ int RunGui(const sim::Model& model, const GuiOptions& options) {
   sim::State state = sim::InitialState(model.case_description.seed);
   sim::FixedStepLoop loop(model.step_s, kMaxStepsPerFrame);
   sim::Input input;
+  FluoroMonitor fluoro_monitor;  // last-image hold across frames
   osg::Timer_t last_tick = osg::Timer::instance()->tick();
   while (!viewer.done()) {
     // Step physics for the wall time since the last frame.
@@ -150,6 +166,17 @@ int RunGui(const sim::Model& model, const GuiOptions& options) {
     // Rebuild the dynamic part of the scene from a snapshot.
     const sim::Snapshot snapshot = sim::MakeSnapshot(model, state, sim::SnapshotContent::kWithoutAnatomy);
     root->removeChildren(0, root->getNumChildren());
+    const osg::Viewport* viewport = viewer.getCamera()->getViewport();
+    const int width = viewport ? static_cast<int>(viewport->width()) : options.width_px;
+    const int height = viewport ? static_cast<int>(viewport->height()) : options.height_px;
+    // The cath-lab layout images the anatomy itself (fluoro, TEE): it needs
+    // the full snapshot, and the overview's static anatomy is hidden.
+    anatomy->setNodeMask(keyboard->ShowLayout() ? 0u : ~0u);
+    if (keyboard->ShowLayout()) {
+      root->addChild(BuildLayout(sim::MakeSnapshot(model, state), width, height, &fluoro_monitor));
+      viewer.frame();
+      continue;
+    }
     root->addChild(BuildDynamicNode(snapshot));
     auto lines = HudLines(snapshot);
     if (keyboard->ShowHelp()) {
@@ -157,9 +184,7 @@ int RunGui(const sim::Model& model, const GuiOptions& options) {
     } else {
       lines.emplace_back("H: keys");
     }
-    const osg::Viewport* viewport = viewer.getCamera()->getViewport();
-    root->addChild(BuildHud(lines, viewport ? static_cast<int>(viewport->width()) : options.width_px,
-                            viewport ? static_cast<int>(viewport->height()) : options.height_px));
+    root->addChild(BuildHud(lines, width, height));
     viewer.frame();
   }
   return 0;

@@ -6,8 +6,11 @@
 #include <osgViewer/Viewer>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
+#include "sim/views/layout.h"
 #include "sim/views/overview_scene.h"
 
 namespace teersim::views {
@@ -45,42 +48,65 @@ const std::vector<std::string>& AllViewNames() {
   return kNames;
 }
 
-bool ViewAvailable(std::string_view view) { return view == "overview"; }
-
-RenderResult RenderToPng(const sim::Snapshot& snapshot, const RenderRequest& request,
-                         const std::filesystem::path& png_path) {
-  RenderResult result;
-  if (!ViewAvailable(request.view)) {
-    result.error = "view '" + request.view + "' is not available yet (views issue #6)";
-    return result;
+bool ViewAvailable(std::string_view view) {
+  for (const auto& name : AllViewNames()) {
+    if (name == view) return true;
   }
+  return false;
+}
+
+osg::ref_ptr<osg::GraphicsContext> CreatePbufferContext(int width_px, int height_px, std::string* error) {
   if (std::getenv("DISPLAY") == nullptr) {
-    result.error = "no X display: set DISPLAY or let teersim start Xvfb";
-    return result;
+    *error = "no X display: set DISPLAY or let teersim start Xvfb";
+    return nullptr;
   }
-
-  // An offscreen pbuffer context of the requested size.
   osg::ref_ptr<osg::GraphicsContext::Traits> traits = new osg::GraphicsContext::Traits;
-  traits->width = request.width_px;
-  traits->height = request.height_px;
+  traits->width = width_px;
+  traits->height = height_px;
   traits->readDISPLAY();  // else OSG assumes display :0
   traits->pbuffer = true;
   traits->doubleBuffer = false;
   traits->alpha = 0;  // Xvfb's 24-bit screen: an alpha channel picks a 32-bit config and BadMatch
   traits->depth = 24;
   traits->sharedContext = nullptr;
-  osg::ref_ptr<osg::GraphicsContext> context = osg::GraphicsContext::createGraphicsContext(traits);
+  // Creating pbuffers in quick succession on Xvfb occasionally fails while the
+  // previous one is still being torn down: retry a few times before giving up.
+  constexpr int kAttempts = 4;
+  constexpr auto kRetryDelay = std::chrono::milliseconds(100);
+  osg::ref_ptr<osg::GraphicsContext> context;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    context = osg::GraphicsContext::createGraphicsContext(traits);
+    if (context && context->valid()) break;
+    std::this_thread::sleep_for(kRetryDelay);
+  }
   if (!context || !context->valid()) {
-    result.error = "cannot create an OpenGL pbuffer on display " + std::string(std::getenv("DISPLAY"));
+    *error = "cannot create an OpenGL pbuffer on display " + std::string(std::getenv("DISPLAY"));
+    return nullptr;
+  }
+  return context;
+}
+
+RenderResult RenderToPng(const sim::Snapshot& snapshot, const RenderRequest& request,
+                         const std::filesystem::path& png_path) {
+  RenderResult result;
+  if (!ViewAvailable(request.view)) {
+    result.error = "view '" + request.view + "' is not available (views: " + [] {
+      std::string names;
+      for (const auto& name : AllViewNames()) names += (names.empty() ? "" : ", ") + name;
+      return names;
+    }() + ")";
     return result;
   }
+  osg::ref_ptr<osg::GraphicsContext> context = CreatePbufferContext(request.width_px, request.height_px, &result.error);
+  if (!context) return result;
 
   osgViewer::Viewer viewer;
   viewer.setThreadingModel(osgViewer::Viewer::SingleThreaded);
   osg::Camera* camera = viewer.getCamera();
   camera->setGraphicsContext(context);
   camera->setViewport(0, 0, request.width_px, request.height_px);
-  camera->setClearColor(kOverviewBackground);
+  const bool overview = request.view == "overview";
+  camera->setClearColor(overview ? kOverviewBackground : osg::Vec4(0.0f, 0.0f, 0.0f, 1.0f));
   camera->setDrawBuffer(GL_FRONT);
   camera->setReadBuffer(GL_FRONT);
   const double aspect = static_cast<double>(request.width_px) / request.height_px;
@@ -90,8 +116,13 @@ RenderResult RenderToPng(const sim::Snapshot& snapshot, const RenderRequest& req
   camera->setComputeNearFarMode(osg::CullSettings::DO_NOT_COMPUTE_NEAR_FAR);
 
   osg::ref_ptr<osg::Group> root = new osg::Group;
-  root->addChild(BuildOverviewScene(snapshot));
-  root->addChild(BuildHud(HudLines(snapshot), request.width_px, request.height_px));
+  if (overview) {
+    root->addChild(BuildOverviewScene(snapshot));
+    root->addChild(BuildHud(HudLines(snapshot), request.width_px, request.height_px));
+  } else {
+    // The imaging views and the layout: panels with their own cameras.
+    root->addChild(BuildViewRoot(snapshot, request.view, request.width_px, request.height_px));
+  }
   viewer.setSceneData(root);
 
   osg::ref_ptr<osg::Image> image = new osg::Image;

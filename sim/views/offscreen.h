@@ -4,6 +4,8 @@
 #pragma once
 
 #include <filesystem>
+#include <osg/GraphicsContext>
+#include <osg/ref_ptr>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +30,11 @@ struct RenderResult {
   std::string error;     // why not, when !ok
   std::string renderer;  // GL_RENDERER string, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)"
 };
+
+// An offscreen pbuffer GL context on $DISPLAY (no alpha: Xvfb's 24-bit
+// visuals), or nullptr with `error` set.
+osg::ref_ptr<osg::GraphicsContext> CreatePbufferContext(int width_px, int height_px,
+                                                        std::string* error);
 
 // Never throws; errors (no display, GL context failure, unwritable path) are
 // returned with a message.
