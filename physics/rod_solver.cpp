@@ -1,0 +1,487 @@
+#include "physics/rod_solver.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "physics/contact_world.h"
+
+namespace teersim::physics {
+namespace {
+
+constexpr Vec3 kMaterialTangent{0.0, 0.0, 1.0};
+// A new contact keeps the friction anchor of last step's slot when their
+// normals agree to within ~45 degrees (the same wall, slightly turned).
+constexpr double kSameContactCos = 0.7;
+
+// Rest rotation of joint j in the proximal body's material frame: half of
+// each adjacent element's rest curvature times its length (Kugelstadt &
+// Schoemer 2016, eq. 17: the rest Darboux vector integrated over the joint's
+// dual length).
+Quat JointRestRotation(const RodModel& model, int j,
+                       const std::array<double, kMaxKnobs>& knob_effective_rad) {
+  const auto& elements = model.Elements();
+  Vec3 turn = ElementRestCurvature(model, j, knob_effective_rad) *
+              (0.5 * elements[static_cast<std::size_t>(j)].length_m);
+  if (j > 0) {
+    turn += ElementRestCurvature(model, j - 1, knob_effective_rad) *
+            (0.5 * elements[static_cast<std::size_t>(j - 1)].length_m);
+  }
+  return QuatFromRotationVector(turn);
+}
+
+// Bend/twist error of a joint: q_e = (q_a q0)^* q_b on the positive
+// hemisphere; C = 2 Im(q_e), which equals the rotation vector of the error to
+// third order (Deul et al. 2018, sec. 4.2 "bending and torsion constraint").
+struct RotationError {
+  Vec3 c;        // 2 Im(q_e), material frame of a
+  Mat3 g;        // dC/du for a left perturbation (1, u/2) * q_e: w I - [v]x
+  Mat3 r_a0_t;   // R(q_a q0)^T: world -> error frame
+};
+
+RotationError EvaluateRotationError(const Quat& q_a, const Quat& q0, const Quat& q_b) {
+  const Quat q_a0 = q_a * q0;
+  Quat q_e = q_a0.Conjugate() * q_b;
+  if (q_e.w < 0.0) q_e = {-q_e.w, -q_e.x, -q_e.y, -q_e.z};
+  RotationError e;
+  e.c = q_e.Vec() * 2.0;
+  e.g = Mat3::Identity() * q_e.w - Mat3::Skew(q_e.Vec());
+  e.r_a0_t = q_a0.Matrix().Transposed();
+  return e;
+}
+
+// Contact of one element with one anatomy plane: penalty normal force and
+// elasto-plastic (stick-slip) Coulomb friction. Returns the gradient of the
+// contact potential w.r.t. the element centre (= minus the force) and adds its
+// stiffness to `stiffness`.
+struct ContactEval {
+  Vec3 force;        // on the element
+  double gap = 0.0;  // < 0 penetrating
+  bool slipping = false;
+  Vec3 slip_dir;     // unit tangential direction of displacement from anchor
+  double friction_limit = 0.0;  // mu_d * normal force (N)
+};
+
+ContactEval EvaluateContact(const RodContact& c, const Vec3& x, const RodElement& element,
+                            const RodSpec& spec, Mat3* stiffness) {
+  ContactEval out;
+  out.gap = Dot(c.normal, x - c.point) - element.outer_radius_m;
+  if (out.gap >= 0.0) return out;
+  // Normal: E = 1/2 k_n g^2 (penalty), f = -k_n g n.
+  const double kn = spec.contact_stiffness_N_per_m;
+  const double fn = -kn * out.gap;
+  out.force = c.normal * fn;
+  if (stiffness) *stiffness = *stiffness + Mat3::Outer(c.normal, c.normal) * kn;
+  // Friction: a tangential spring k_t to the anchor while |f_t| <= mu_s f_n
+  // (stick); beyond it the force is mu_d f_n against the displacement (slip).
+  const Mat3 tangent_projector = Mat3::Identity() - Mat3::Outer(c.normal, c.normal);
+  const Vec3 d = tangent_projector * (x - c.anchor);
+  const double dn = Norm(d);
+  const double kt = spec.contact_tangential_stiffness_N_per_m;
+  if (kt * dn <= element.friction_static * fn) {
+    out.force -= d * kt;
+    if (stiffness) *stiffness = *stiffness + tangent_projector * kt;
+    return out;
+  }
+  out.slipping = true;
+  out.slip_dir = d / dn;
+  out.friction_limit = element.friction_dynamic * fn;
+  out.force -= out.slip_dir * out.friction_limit;
+  if (stiffness) {
+    *stiffness = *stiffness + (tangent_projector - Mat3::Outer(out.slip_dir, out.slip_dir)) *
+                                  (out.friction_limit / dn);
+  }
+  return out;
+}
+
+Mat3 WorldInertia(const RodElement& e, const Quat& q) {
+  const Mat3 r = q.Matrix();
+  return r * Mat3::Diagonal(e.inertia_bending_kg_m2, e.inertia_bending_kg_m2, e.inertia_axial_kg_m2) *
+         r.Transposed();
+}
+
+Mat3 WorldInverseInertia(const RodElement& e, const Quat& q) {
+  const Mat3 r = q.Matrix();
+  return r *
+         Mat3::Diagonal(1.0 / e.inertia_bending_kg_m2, 1.0 / e.inertia_bending_kg_m2,
+                        1.0 / e.inertia_axial_kg_m2) *
+         r.Transposed();
+}
+
+Vec6 Join(const Vec3& a, const Vec3& b) { return {a.x, a.y, a.z, b.x, b.y, b.z}; }
+Vec3 Head(const Vec6& v) { return {v[0], v[1], v[2]}; }
+Vec3 Tail(const Vec6& v) { return {v[3], v[4], v[5]}; }
+
+}  // namespace
+
+const char* RodStatusName(RodStatus status) {
+  switch (status) {
+    case RodStatus::kOk: return "ok";
+    case RodStatus::kNonFinite: return "non-finite value in rod state";
+    case RodStatus::kVelocityLimit: return "rod speed limit exceeded (energy blow-up)";
+    case RodStatus::kPenetration: return "rod penetrated anatomy beyond bound";
+    case RodStatus::kSingularSystem: return "rod joint system not positive definite";
+  }
+  return "unknown";
+}
+
+RodSolver::RodSolver(const RodModel& model) : model_(model) {
+  const auto n = static_cast<std::size_t>(model.ElementCount());
+  rest_rotation_.resize(n);
+  predicted_position_.resize(n);
+  predicted_orientation_.resize(n);
+  external_force_.resize(n);
+  external_torque_.resize(n);
+  lambda_.resize(n);
+  inverse_mass_.resize(n);
+  body_residual_.resize(n);
+  jac_prox_.resize(n);
+  jac_dist_.resize(n);
+  joint_residual_.resize(n);
+  diag_.resize(n);
+  upper_.resize(n);
+  rhs_.resize(n);
+  solved_upper_.resize(n);
+  solved_rhs_.resize(n);
+  backup_ = MakeRestState(model, Vec3{}, Quat{});
+}
+
+void RodSolver::ComputeRestRotations(const RodState& state) {
+  for (int j = 0; j < model_.ElementCount(); ++j) {
+    rest_rotation_[static_cast<std::size_t>(j)] = JointRestRotation(model_, j, state.knob_effective_rad);
+  }
+}
+
+void RodSolver::DetectContacts(const ContactWorld* world, RodState* state) {
+  const RodSpec& spec = model_.Spec();
+  for (int i = 0; i < model_.ElementCount(); ++i) {
+    RodContact* slots = &state->contacts[static_cast<std::size_t>(i) * kMaxContactsPerElement];
+    const Vec3 x = state->position[static_cast<std::size_t>(i)];
+    ProximityHit hits[kMaxProximityHits];
+    const double radius = model_.Elements()[static_cast<std::size_t>(i)].outer_radius_m;
+    const int count = world ? world->Query(x, radius + spec.contact_margin_m, hits) : 0;
+    // Carry each previous slot's anchor to the new hit on the same wall.
+    RodContact previous[kMaxContactsPerElement];
+    std::copy(slots, slots + kMaxContactsPerElement, previous);
+    for (int k = 0; k < kMaxContactsPerElement; ++k) {
+      RodContact& slot = slots[k];
+      slot = RodContact{};
+      if (k >= count) continue;
+      slot.active = true;
+      slot.normal = hits[k].normal;
+      slot.point = hits[k].point;
+      slot.anchor = x;
+      for (const RodContact& old : previous) {
+        if (old.active && old.gap_m < 0.0 && Dot(old.normal, slot.normal) > kSameContactCos) {
+          slot.anchor = old.anchor;
+          break;
+        }
+      }
+      slot.gap_m = hits[k].signed_distance_m - radius;
+    }
+  }
+}
+
+void RodSolver::BuildJoint(int j, const RodInput& input, const RodState& state) {
+  const auto& elements = model_.Elements();
+  const auto b = static_cast<std::size_t>(j);
+  // Proximal side: the handle frame for joint 0, else element j-1's distal end.
+  Vec3 p_a = input.handle_position;
+  Quat q_a = input.handle_orientation;
+  Vec3 lever_a;
+  if (j > 0) {
+    q_a = state.orientation[b - 1];
+    lever_a = q_a.Rotate(kMaterialTangent) * (0.5 * elements[b - 1].length_m);
+    p_a = state.position[b - 1] + lever_a;
+  }
+  const Vec3 lever_b = state.orientation[b].Rotate(kMaterialTangent) * (-0.5 * elements[b].length_m);
+  const Vec3 p_b = state.position[b] + lever_b;
+
+  // Zero-stretch (point coincidence) rows: C_p = p_a - p_b (Deul et al. 2018,
+  // eq. 19). Small world rotations dtheta move a lever r by dtheta x r.
+  Mat6& jp = jac_prox_[b];
+  Mat6& jd = jac_dist_[b];
+  jp = Mat6{};
+  jd = Mat6{};
+  SetBlock(jp, 0, 0, Mat3::Identity());
+  SetBlock(jp, 0, 1, Mat3::Skew(lever_a) * -1.0);
+  SetBlock(jd, 0, 0, Mat3::Identity() * -1.0);
+  SetBlock(jd, 0, 1, Mat3::Skew(lever_b));
+
+  // Bend/twist rows, with compliance alpha = l / (EI, EI, GJ) in the error
+  // frame (XPBD, Macklin et al. 2016, eq. 9: alpha~ = alpha / dt^2).
+  const RotationError e = EvaluateRotationError(q_a, rest_rotation_[b], state.orientation[b]);
+  const Mat3 jr = e.g * e.r_a0_t;
+  SetBlock(jp, 1, 1, jr * -1.0);
+  SetBlock(jd, 1, 1, jr);
+  const Vec3 alpha = model_.Joints()[b].rotational_compliance * (1.0 / (dt_ * dt_));
+  const Vec6& lambda = lambda_[b];
+  const Vec3 cp = p_a - p_b;
+  joint_residual_[b] = {cp.x, cp.y, cp.z, e.c.x + alpha.x * lambda[3], e.c.y + alpha.y * lambda[4],
+                        e.c.z + alpha.z * lambda[5]};
+}
+
+bool RodSolver::SolveNewtonIteration(const RodInput& input, RodState* state) {
+  const int n = model_.ElementCount();
+  const RodSpec& spec = model_.Spec();
+  const double h2 = dt_ * dt_;
+  const double damping_scale = 1.0 + dt_ * spec.damping_per_s;
+  for (int j = 0; j < n; ++j) BuildJoint(j, input, *state);
+
+  // Bodies: Newton residual g1 = M (x - x~) + h^2 grad E_contact - J^T lambda
+  // and the inverse of A = M + h^2 K_contact (block diagonal).
+  for (int b = 0; b < n; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    const RodElement& element = model_.Elements()[k];
+    const double mass = element.mass_kg * damping_scale;
+    Mat3 stiffness;
+    Vec3 contact_force;
+    for (int s = 0; s < kMaxContactsPerElement; ++s) {
+      const RodContact& c = state->contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(s)];
+      if (!c.active) continue;
+      contact_force += EvaluateContact(c, state->position[k], element, spec, &stiffness).force;
+    }
+    Vec6 jt_lambda = MultiplyTransposed(jac_dist_[k], lambda_[k]);
+    if (b + 1 < n) {
+      const Vec6 more = MultiplyTransposed(jac_prox_[k + 1], lambda_[k + 1]);
+      for (int r = 0; r < 6; ++r) jt_lambda[static_cast<std::size_t>(r)] += more[static_cast<std::size_t>(r)];
+    }
+    const Vec3 rotation_from_prediction =
+        RotationVector(state->orientation[k] * predicted_orientation_[k].Conjugate());
+    // The tip load acts at the distal end: its moment about the centre.
+    Vec3 torque = external_torque_[k];
+    if (b == n - 1) {
+      const Vec3 tip_lever = state->orientation[k].Rotate(kMaterialTangent) * (0.5 * element.length_m);
+      torque += Cross(tip_lever, input.tip_force_N);
+    }
+    const Vec3 g_lin = (state->position[k] - predicted_position_[k]) * mass -
+                       (contact_force + external_force_[k]) * h2 - Head(jt_lambda);
+    const Vec3 g_ang = WorldInertia(element, state->orientation[k]) * rotation_from_prediction *
+                           damping_scale -
+                       torque * h2 - Tail(jt_lambda);
+    body_residual_[k] = Join(g_lin, g_ang);
+    Mat6& a_inv = inverse_mass_[k];
+    a_inv = Mat6{};
+    SetBlock(a_inv, 0, 0, InverseSpd(Mat3::Identity() * mass + stiffness * h2));
+    SetBlock(a_inv, 1, 1, WorldInverseInertia(element, state->orientation[k]) * (1.0 / damping_scale));
+  }
+
+  // Schur complement on the joints, (J A^-1 J^T + alpha~) dlambda =
+  // -g2 + J A^-1 g1, is block tridiagonal because joint j touches bodies j-1
+  // and j only; factor it with a block Cholesky/Thomas sweep in O(n)
+  // (Deul et al. 2018, sec. 5, specialised to a chain).
+  for (int j = 0; j < n; ++j) {
+    const auto k = static_cast<std::size_t>(j);
+    const Vec3 alpha = model_.Joints()[k].rotational_compliance * (1.0 / h2);
+    const Mat6 jd_a = Multiply(jac_dist_[k], inverse_mass_[k]);
+    Mat6 d = MultiplyTransposed(jd_a, jac_dist_[k]);
+    Vec6 rhs = Multiply(jd_a, body_residual_[k]);
+    if (j > 0) {
+      const Mat6 jp_a = Multiply(jac_prox_[k], inverse_mass_[k - 1]);
+      const Mat6 dp = MultiplyTransposed(jp_a, jac_prox_[k]);
+      const Vec6 rp = Multiply(jp_a, body_residual_[k - 1]);
+      for (int r = 0; r < 36; ++r) d.m[static_cast<std::size_t>(r)] += dp.m[static_cast<std::size_t>(r)];
+      for (int r = 0; r < 6; ++r) rhs[static_cast<std::size_t>(r)] += rp[static_cast<std::size_t>(r)];
+    }
+    if (j + 1 < n) upper_[k] = MultiplyTransposed(jd_a, jac_prox_[k + 1]);
+    d(3, 3) += alpha.x;
+    d(4, 4) += alpha.y;
+    d(5, 5) += alpha.z;
+    for (int r = 0; r < 6; ++r) rhs[static_cast<std::size_t>(r)] -= joint_residual_[k][static_cast<std::size_t>(r)];
+    diag_[k] = d;
+    rhs_[k] = rhs;
+  }
+  // Forward sweep: S_j = D_j - U_{j-1}^T S_{j-1}^-1 U_{j-1}.
+  for (int j = 0; j < n; ++j) {
+    const auto k = static_cast<std::size_t>(j);
+    if (j > 0) {
+      const Mat6& u = upper_[k - 1];
+      const Mat6& w = solved_upper_[k - 1];
+      const Vec6& z = solved_rhs_[k - 1];
+      for (int r = 0; r < 6; ++r) {
+        for (int c = 0; c < 6; ++c) {
+          double s = 0.0;
+          for (int m = 0; m < 6; ++m) s += u(m, r) * w(m, c);
+          diag_[k](r, c) -= s;
+        }
+        double s = 0.0;
+        for (int m = 0; m < 6; ++m) s += u(m, r) * z[static_cast<std::size_t>(m)];
+        rhs_[k][static_cast<std::size_t>(r)] -= s;
+      }
+    }
+    if (!CholeskyFactor(diag_[k])) return false;
+    solved_rhs_[k] = CholeskySolve(diag_[k], rhs_[k]);
+    if (j + 1 < n) {
+      for (int c = 0; c < 6; ++c) {
+        Vec6 column{};
+        for (int r = 0; r < 6; ++r) column[static_cast<std::size_t>(r)] = upper_[k](r, c);
+        column = CholeskySolve(diag_[k], column);
+        for (int r = 0; r < 6; ++r) solved_upper_[k](r, c) = column[static_cast<std::size_t>(r)];
+      }
+    }
+  }
+  // Back substitution: dlambda_j = z_j - W_j dlambda_{j+1}; reuse rhs_ for
+  // dlambda.
+  for (int j = n - 1; j >= 0; --j) {
+    const auto k = static_cast<std::size_t>(j);
+    Vec6 dl = solved_rhs_[k];
+    if (j + 1 < n) {
+      const Vec6 next = Multiply(solved_upper_[k], rhs_[k + 1]);
+      for (int r = 0; r < 6; ++r) dl[static_cast<std::size_t>(r)] -= next[static_cast<std::size_t>(r)];
+    }
+    rhs_[k] = dl;
+  }
+  // Bodies: dx = A^-1 (J^T dlambda - g1); lambda += dlambda.
+  for (int b = 0; b < n; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    Vec6 jt = MultiplyTransposed(jac_dist_[k], rhs_[k]);
+    if (b + 1 < n) {
+      const Vec6 more = MultiplyTransposed(jac_prox_[k + 1], rhs_[k + 1]);
+      for (int r = 0; r < 6; ++r) jt[static_cast<std::size_t>(r)] += more[static_cast<std::size_t>(r)];
+    }
+    for (int r = 0; r < 6; ++r) jt[static_cast<std::size_t>(r)] -= body_residual_[k][static_cast<std::size_t>(r)];
+    const Vec6 dx = Multiply(inverse_mass_[k], jt);
+    state->position[k] += Head(dx);
+    state->orientation[k] = (QuatFromRotationVector(Tail(dx)) * state->orientation[k]).Normalized();
+  }
+  for (int j = 0; j < n; ++j) {
+    const auto k = static_cast<std::size_t>(j);
+    for (int r = 0; r < 6; ++r) lambda_[k][static_cast<std::size_t>(r)] += rhs_[k][static_cast<std::size_t>(r)];
+  }
+  return true;
+}
+
+RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, double dt_s,
+                              RodState* state) {
+  RodStepResult result;
+  const int n = model_.ElementCount();
+  const RodSpec& spec = model_.Spec();
+  backup_ = *state;
+  dt_ = dt_s;
+
+  // Knob play (backlash): the effective angle follows the knob only once the
+  // knob has taken up half the play on either side (a play operator).
+  for (std::size_t k = 0; k < spec.steering.size(); ++k) {
+    const double half_play = 0.5 * spec.steering[k].backlash_rad;
+    state->knob_effective_rad[k] =
+        std::clamp(state->knob_effective_rad[k], input.knob_rad[k] - half_play, input.knob_rad[k] + half_play);
+  }
+  ComputeRestRotations(*state);
+  DetectContacts(world, state);
+
+  // Predictor of implicit Euler with mass-proportional damping c: inertia
+  // only, x~ = x + h v / (1 + h c); external loads enter the Newton residual
+  // (below), m (1 + h c) (x - x~) = h^2 (f_ext + f_constraint), so that a
+  // large load on a light element is resolved implicitly, not as a kick.
+  const double damping_scale = 1.0 + dt_ * spec.damping_per_s;
+  for (int b = 0; b < n; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    const RodElement& element = model_.Elements()[k];
+    external_force_[k] = spec.gravity_m_per_s2 * element.mass_kg;
+    external_torque_[k] = Vec3{};
+    predicted_position_[k] = state->position[k] + state->velocity[k] * (dt_ / damping_scale);
+    predicted_orientation_[k] =
+        (QuatFromRotationVector(state->angular_velocity[k] * (dt_ / damping_scale)) * state->orientation[k])
+            .Normalized();
+    lambda_[k] = Vec6{};
+  }
+  external_force_.back() += input.tip_force_N;
+  external_torque_.back() += input.tip_torque_Nm;
+  for (int b = 0; b < n; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    state->position[k] = predicted_position_[k];
+    state->orientation[k] = predicted_orientation_[k];
+  }
+
+  // Newton iterations on the joint constraints and contacts.
+  bool solved = true;
+  for (int it = 0; it < spec.solver_iterations && solved; ++it) solved = SolveNewtonIteration(input, state);
+
+  // Velocities from the positions (implicit Euler), contact forces and the
+  // friction anchors' slip, the handle's wrench.
+  const double h2 = dt_ * dt_;
+  for (int b = 0; b < n && solved; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    state->velocity[k] = (state->position[k] - backup_.position[k]) * (1.0 / dt_);
+    state->angular_velocity[k] =
+        RotationVector(state->orientation[k] * backup_.orientation[k].Conjugate()) * (1.0 / dt_);
+    for (int s = 0; s < kMaxContactsPerElement; ++s) {
+      RodContact& c = state->contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(s)];
+      if (!c.active) continue;
+      const ContactEval eval = EvaluateContact(c, state->position[k], model_.Elements()[k], spec, nullptr);
+      c.gap_m = eval.gap;
+      c.force_N = eval.force;
+      if (eval.gap >= 0.0) {
+        c.anchor = state->position[k];
+        continue;
+      }
+      ++result.active_contacts;
+      result.max_penetration_m = std::max(result.max_penetration_m, -eval.gap);
+      if (eval.slipping) {
+        c.anchor = state->position[k] -
+                   eval.slip_dir * (eval.friction_limit / spec.contact_tangential_stiffness_N_per_m);
+      }
+    }
+  }
+  if (solved) {
+    const Vec6& l0 = lambda_[0];
+    state->handle_force_N = Head(MultiplyTransposed(jac_dist_[0], l0)) * (1.0 / h2);
+    const Mat6& jd = jac_dist_[0];
+    Vec3 torque;
+    for (int r = 0; r < 3; ++r)
+      for (int m = 3; m < 6; ++m) torque[r] += jd(m, 3 + r) * l0[static_cast<std::size_t>(m)];
+    state->handle_torque_Nm = torque * (1.0 / h2);
+    state->handle_position = input.handle_position;
+    state->handle_orientation = input.handle_orientation;
+  }
+
+  // Fault checks: leave the state as it was before the step.
+  if (!solved) {
+    result.status = RodStatus::kSingularSystem;
+  } else {
+    for (int b = 0; b < n && result.status == RodStatus::kOk; ++b) {
+      const auto k = static_cast<std::size_t>(b);
+      if (!IsFinite(state->position[k]) || !IsFinite(state->velocity[k]) ||
+          !IsFinite(state->angular_velocity[k]) || !std::isfinite(state->orientation[k].w)) {
+        result.status = RodStatus::kNonFinite;
+      } else if (Norm(state->velocity[k]) > kMaxSpeed_m_per_s) {
+        result.status = RodStatus::kVelocityLimit;
+      }
+    }
+    if (result.status == RodStatus::kOk && result.max_penetration_m > spec.max_penetration_m) {
+      result.status = RodStatus::kPenetration;
+    }
+  }
+  if (result.status != RodStatus::kOk) {
+    *state = backup_;
+    return result;
+  }
+  state->time_s += dt_;
+  ++state->step_count;
+  return result;
+}
+
+RodEnergy RodSolver::Energy(const RodState& state) const {
+  RodEnergy energy;
+  const RodSpec& spec = model_.Spec();
+  for (int b = 0; b < model_.ElementCount(); ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    const RodElement& element = model_.Elements()[k];
+    energy.kinetic += 0.5 * element.mass_kg * Dot(state.velocity[k], state.velocity[k]) +
+                      0.5 * Dot(state.angular_velocity[k],
+                                WorldInertia(element, state.orientation[k]) * state.angular_velocity[k]);
+    energy.gravity -= element.mass_kg * Dot(spec.gravity_m_per_s2, state.position[k]);
+    // Elastic: 1/2 C^T alpha^-1 C per joint.
+    const Quat q_a = b == 0 ? state.handle_orientation : state.orientation[k - 1];
+    const RotationError e =
+        EvaluateRotationError(q_a, JointRestRotation(model_, b, state.knob_effective_rad), state.orientation[k]);
+    const Vec3 alpha = model_.Joints()[k].rotational_compliance;
+    energy.elastic += 0.5 * (e.c.x * e.c.x / alpha.x + e.c.y * e.c.y / alpha.y + e.c.z * e.c.z / alpha.z);
+    for (int s = 0; s < kMaxContactsPerElement; ++s) {
+      const RodContact& c = state.contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(s)];
+      if (c.active && c.gap_m < 0.0) energy.contact += 0.5 * spec.contact_stiffness_N_per_m * c.gap_m * c.gap_m;
+    }
+  }
+  return energy;
+}
+
+}  // namespace teersim::physics
