@@ -355,6 +355,15 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
   RodStepResult result;
   const int n = model_.ElementCount();
   const RodSpec& spec = model_.Spec();
+  // A non-finite command is a fault, not something to integrate.
+  bool finite_input = IsFinite(input.handle_position) && IsFinite(input.tip_force_N) &&
+                      IsFinite(input.tip_torque_Nm) && std::isfinite(input.handle_orientation.w) &&
+                      IsFinite(input.handle_orientation.Vec()) && std::isfinite(dt_s) && dt_s > 0.0;
+  for (double knob : input.knob_rad) finite_input = finite_input && std::isfinite(knob);
+  if (!finite_input) {
+    result.status = RodStatus::kNonFinite;
+    return result;
+  }
   backup_ = *state;
   dt_ = dt_s;
 
