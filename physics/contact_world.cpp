@@ -174,7 +174,8 @@ TriangleMesh MakeTubeMesh(const std::vector<Vec3>& centreline, double radius_m, 
     tangent = t;
     const Vec3 v = Cross(t, u);
     for (int s = 0; s < sides; ++s) {
-      const double phi = 2.0 * 3.14159265358979323846 * s / sides;
+      // Half-facet phase: a face centre, not a valley, faces material -v.
+      const double phi = 2.0 * 3.14159265358979323846 * (s + 0.5) / sides;
       const Vec3 p = centreline[k] + (u * std::cos(phi) + v * std::sin(phi)) * radius_m;
       mesh.vertices_m.insert(mesh.vertices_m.end(), {p.x, p.y, p.z});
     }

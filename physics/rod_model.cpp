@@ -78,11 +78,11 @@ void ValidateSpec(const RodSpec& spec) {
   CheckRange("element_length_m", spec.element_length_m, kMinElementLength_m, kMaxLength_m, false);
   CheckRange("damping_per_s", spec.damping_per_s, 0.0, 1.0e4, false);
   CheckRange("contact_stiffness_N_per_m", spec.contact_stiffness_N_per_m, 0.0, 1.0e8, true);
-  CheckRange("contact_tangential_stiffness_N_per_m", spec.contact_tangential_stiffness_N_per_m, 0.0,
-             1.0e8, true);
+  CheckRange("friction_stick_distance_m", spec.friction_stick_distance_m, 0.0, 1.0e-3, true);
   CheckRange("contact_margin_m", spec.contact_margin_m, 0.0, 0.01, false);
   CheckRange("max_penetration_m", spec.max_penetration_m, 0.0, 0.01, true);
   CheckRange("solver_iterations", spec.solver_iterations, 1, 50, false);
+  CheckRange("solver_tolerance_m", spec.solver_tolerance_m, 0.0, 1.0e-3, false);
 }
 
 }  // namespace

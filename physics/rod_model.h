@@ -59,14 +59,18 @@ struct RodSpec {
   double damping_per_s = 0.0;
   Vec3 gravity_m_per_s2{0.0, 0.0, 0.0};
   // Contact against anatomy meshes: penalty normal stiffness per element,
-  // tangential (stick) stiffness, detection margin beyond the outer radius, and
-  // the penetration beyond which a step reports a fault.
+  // friction's stick distance (elastic tangential travel before sliding),
+  // detection margin beyond the outer radius, and the penetration beyond which
+  // a step reports a fault.
   double contact_stiffness_N_per_m = 2.0e4;
-  double contact_tangential_stiffness_N_per_m = 2.0e4;
+  double friction_stick_distance_m = 1.0e-5;
   double contact_margin_m = 1.0e-3;
   double max_penetration_m = 1.0e-3;
-  // Newton iterations of the direct solver per step.
-  int solver_iterations = 3;
+  // Newton iterations of the direct solver per step: at most
+  // solver_iterations, fewer once an iteration moves no element by more than
+  // solver_tolerance_m.
+  int solver_iterations = 10;
+  double solver_tolerance_m = 1.0e-7;
 };
 
 // Per element (rigid segment) data compiled from the sections.

@@ -12,6 +12,8 @@ constexpr Vec3 kMaterialTangent{0.0, 0.0, 1.0};
 // A new contact keeps the friction anchor of last step's slot when their
 // normals agree to within ~45 degrees (the same wall, slightly turned).
 constexpr double kSameContactCos = 0.7;
+// Largest rotation of an element per Newton iteration (trust region).
+constexpr double kMaxTurnPerIteration_rad = 0.5;
 
 // Rest rotation of joint j in the proximal body's material frame: half of
 // each adjacent element's rest curvature times its length (Kugelstadt &
@@ -50,34 +52,42 @@ RotationError EvaluateRotationError(const Quat& q_a, const Quat& q0, const Quat&
 }
 
 // Contact of one element with one anatomy plane: penalty normal force and
-// elasto-plastic (stick-slip) Coulomb friction. Returns the gradient of the
-// contact potential w.r.t. the element centre (= minus the force) and adds its
-// stiffness to `stiffness`.
+// elasto-plastic (stick-slip) Coulomb friction. Returns the force on the
+// element and adds the contact stiffness to `stiffness`.
 struct ContactEval {
   Vec3 force;        // on the element
   double gap = 0.0;  // < 0 penetrating
   bool slipping = false;
   Vec3 slip_dir;     // unit tangential direction of displacement from anchor
-  double friction_limit = 0.0;  // mu_d * normal force (N)
+  double friction_limit = 0.0;  // mu_d * lagged normal force (N)
 };
 
 ContactEval EvaluateContact(const RodContact& c, const Vec3& x, const RodElement& element,
                             const RodSpec& spec, Mat3* stiffness) {
   ContactEval out;
   out.gap = Dot(c.normal, x - c.point) - element.outer_radius_m;
-  if (out.gap >= 0.0) return out;
-  // Normal: E = 1/2 k_n g^2 (penalty), f = -k_n g n.
-  const double kn = spec.contact_stiffness_N_per_m;
-  const double fn = -kn * out.gap;
-  out.force = c.normal * fn;
-  if (stiffness) *stiffness = *stiffness + Mat3::Outer(c.normal, c.normal) * kn;
-  // Friction: a tangential spring k_t to the anchor while |f_t| <= mu_s f_n
-  // (stick); beyond it the force is mu_d f_n against the displacement (slip).
+  if (out.gap < 0.0) {
+    // Normal: E = 1/2 k_n g^2 (penalty), f = -k_n g n.
+    const double kn = spec.contact_stiffness_N_per_m;
+    out.force = c.normal * (-kn * out.gap);
+    if (stiffness) *stiffness = *stiffness + Mat3::Outer(c.normal, c.normal) * kn;
+  }
+  // Friction, elasto-plastic with a fixed stick distance delta: while the
+  // element is within delta of its anchor the force is mu_s f_n d / delta
+  // (stick); beyond, mu_d f_n against the displacement (slip) and the anchor
+  // follows. f_n is the normal force lagged by one step, which makes friction
+  // within a step the gradient of a convex potential, so Newton converges
+  // (lagging as in IPC, Li et al. 2020, sec. 5; the fixed stick zone, like
+  // IPC's epsilon_v h, keeps the iteration matrix proportional to f_n). In
+  // steady sliding the lagged force equals the current one.
+  const double fn = c.lagged_normal_force_N;
+  if (fn <= 0.0) return out;
   const Mat3 tangent_projector = Mat3::Identity() - Mat3::Outer(c.normal, c.normal);
   const Vec3 d = tangent_projector * (x - c.anchor);
   const double dn = Norm(d);
-  const double kt = spec.contact_tangential_stiffness_N_per_m;
-  if (kt * dn <= element.friction_static * fn) {
+  const double delta = spec.friction_stick_distance_m;
+  if (dn <= delta) {
+    const double kt = element.friction_static * fn / delta;
     out.force -= d * kt;
     if (stiffness) *stiffness = *stiffness + tangent_projector * kt;
     return out;
@@ -99,14 +109,6 @@ Mat3 WorldInertia(const RodElement& e, const Quat& q) {
          r.Transposed();
 }
 
-Mat3 WorldInverseInertia(const RodElement& e, const Quat& q) {
-  const Mat3 r = q.Matrix();
-  return r *
-         Mat3::Diagonal(1.0 / e.inertia_bending_kg_m2, 1.0 / e.inertia_bending_kg_m2,
-                        1.0 / e.inertia_axial_kg_m2) *
-         r.Transposed();
-}
-
 Vec6 Join(const Vec3& a, const Vec3& b) { return {a.x, a.y, a.z, b.x, b.y, b.z}; }
 Vec3 Head(const Vec6& v) { return {v[0], v[1], v[2]}; }
 Vec3 Tail(const Vec6& v) { return {v[3], v[4], v[5]}; }
@@ -120,6 +122,7 @@ const char* RodStatusName(RodStatus status) {
     case RodStatus::kVelocityLimit: return "rod speed limit exceeded (energy blow-up)";
     case RodStatus::kPenetration: return "rod penetrated anatomy beyond bound";
     case RodStatus::kSingularSystem: return "rod joint system not positive definite";
+    case RodStatus::kDiverged: return "rod solver step still truncated after the last iteration (unresolved load)";
   }
   return "unknown";
 }
@@ -142,6 +145,8 @@ RodSolver::RodSolver(const RodModel& model) : model_(model) {
   rhs_.resize(n);
   solved_upper_.resize(n);
   solved_rhs_.resize(n);
+  detected_at_.resize(n);
+  delta_.resize(n);
   backup_ = MakeRestState(model, Vec3{}, Quat{});
 }
 
@@ -151,33 +156,47 @@ void RodSolver::ComputeRestRotations(const RodState& state) {
   }
 }
 
-void RodSolver::DetectContacts(const ContactWorld* world, RodState* state) {
+void RodSolver::DetectContacts(const ContactWorld* world, int i, RodState* state) {
   const RodSpec& spec = model_.Spec();
-  for (int i = 0; i < model_.ElementCount(); ++i) {
-    RodContact* slots = &state->contacts[static_cast<std::size_t>(i) * kMaxContactsPerElement];
-    const Vec3 x = state->position[static_cast<std::size_t>(i)];
-    ProximityHit hits[kMaxProximityHits];
-    const double radius = model_.Elements()[static_cast<std::size_t>(i)].outer_radius_m;
-    const int count = world ? world->Query(x, radius + spec.contact_margin_m, hits) : 0;
-    // Carry each previous slot's anchor to the new hit on the same wall.
-    RodContact previous[kMaxContactsPerElement];
-    std::copy(slots, slots + kMaxContactsPerElement, previous);
-    for (int k = 0; k < kMaxContactsPerElement; ++k) {
-      RodContact& slot = slots[k];
-      slot = RodContact{};
-      if (k >= count) continue;
-      slot.active = true;
-      slot.normal = hits[k].normal;
-      slot.point = hits[k].point;
-      slot.anchor = x;
-      for (const RodContact& old : previous) {
-        if (old.active && old.gap_m < 0.0 && Dot(old.normal, slot.normal) > kSameContactCos) {
-          slot.anchor = old.anchor;
-          break;
-        }
+  const auto e = static_cast<std::size_t>(i);
+  RodContact* slots = &state->contacts[e * kMaxContactsPerElement];
+  const Vec3 x = state->position[e];
+  detected_at_[e] = x;
+  ProximityHit hits[kMaxProximityHits];
+  const double radius = model_.Elements()[e].outer_radius_m;
+  const int count = world ? world->Query(x, radius + spec.contact_margin_m, hits) : 0;
+  // Carry each previous slot's anchor and lagged normal force to the new hit
+  // on the same wall: the best-aligned one, each previous slot at most once
+  // (else two hits near one wall would both inherit its friction).
+  RodContact previous[kMaxContactsPerElement];
+  std::copy(slots, slots + kMaxContactsPerElement, previous);
+  bool claimed[kMaxContactsPerElement] = {};
+  for (int k = 0; k < kMaxContactsPerElement; ++k) {
+    RodContact& slot = slots[k];
+    slot = RodContact{};
+    if (k >= count) continue;
+    slot.active = true;
+    slot.normal = hits[k].normal;
+    slot.point = hits[k].point;
+    // A new contact anchors where the element was at the step's start and has
+    // no friction until it has carried a normal force for one step.
+    slot.anchor = backup_.position[e];
+    int best = -1;
+    double best_cos = kSameContactCos;
+    for (int m = 0; m < kMaxContactsPerElement; ++m) {
+      const RodContact& old = previous[m];
+      const double cos = Dot(old.normal, slot.normal);
+      if (!claimed[m] && old.active && old.lagged_normal_force_N > 0.0 && cos > best_cos) {
+        best = m;
+        best_cos = cos;
       }
-      slot.gap_m = hits[k].signed_distance_m - radius;
     }
+    if (best >= 0) {
+      claimed[best] = true;
+      slot.anchor = previous[best].anchor;
+      slot.lagged_normal_force_N = previous[best].lagged_normal_force_N;
+    }
+    slot.gap_m = hits[k].signed_distance_m - radius;
   }
 }
 
@@ -220,7 +239,8 @@ void RodSolver::BuildJoint(int j, const RodInput& input, const RodState& state) 
                         e.c.z + alpha.z * lambda[5]};
 }
 
-bool RodSolver::SolveNewtonIteration(const RodInput& input, RodState* state) {
+bool RodSolver::SolveNewtonIteration(const RodInput& input, RodState* state, double* largest_step,
+                                     bool* truncated) {
   const int n = model_.ElementCount();
   const RodSpec& spec = model_.Spec();
   const double h2 = dt_ * dt_;
@@ -259,10 +279,23 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, RodState* state) {
                            damping_scale -
                        torque * h2 - Tail(jt_lambda);
     body_residual_[k] = Join(g_lin, g_ang);
+    // Geometric stiffness of the joint forces and the tip load on this
+    // element's rotation (Tournier et al. 2015, "Stable constrained
+    // dynamics", sec. 4): -lambda . d2(R r)/dtheta2, filtered to its positive
+    // (tension) part s (lambda . r) (I - r^ r^T). Without it a tension-
+    // dominated rod of small EI (a string) makes the Newton iteration diverge.
+    // It changes only the iteration matrix, not the converged solution.
+    const Vec3 axis = state->orientation[k].Rotate(kMaterialTangent);
+    const Mat3 transverse = Mat3::Identity() - Mat3::Outer(axis, axis);
+    double tension = -Dot(Head(lambda_[k]), axis * (-0.5 * element.length_m));
+    if (b + 1 < n) tension += Dot(Head(lambda_[k + 1]), axis * (0.5 * element.length_m));
+    if (b == n - 1) tension += h2 * Dot(input.tip_force_N, axis * (0.5 * element.length_m));
     Mat6& a_inv = inverse_mass_[k];
     a_inv = Mat6{};
     SetBlock(a_inv, 0, 0, InverseSpd(Mat3::Identity() * mass + stiffness * h2));
-    SetBlock(a_inv, 1, 1, WorldInverseInertia(element, state->orientation[k]) * (1.0 / damping_scale));
+    SetBlock(a_inv, 1, 1,
+             InverseSpd(WorldInertia(element, state->orientation[k]) * damping_scale +
+                        transverse * std::max(0.0, tension)));
   }
 
   // Schur complement on the joints, (J A^-1 J^T + alpha~) dlambda =
@@ -339,13 +372,35 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, RodState* state) {
       for (int r = 0; r < 6; ++r) jt[static_cast<std::size_t>(r)] += more[static_cast<std::size_t>(r)];
     }
     for (int r = 0; r < 6; ++r) jt[static_cast<std::size_t>(r)] -= body_residual_[k][static_cast<std::size_t>(r)];
-    const Vec6 dx = Multiply(inverse_mass_[k], jt);
-    state->position[k] += Head(dx);
-    state->orientation[k] = (QuatFromRotationVector(Tail(dx)) * state->orientation[k]).Normalized();
+    delta_[k] = Multiply(inverse_mass_[k], jt);
   }
-  for (int j = 0; j < n; ++j) {
-    const auto k = static_cast<std::size_t>(j);
-    for (int r = 0; r < 6; ++r) lambda_[k][static_cast<std::size_t>(r)] += rhs_[k][static_cast<std::size_t>(r)];
+  // Trust region: scale the whole Newton step so that no element in contact
+  // range moves more than half the contact margin per iteration (contacts
+  // are re-detected between iterations) or turns more than
+  // kMaxTurnPerIteration_rad. Newton on the non-smooth contact/friction terms
+  // can overshoot; a scaled step keeps the iterate where the contact planes
+  // are valid. Elements with no anatomy in range move freely.
+  double scale = 1.0;
+  for (int b = 0; b < n; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    bool near_anatomy = false;
+    for (int c = 0; c < kMaxContactsPerElement; ++c) {
+      near_anatomy = near_anatomy || state->contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(c)].active;
+    }
+    if (!near_anatomy) continue;
+    const double move = Norm(Head(delta_[k]));
+    const double turn = Norm(Tail(delta_[k]));
+    if (move * scale > 0.5 * spec.contact_margin_m) scale = 0.5 * spec.contact_margin_m / move;
+    if (turn * scale > kMaxTurnPerIteration_rad) scale = kMaxTurnPerIteration_rad / turn;
+  }
+  *truncated = scale < 1.0;
+  for (int b = 0; b < n; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    *largest_step = std::max(*largest_step, scale * std::max(Norm(Head(delta_[k])),
+                                                              Norm(Tail(delta_[k])) * model_.Elements()[k].length_m));
+    state->position[k] += Head(delta_[k]) * scale;
+    state->orientation[k] = (QuatFromRotationVector(Tail(delta_[k]) * scale) * state->orientation[k]).Normalized();
+    for (int r = 0; r < 6; ++r) lambda_[k][static_cast<std::size_t>(r)] += rhs_[k][static_cast<std::size_t>(r)] * scale;
   }
   return true;
 }
@@ -375,7 +430,7 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
         std::clamp(state->knob_effective_rad[k], input.knob_rad[k] - half_play, input.knob_rad[k] + half_play);
   }
   ComputeRestRotations(*state);
-  DetectContacts(world, state);
+  for (int i = 0; i < n; ++i) DetectContacts(world, i, state);
 
   // Predictor of implicit Euler with mass-proportional damping c: inertia
   // only, x~ = x + h v / (1 + h c); external loads enter the Newton residual
@@ -391,7 +446,10 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
     predicted_orientation_[k] =
         (QuatFromRotationVector(state->angular_velocity[k] * (dt_ / damping_scale)) * state->orientation[k])
             .Normalized();
-    lambda_[k] = Vec6{};
+    // Warm start: last step's joint forces (lambda = f dt^2).
+    for (int r = 0; r < 6; ++r) {
+      lambda_[k][static_cast<std::size_t>(r)] = state->joint_force[k][static_cast<std::size_t>(r)] * dt_ * dt_;
+    }
   }
   external_force_.back() += input.tip_force_N;
   external_torque_.back() += input.tip_torque_Nm;
@@ -402,8 +460,28 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
   }
 
   // Newton iterations on the joint constraints and contacts.
+  // Newton iterations until the largest element displacement (or rotation
+  // times length) of an iteration falls below solver_tolerance_m, at most
+  // solver_iterations. Contacts are re-detected at the current iterate for
+  // elements that moved more than half the detection margin since their last
+  // query, so a large step cannot carry an element through a wall it was not
+  // yet near; an iteration that re-detected does not count as converged.
   bool solved = true;
-  for (int it = 0; it < spec.solver_iterations && solved; ++it) solved = SolveNewtonIteration(input, state);
+  bool truncated = false;
+  for (int it = 0; solved && it < spec.solver_iterations; ++it) {
+    double largest_step = 0.0;
+    solved = SolveNewtonIteration(input, state, &largest_step, &truncated);
+    bool redetected = false;
+    for (int i = 0; i < n && world; ++i) {
+      const auto k = static_cast<std::size_t>(i);
+      if (Norm(state->position[k] - detected_at_[k]) > 0.5 * spec.contact_margin_m) {
+        DetectContacts(world, i, state);
+        redetected = true;
+      }
+    }
+    result.iterations = it + 1;
+    if (!redetected && largest_step < spec.solver_tolerance_m) break;
+  }
 
   // Velocities from the positions (implicit Euler), contact forces and the
   // friction anchors' slip, the handle's wrench.
@@ -419,19 +497,23 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
       const ContactEval eval = EvaluateContact(c, state->position[k], model_.Elements()[k], spec, nullptr);
       c.gap_m = eval.gap;
       c.force_N = eval.force;
+      c.lagged_normal_force_N = spec.contact_stiffness_N_per_m * std::max(0.0, -eval.gap);
       if (eval.gap >= 0.0) {
         c.anchor = state->position[k];
         continue;
       }
       ++result.active_contacts;
       result.max_penetration_m = std::max(result.max_penetration_m, -eval.gap);
-      if (eval.slipping) {
-        c.anchor = state->position[k] -
-                   eval.slip_dir * (eval.friction_limit / spec.contact_tangential_stiffness_N_per_m);
-      }
+      if (eval.slipping) c.anchor = state->position[k] - eval.slip_dir * spec.friction_stick_distance_m;
     }
   }
   if (solved) {
+    for (int j = 0; j < n; ++j) {
+      const auto k = static_cast<std::size_t>(j);
+      for (int r = 0; r < 6; ++r) {
+        state->joint_force[k][static_cast<std::size_t>(r)] = lambda_[k][static_cast<std::size_t>(r)] / h2;
+      }
+    }
     const Vec6& l0 = lambda_[0];
     state->handle_force_N = Head(MultiplyTransposed(jac_dist_[0], l0)) * (1.0 / h2);
     const Mat6& jd = jac_dist_[0];
@@ -446,6 +528,8 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
   // Fault checks: leave the state as it was before the step.
   if (!solved) {
     result.status = RodStatus::kSingularSystem;
+  } else if (truncated) {
+    result.status = RodStatus::kDiverged;
   } else {
     for (int b = 0; b < n && result.status == RodStatus::kOk; ++b) {
       const auto k = static_cast<std::size_t>(b);

@@ -5,8 +5,8 @@
 //
 // Step never throws and allocates nothing once the solver exists: the solver
 // holds all scratch memory, sized for one model at construction. Faults
-// (non-finite values, energy blow-up, penetration beyond the model's bound,
-// a singular system) are returned as a status and leave the state as it was
+// (non-finite values, energy blow-up or divergence, penetration beyond the
+// model's bound, a singular system) are returned as a status and leave the state as it was
 // before the step.
 #pragma once
 
@@ -26,6 +26,8 @@ enum class RodStatus {
   kVelocityLimit,    // energy blow-up: an element exceeded kMaxSpeed
   kPenetration,      // deeper than RodSpec::max_penetration_m into anatomy
   kSingularSystem,   // a joint block lost positive definiteness
+  kDiverged,         // energy blow-up: the Newton step was still truncated by
+                     // the trust region after the last iteration
 };
 
 const char* RodStatusName(RodStatus status);
@@ -33,6 +35,7 @@ const char* RodStatusName(RodStatus status);
 struct RodStepResult {
   RodStatus status = RodStatus::kOk;
   int active_contacts = 0;
+  int iterations = 0;
   double max_penetration_m = 0.0;
 };
 
@@ -65,9 +68,12 @@ class RodSolver {
 
  private:
   void ComputeRestRotations(const RodState& state);
-  void DetectContacts(const ContactWorld* world, RodState* state);
+  // Queries the anatomy for element i at its current position.
+  void DetectContacts(const ContactWorld* world, int i, RodState* state);
   void BuildJoint(int j, const RodInput& input, const RodState& state);
-  bool SolveNewtonIteration(const RodInput& input, RodState* state);
+  // One Newton iteration; `largest_step` gets the largest element move (m).
+  // `truncated` tells whether the trust region shortened the step.
+  bool SolveNewtonIteration(const RodInput& input, RodState* state, double* largest_step, bool* truncated);
 
   const RodModel& model_;
   double dt_ = 0.0;
@@ -87,6 +93,8 @@ class RodSolver {
   std::vector<Vec6> rhs_;
   std::vector<Mat6> solved_upper_;   // S_j^-1 U_j
   std::vector<Vec6> solved_rhs_;     // S_j^-1 y_j
+  std::vector<Vec6> delta_;         // per body, Newton step
+  std::vector<Vec3> detected_at_;   // per element, where contacts were queried
   RodState backup_;
 };
 

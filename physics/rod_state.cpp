@@ -19,6 +19,7 @@ void ResizeState(const RodModel& model, RodState* state) {
   state->orientation.assign(n, Quat{});
   state->velocity.assign(n, Vec3{});
   state->angular_velocity.assign(n, Vec3{});
+  state->joint_force.assign(n, Vec6{});
   state->contacts.assign(n * kMaxContactsPerElement, RodContact{});
 }
 
@@ -31,6 +32,9 @@ void RodState::AddToHash(StateHasher& hasher) const {
     HashVec(hasher, velocity[i]);
     HashVec(hasher, angular_velocity[i]);
   }
+  for (const Vec6& f : joint_force) {
+    for (double component : f) hasher.Add(component);
+  }
   for (const RodContact& c : contacts) {
     hasher.Add(c.active);
     HashVec(hasher, c.normal);
@@ -38,6 +42,7 @@ void RodState::AddToHash(StateHasher& hasher) const {
     HashVec(hasher, c.anchor);
     HashVec(hasher, c.force_N);
     hasher.Add(c.gap_m);
+    hasher.Add(c.lagged_normal_force_N);
   }
   for (double e : knob_effective_rad) hasher.Add(e);
   HashVec(hasher, handle_force_N);

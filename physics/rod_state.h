@@ -31,6 +31,9 @@ struct RodContact {
   Vec3 anchor;          // friction anchor: where the element stuck (m)
   Vec3 force_N;         // force of the anatomy on the element (normal + friction)
   double gap_m = 0.0;   // signed distance surface-to-element minus radius
+  // Normal force at the end of the last step (N): friction's Coulomb limit
+  // uses this lagged value (Li et al. 2020, IPC, sec. 5).
+  double lagged_normal_force_N = 0.0;
 };
 
 struct RodState {
@@ -40,6 +43,9 @@ struct RodState {
   std::vector<Quat> orientation;
   std::vector<Vec3> velocity;
   std::vector<Vec3> angular_velocity;
+  // Constraint force of each joint at the last step (N and N m, the Newton
+  // multipliers divided by dt^2): the warm start of the next step's solve.
+  std::vector<Vec6> joint_force;
   // kMaxContactsPerElement slots per element.
   std::vector<RodContact> contacts;
   // Knob angle after the play operator, per steering entry (rad).
