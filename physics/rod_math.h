@@ -177,6 +177,11 @@ inline void SetBlock(Mat6& a, int r, int c, const Mat3& b) {
     for (int j = 0; j < 3; ++j) a(3 * r + i, 3 * c + j) = b(i, j);
 }
 
+inline void AddBlock(Mat6& a, int r, int c, const Mat3& b) {
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) a(3 * r + i, 3 * c + j) += b(i, j);
+}
+
 inline Mat6 Multiply(const Mat6& a, const Mat6& b) {
   Mat6 r;
   for (int i = 0; i < 6; ++i)
@@ -252,6 +257,20 @@ inline Vec6 CholeskySolve(const Mat6& l, Vec6 b) {
     b[i] = s / l(i, i);
   }
   return b;
+}
+
+// Inverse of a symmetric positive definite 6x6 through its Cholesky factor;
+// returns false when it is not positive definite.
+inline bool InverseSpd(const Mat6& a, Mat6* inverse) {
+  Mat6 l = a;
+  if (!CholeskyFactor(l)) return false;
+  for (int c = 0; c < 6; ++c) {
+    Vec6 e{};
+    e[static_cast<std::size_t>(c)] = 1.0;
+    const Vec6 column = CholeskySolve(l, e);
+    for (int r = 0; r < 6; ++r) (*inverse)(r, c) = column[static_cast<std::size_t>(r)];
+  }
+  return true;
 }
 
 }  // namespace teersim::physics

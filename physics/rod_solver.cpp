@@ -12,6 +12,8 @@ constexpr Vec3 kMaterialTangent{0.0, 0.0, 1.0};
 // A new contact keeps the friction anchor of last step's slot when their
 // normals agree to within ~45 degrees (the same wall, slightly turned).
 constexpr double kSameContactCos = 0.7;
+// Newton step of an element, per iteration, that counts as divergence.
+constexpr double kDivergedMove_m = 0.05;
 // Largest rotation of an element per Newton iteration (trust region).
 constexpr double kMaxTurnPerIteration_rad = 0.5;
 
@@ -51,54 +53,69 @@ RotationError EvaluateRotationError(const Quat& q_a, const Quat& q0, const Quat&
   return e;
 }
 
-// Contact of one element with one anatomy plane: penalty normal force and
-// elasto-plastic (stick-slip) Coulomb friction. Returns the force on the
-// element and adds the contact stiffness to `stiffness`.
+// Contact of one element with one anatomy plane: penalty normal force at the
+// element's centre, and friction at the contact point on its surface.
 struct ContactEval {
   Vec3 force;        // on the element
+  Vec3 torque;       // on the element, about its centre
   double gap = 0.0;  // < 0 penetrating
   bool slipping = false;
   Vec3 slip_dir;     // unit tangential direction of displacement from anchor
-  double friction_limit = 0.0;  // mu_d * lagged normal force (N)
+  Vec3 stretch;      // tangential displacement of the contact point from the anchor
 };
 
-ContactEval EvaluateContact(const RodContact& c, const Vec3& x, const RodElement& element,
-                            const RodSpec& spec, Mat3* stiffness) {
+// `stiffness` (6x6, [linear; angular] of the element) receives the contact's
+// stiffness when not null.
+ContactEval EvaluateContact(const RodContact& c, const Vec3& x, const Quat& q, const RodElement& element,
+                            const RodSpec& spec, Mat6* stiffness) {
   ContactEval out;
   out.gap = Dot(c.normal, x - c.point) - element.outer_radius_m;
   if (out.gap < 0.0) {
     // Normal: E = 1/2 k_n g^2 (penalty), f = -k_n g n.
     const double kn = spec.contact_stiffness_N_per_m;
     out.force = c.normal * (-kn * out.gap);
-    if (stiffness) *stiffness = *stiffness + Mat3::Outer(c.normal, c.normal) * kn;
+    if (stiffness) AddBlock(*stiffness, 0, 0, Mat3::Outer(c.normal, c.normal) * kn);
   }
   // Friction, elasto-plastic with a fixed stick distance delta: while the
-  // element is within delta of its anchor the force is mu_s f_n d / delta
-  // (stick); beyond, mu_d f_n against the displacement (slip) and the anchor
-  // follows. f_n is the normal force lagged by one step, which makes friction
-  // within a step the gradient of a convex potential, so Newton converges
-  // (lagging as in IPC, Li et al. 2020, sec. 5; the fixed stick zone, like
-  // IPC's epsilon_v h, keeps the iteration matrix proportional to f_n). In
-  // steady sliding the lagged force equals the current one.
+  // contact point is within delta of its anchor the force is
+  // mu_s f_n d / delta (stick); beyond, mu_d f_n against the displacement
+  // (slip) and the anchor follows. f_n is the normal force lagged by one
+  // step, which makes friction within a step the gradient of a convex
+  // potential, so Newton converges (lagging as in IPC, Li et al. 2020,
+  // sec. 5; the fixed stick zone, like IPC's epsilon_v h, keeps the
+  // iteration matrix proportional to f_n). In steady sliding the lagged force
+  // equals the current one. The contact point p = x + R m sits on the
+  // surface, so friction also resists twist (torque (R m) x f).
   const double fn = c.lagged_normal_force_N;
   if (fn <= 0.0) return out;
+  const Vec3 lever = q.Rotate(c.material_offset);
   const Mat3 tangent_projector = Mat3::Identity() - Mat3::Outer(c.normal, c.normal);
-  const Vec3 d = tangent_projector * (x - c.anchor);
+  const Vec3 d = tangent_projector * (x + lever - c.anchor);
+  out.stretch = d;
   const double dn = Norm(d);
   const double delta = spec.friction_stick_distance_m;
+  Vec3 friction;
+  Mat3 point_stiffness;
   if (dn <= delta) {
     const double kt = element.friction_static * fn / delta;
-    out.force -= d * kt;
-    if (stiffness) *stiffness = *stiffness + tangent_projector * kt;
-    return out;
+    friction = d * -kt;
+    point_stiffness = tangent_projector * kt;
+  } else {
+    out.slipping = true;
+    out.slip_dir = d / dn;
+    const double limit = element.friction_dynamic * fn;
+    friction = out.slip_dir * -limit;
+    point_stiffness = (tangent_projector - Mat3::Outer(out.slip_dir, out.slip_dir)) * (limit / dn);
   }
-  out.slipping = true;
-  out.slip_dir = d / dn;
-  out.friction_limit = element.friction_dynamic * fn;
-  out.force -= out.slip_dir * out.friction_limit;
+  out.force += friction;
+  out.torque += Cross(lever, friction);
   if (stiffness) {
-    *stiffness = *stiffness + (tangent_projector - Mat3::Outer(out.slip_dir, out.slip_dir)) *
-                                  (out.friction_limit / dn);
+    // J = [I, -[l]x] maps (dx, dtheta) to the point's motion; K_body = J^T K J.
+    const Mat3 skew = Mat3::Skew(lever);
+    AddBlock(*stiffness, 0, 0, point_stiffness);
+    AddBlock(*stiffness, 0, 1, point_stiffness * skew * -1.0);
+    AddBlock(*stiffness, 1, 0, skew * point_stiffness);
+    AddBlock(*stiffness, 1, 1, skew * point_stiffness * skew * -1.0);
   }
   return out;
 }
@@ -122,7 +139,7 @@ const char* RodStatusName(RodStatus status) {
     case RodStatus::kVelocityLimit: return "rod speed limit exceeded (energy blow-up)";
     case RodStatus::kPenetration: return "rod penetrated anatomy beyond bound";
     case RodStatus::kSingularSystem: return "rod joint system not positive definite";
-    case RodStatus::kDiverged: return "rod solver step still truncated after the last iteration (unresolved load)";
+    case RodStatus::kDiverged: return "rod solver diverged (Newton step > 5 cm after the last iteration)";
   }
   return "unknown";
 }
@@ -178,9 +195,10 @@ void RodSolver::DetectContacts(const ContactWorld* world, int i, RodState* state
     slot.active = true;
     slot.normal = hits[k].normal;
     slot.point = hits[k].point;
-    // A new contact anchors where the element was at the step's start and has
-    // no friction until it has carried a normal force for one step.
-    slot.anchor = backup_.position[e];
+    // A new contact anchors where its surface point was at the step's start
+    // and has no friction until it has carried a normal force for one step.
+    slot.material_offset = backup_.orientation[e].Conjugate().Rotate(slot.normal * -radius);
+    slot.anchor = backup_.position[e] + slot.normal * -radius;
     int best = -1;
     double best_cos = kSameContactCos;
     for (int m = 0; m < kMaxContactsPerElement; ++m) {
@@ -194,6 +212,7 @@ void RodSolver::DetectContacts(const ContactWorld* world, int i, RodState* state
     if (best >= 0) {
       claimed[best] = true;
       slot.anchor = previous[best].anchor;
+      slot.material_offset = previous[best].material_offset;
       slot.lagged_normal_force_N = previous[best].lagged_normal_force_N;
     }
     slot.gap_m = hits[k].signed_distance_m - radius;
@@ -253,12 +272,16 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, RodState* state, dou
     const auto k = static_cast<std::size_t>(b);
     const RodElement& element = model_.Elements()[k];
     const double mass = element.mass_kg * damping_scale;
-    Mat3 stiffness;
+    Mat6 stiffness;
     Vec3 contact_force;
+    Vec3 contact_torque;
     for (int s = 0; s < kMaxContactsPerElement; ++s) {
       const RodContact& c = state->contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(s)];
       if (!c.active) continue;
-      contact_force += EvaluateContact(c, state->position[k], element, spec, &stiffness).force;
+      const ContactEval eval =
+          EvaluateContact(c, state->position[k], state->orientation[k], element, spec, &stiffness);
+      contact_force += eval.force;
+      contact_torque += eval.torque;
     }
     Vec6 jt_lambda = MultiplyTransposed(jac_dist_[k], lambda_[k]);
     if (b + 1 < n) {
@@ -268,7 +291,7 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, RodState* state, dou
     const Vec3 rotation_from_prediction =
         RotationVector(state->orientation[k] * predicted_orientation_[k].Conjugate());
     // The tip load acts at the distal end: its moment about the centre.
-    Vec3 torque = external_torque_[k];
+    Vec3 torque = external_torque_[k] + contact_torque;
     if (b == n - 1) {
       const Vec3 tip_lever = state->orientation[k].Rotate(kMaterialTangent) * (0.5 * element.length_m);
       torque += Cross(tip_lever, input.tip_force_N);
@@ -290,12 +313,13 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, RodState* state, dou
     double tension = -Dot(Head(lambda_[k]), axis * (-0.5 * element.length_m));
     if (b + 1 < n) tension += Dot(Head(lambda_[k + 1]), axis * (0.5 * element.length_m));
     if (b == n - 1) tension += h2 * Dot(input.tip_force_N, axis * (0.5 * element.length_m));
-    Mat6& a_inv = inverse_mass_[k];
-    a_inv = Mat6{};
-    SetBlock(a_inv, 0, 0, InverseSpd(Mat3::Identity() * mass + stiffness * h2));
-    SetBlock(a_inv, 1, 1,
-             InverseSpd(WorldInertia(element, state->orientation[k]) * damping_scale +
-                        transverse * std::max(0.0, tension)));
+    // A = M + h^2 K (6x6: contact friction couples translation and rotation).
+    Mat6 a = stiffness;
+    for (double& v : a.m) v *= h2;
+    AddBlock(a, 0, 0, Mat3::Identity() * mass);
+    AddBlock(a, 1, 1, WorldInertia(element, state->orientation[k]) * damping_scale +
+                          transverse * std::max(0.0, tension));
+    if (!InverseSpd(a, &inverse_mass_[k])) return false;
   }
 
   // Schur complement on the joints, (J A^-1 J^T + alpha~) dlambda =
@@ -393,7 +417,9 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, RodState* state, dou
     if (move * scale > 0.5 * spec.contact_margin_m) scale = 0.5 * spec.contact_margin_m / move;
     if (turn * scale > kMaxTurnPerIteration_rad) scale = kMaxTurnPerIteration_rad / turn;
   }
-  *truncated = scale < 1.0;
+  // A step wanting to move an element by more than kDivergedMove_m in one
+  // iteration (50 m/s at 1 ms) is a blow-up, not a large motion.
+  *truncated = scale < 0.5 * spec.contact_margin_m / kDivergedMove_m;
   for (int b = 0; b < n; ++b) {
     const auto k = static_cast<std::size_t>(b);
     *largest_step = std::max(*largest_step, scale * std::max(Norm(Head(delta_[k])),
@@ -494,17 +520,24 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
     for (int s = 0; s < kMaxContactsPerElement; ++s) {
       RodContact& c = state->contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(s)];
       if (!c.active) continue;
-      const ContactEval eval = EvaluateContact(c, state->position[k], model_.Elements()[k], spec, nullptr);
+      const ContactEval eval =
+          EvaluateContact(c, state->position[k], state->orientation[k], model_.Elements()[k], spec, nullptr);
       c.gap_m = eval.gap;
       c.force_N = eval.force;
       c.lagged_normal_force_N = spec.contact_stiffness_N_per_m * std::max(0.0, -eval.gap);
+      // Re-anchor the material contact point under the contact (a rolling or
+      // spinning rod brings new surface into contact), keeping the elastic
+      // stick stretch, or the slip-limited one.
+      const double radius = model_.Elements()[k].outer_radius_m;
+      c.material_offset = state->orientation[k].Conjugate().Rotate(c.normal * -radius);
+      const Vec3 point = state->position[k] + c.normal * -radius;
       if (eval.gap >= 0.0) {
-        c.anchor = state->position[k];
+        c.anchor = point;
         continue;
       }
       ++result.active_contacts;
       result.max_penetration_m = std::max(result.max_penetration_m, -eval.gap);
-      if (eval.slipping) c.anchor = state->position[k] - eval.slip_dir * spec.friction_stick_distance_m;
+      c.anchor = point - (eval.slipping ? eval.slip_dir * spec.friction_stick_distance_m : eval.stretch);
     }
   }
   if (solved) {

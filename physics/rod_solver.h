@@ -26,8 +26,8 @@ enum class RodStatus {
   kVelocityLimit,    // energy blow-up: an element exceeded kMaxSpeed
   kPenetration,      // deeper than RodSpec::max_penetration_m into anatomy
   kSingularSystem,   // a joint block lost positive definiteness
-  kDiverged,         // energy blow-up: the Newton step was still truncated by
-                     // the trust region after the last iteration
+  kDiverged,         // energy blow-up: after the last iteration the Newton
+                     // step still wanted to move an element by > 5 cm
 };
 
 const char* RodStatusName(RodStatus status);
@@ -72,7 +72,7 @@ class RodSolver {
   void DetectContacts(const ContactWorld* world, int i, RodState* state);
   void BuildJoint(int j, const RodInput& input, const RodState& state);
   // One Newton iteration; `largest_step` gets the largest element move (m).
-  // `truncated` tells whether the trust region shortened the step.
+  // `truncated` tells whether the step wanted a divergent move.
   bool SolveNewtonIteration(const RodInput& input, RodState* state, double* largest_step, bool* truncated);
 
   const RodModel& model_;

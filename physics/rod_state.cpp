@@ -40,6 +40,7 @@ void RodState::AddToHash(StateHasher& hasher) const {
     HashVec(hasher, c.normal);
     HashVec(hasher, c.point);
     HashVec(hasher, c.anchor);
+    HashVec(hasher, c.material_offset);
     HashVec(hasher, c.force_N);
     hasher.Add(c.gap_m);
     hasher.Add(c.lagged_normal_force_N);
