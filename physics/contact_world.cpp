@@ -21,6 +21,8 @@ constexpr double kBvhMargin_m = 0.0;
 // (adjacent triangles reporting their shared edge).
 constexpr double kSameFeatureCos = 0.95;
 constexpr int kMaxCandidates = 16;
+// cos(45 deg): a hit's offset must be within 45 degrees of its face normal.
+constexpr double kMinFaceAlignment = 0.7071;
 constexpr double kTinyDistance_m = 1e-12;
 
 Vec3 FromBt(const btVector3& v) { return {v.x(), v.y(), v.z()}; }
@@ -63,6 +65,11 @@ class ProximityCallback : public btTriangleCallback {
     face_normal = face_normal / face_norm;
     const Vec3 offset = point_ - closest;
     const double distance = Norm(offset);
+    // Only hits roughly along the face normal: a point that reaches a
+    // triangle's edge or vertex obliquely belongs to a neighbouring face, and
+    // signing its distance by this face would invent deep "penetrations"
+    // (e.g. a point just outside a tube seen from a ring further along).
+    if (distance > kTinyDistance_m && std::abs(Dot(face_normal, offset)) < kMinFaceAlignment * distance) return;
     // Signed by the side of the face: the free side is where the face normal
     // points (counter-clockwise winding).
     const double side = Dot(face_normal, offset) >= 0.0 ? 1.0 : -1.0;

@@ -62,7 +62,7 @@ struct RodSpec {
   // friction's stick distance (elastic tangential travel before sliding),
   // detection margin beyond the outer radius, and the penetration beyond which
   // a step reports a fault.
-  double contact_stiffness_N_per_m = 2.0e4;
+  double contact_stiffness_N_per_m = 2.0e5;
   double friction_stick_distance_m = 1.0e-5;
   double contact_margin_m = 1.0e-3;
   double max_penetration_m = 1.0e-3;

@@ -12,8 +12,6 @@ constexpr Vec3 kMaterialTangent{0.0, 0.0, 1.0};
 // A new contact keeps the friction anchor of last step's slot when their
 // normals agree to within ~45 degrees (the same wall, slightly turned).
 constexpr double kSameContactCos = 0.7;
-// Newton step of an element, per iteration, that counts as divergence.
-constexpr double kDivergedMove_m = 0.05;
 // Largest rotation of an element per Newton iteration (trust region).
 constexpr double kMaxTurnPerIteration_rad = 0.5;
 
@@ -62,6 +60,7 @@ struct ContactEval {
   bool slipping = false;
   Vec3 slip_dir;     // unit tangential direction of displacement from anchor
   Vec3 stretch;      // tangential displacement of the contact point from the anchor
+  Vec3 friction;     // the friction part of `force`
 };
 
 // `stiffness` (6x6, [linear; angular] of the element) receives the contact's
@@ -108,6 +107,7 @@ ContactEval EvaluateContact(const RodContact& c, const Vec3& x, const Quat& q, c
     point_stiffness = (tangent_projector - Mat3::Outer(out.slip_dir, out.slip_dir)) * (limit / dn);
   }
   out.force += friction;
+  out.friction = friction;
   out.torque += Cross(lever, friction);
   if (stiffness) {
     // J = [I, -[l]x] maps (dx, dtheta) to the point's motion; K_body = J^T K J.
@@ -139,7 +139,6 @@ const char* RodStatusName(RodStatus status) {
     case RodStatus::kVelocityLimit: return "rod speed limit exceeded (energy blow-up)";
     case RodStatus::kPenetration: return "rod penetrated anatomy beyond bound";
     case RodStatus::kSingularSystem: return "rod joint system not positive definite";
-    case RodStatus::kDiverged: return "rod solver diverged (Newton step > 5 cm after the last iteration)";
   }
   return "unknown";
 }
@@ -258,8 +257,8 @@ void RodSolver::BuildJoint(int j, const RodInput& input, const RodState& state) 
                         e.c.z + alpha.z * lambda[5]};
 }
 
-bool RodSolver::SolveNewtonIteration(const RodInput& input, RodState* state, double* largest_step,
-                                     bool* truncated) {
+bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, RodState* state,
+                                     double* largest_step) {
   const int n = model_.ElementCount();
   const RodSpec& spec = model_.Spec();
   const double h2 = dt_ * dt_;
@@ -398,34 +397,31 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, RodState* state, dou
     for (int r = 0; r < 6; ++r) jt[static_cast<std::size_t>(r)] -= body_residual_[k][static_cast<std::size_t>(r)];
     delta_[k] = Multiply(inverse_mass_[k], jt);
   }
-  // Trust region: scale the whole Newton step so that no element in contact
-  // range moves more than half the contact margin per iteration (contacts
-  // are re-detected between iterations) or turns more than
-  // kMaxTurnPerIteration_rad. Newton on the non-smooth contact/friction terms
-  // can overshoot; a scaled step keeps the iterate where the contact planes
-  // are valid. Elements with no anatomy in range move freely.
-  double scale = 1.0;
-  for (int b = 0; b < n; ++b) {
+  // Trust region (with anatomy present): scale the whole Newton step so that
+  // no element moves more than half the contact margin per iteration
+  // (contacts are re-detected between iterations, so no element can pass a
+  // wall unseen: no tunnelling); each element's turn is clamped to
+  // kMaxTurnPerIteration_rad.
+  // Newton on the non-smooth contact/friction terms can also overshoot; a
+  // scaled step keeps the iterate where the contact planes are valid.
+  double move_scale = 1.0;
+  for (int b = 0; b < n && limit_steps; ++b) {
     const auto k = static_cast<std::size_t>(b);
-    bool near_anatomy = false;
-    for (int c = 0; c < kMaxContactsPerElement; ++c) {
-      near_anatomy = near_anatomy || state->contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(c)].active;
-    }
-    if (!near_anatomy) continue;
     const double move = Norm(Head(delta_[k]));
-    const double turn = Norm(Tail(delta_[k]));
-    if (move * scale > 0.5 * spec.contact_margin_m) scale = 0.5 * spec.contact_margin_m / move;
-    if (turn * scale > kMaxTurnPerIteration_rad) scale = kMaxTurnPerIteration_rad / turn;
+    if (move * move_scale > 0.5 * spec.contact_margin_m) move_scale = 0.5 * spec.contact_margin_m / move;
   }
-  // A step wanting to move an element by more than kDivergedMove_m in one
-  // iteration (50 m/s at 1 ms) is a blow-up, not a large motion.
-  *truncated = scale < 0.5 * spec.contact_margin_m / kDivergedMove_m;
+  const double scale = move_scale;
   for (int b = 0; b < n; ++b) {
     const auto k = static_cast<std::size_t>(b);
     *largest_step = std::max(*largest_step, scale * std::max(Norm(Head(delta_[k])),
                                                               Norm(Tail(delta_[k])) * model_.Elements()[k].length_m));
     state->position[k] += Head(delta_[k]) * scale;
-    state->orientation[k] = (QuatFromRotationVector(Tail(delta_[k]) * scale) * state->orientation[k]).Normalized();
+    // Rotations are clamped per element (a near-free twist of one element
+    // must not stall the whole rod's step).
+    Vec3 turn = Tail(delta_[k]) * scale;
+    const double turn_norm = Norm(turn);
+    if (limit_steps && turn_norm > kMaxTurnPerIteration_rad) turn = turn * (kMaxTurnPerIteration_rad / turn_norm);
+    state->orientation[k] = (QuatFromRotationVector(turn) * state->orientation[k]).Normalized();
     for (int r = 0; r < 6; ++r) lambda_[k][static_cast<std::size_t>(r)] += rhs_[k][static_cast<std::size_t>(r)] * scale;
   }
   return true;
@@ -493,10 +489,9 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
   // query, so a large step cannot carry an element through a wall it was not
   // yet near; an iteration that re-detected does not count as converged.
   bool solved = true;
-  bool truncated = false;
   for (int it = 0; solved && it < spec.solver_iterations; ++it) {
     double largest_step = 0.0;
-    solved = SolveNewtonIteration(input, state, &largest_step, &truncated);
+    solved = SolveNewtonIteration(input, world != nullptr, state, &largest_step);
     bool redetected = false;
     for (int i = 0; i < n && world; ++i) {
       const auto k = static_cast<std::size_t>(i);
@@ -537,7 +532,21 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
       }
       ++result.active_contacts;
       result.max_penetration_m = std::max(result.max_penetration_m, -eval.gap);
-      c.anchor = point - (eval.slipping ? eval.slip_dir * spec.friction_stick_distance_m : eval.stretch);
+      // Carry the friction force, not the stretch, into the next step: its
+      // stick stiffness mu_s f_n / delta uses the new lagged f_n, so the
+      // stretch is rescaled by f_n(old) / f_n(new) (capped at delta, i.e.
+      // slipping). Keeping the stretch instead would let a rising f_n raise
+      // a stored force without work and pump energy into a wedged rod.
+      const double stiffness_next = model_.Elements()[k].friction_static * c.lagged_normal_force_N /
+                                    spec.friction_stick_distance_m;
+      if (!(stiffness_next > 0.0)) {
+        c.anchor = point;
+        continue;
+      }
+      Vec3 stretch = eval.friction * (-1.0 / stiffness_next);
+      const double stretch_norm = Norm(stretch);
+      if (stretch_norm > spec.friction_stick_distance_m) stretch = stretch * (spec.friction_stick_distance_m / stretch_norm);
+      c.anchor = point - stretch;
     }
   }
   if (solved) {
@@ -561,8 +570,6 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
   // Fault checks: leave the state as it was before the step.
   if (!solved) {
     result.status = RodStatus::kSingularSystem;
-  } else if (truncated) {
-    result.status = RodStatus::kDiverged;
   } else {
     for (int b = 0; b < n && result.status == RodStatus::kOk; ++b) {
       const auto k = static_cast<std::size_t>(b);

@@ -56,20 +56,28 @@ RodSpec FrictionRodSpec(double length_m, double ei_Nm2, double gj_Nm2, double mu
 // Contact Mechanics, 1985, sec. 8.?; any statics text). A rod of small EI
 // pulled back at 10 mm/s through a 90 degree bend against a 1 N back tension;
 // the handle force is averaged over the last 100 ms of steady sliding.
+constexpr double kCapstanGJ_Nm2 = 1e-4;
+
+// The rod laid on the inner side of the bend, where tension will hold it
+// (same bend centre, radius smaller by the tube-rod clearance).
+RodState StateOnInnerSide(const RodModel& model, double angle_rad) {
+  constexpr double kClearance_m = kTubeRadius_m - 0.5 * kRodDiameter_m;
+  return MakeStateAlongPath(
+      model, MakeBentPath(Vec3{kClearance_m, 0, 0}, kLead_m, kBendRadius_m - kClearance_m, angle_rad, kPathSpacing_m),
+      {0, 1, 0});
+}
+
 double CapstanRatio(double ei_Nm2, double mu) {
   constexpr double kAngle = 0.5 * kPi;
   constexpr double kBackTension_N = 1.0;
   constexpr double kPullSpeed_m_per_s = 0.01;
   constexpr int kSettleSteps = 200, kPullSteps = 400, kAverageSteps = 100;
   const TubeCase tube(kAngle);
-  const RodModel model = RodModel::Build(FrictionRodSpec(tube.PathLength() - 0.01, ei_Nm2, ei_Nm2, mu));
+  // GJ stays finite: a rod with no torsional stiffness and no inertia would
+  // spin freely under the friction torque at its surface.
+  const RodModel model = RodModel::Build(FrictionRodSpec(tube.PathLength() - 0.01, ei_Nm2, kCapstanGJ_Nm2, mu));
   RodSolver solver(model);
-  // Start on the inner side of the bend, where tension will hold the rod
-  // (same bend centre, radius smaller by the tube-rod clearance).
-  constexpr double kClearance_m = kTubeRadius_m - 0.5 * kRodDiameter_m;
-  RodState state = MakeStateAlongPath(
-      model, MakeBentPath(Vec3{kClearance_m, 0, 0}, kLead_m, kBendRadius_m - kClearance_m, kAngle, kPathSpacing_m),
-      {0, 1, 0});
+  RodState state = StateOnInnerSide(model, kAngle);
   RodInput input;
   input.handle_position = state.handle_position;
   input.handle_orientation = state.handle_orientation;
@@ -110,6 +118,164 @@ TEST(RodContact, CapstanRatioApproachesExpMuTheta) {
   EXPECT_LT(std::abs(soft - expected), std::abs(medium - expected));
   EXPECT_LT(std::abs(medium - expected), std::abs(stiff - expected));
   EXPECT_NEAR(frictionless, 1.0, kCapstanTolerance);
+}
+
+// Elastic twist wound up between the handle and the tip (rad): the sum over
+// joints of the twist component of each joint's relative rotation. The tip's
+// roll is the handle's roll minus this wind-up.
+double WoundUpTwist(const RodState& state) {
+  double twist = 0.0;
+  Quat previous = state.handle_orientation;
+  for (const Quat& q : state.orientation) {
+    twist += RotationVector(previous.Conjugate() * q).z;
+    previous = q;
+  }
+  return twist;
+}
+
+struct WhipRun {
+  std::vector<double> handle_angle;
+  std::vector<double> tip_angle;
+  bool all_ok = true;
+};
+
+// Handle turned at 1 rev/s for 0.5 s, rod pressed into a 90 degree bend by a
+// 0.5 N back tension.
+WhipRun TurnThroughBend(double mu) {
+  constexpr double kAngle = 0.5 * kPi;
+  constexpr double kRate_rad_per_s = 2.0 * kPi;
+  constexpr int kSettleSteps = 150, kTurnSteps = 500;
+  const TubeCase tube(kAngle);
+  const RodModel model = RodModel::Build(FrictionRodSpec(tube.PathLength() - 0.01, 2e-4, 2e-4, mu));
+  RodSolver solver(model);
+  RodState state = StateOnInnerSide(model, kAngle);
+  RodInput input;
+  input.handle_position = state.handle_position;
+  const Quat rest = state.handle_orientation;
+  input.handle_orientation = rest;
+  double twist_at_turn_start = 0.0;
+  WhipRun run;
+  for (int step = 0; step < kSettleSteps + kTurnSteps; ++step) {
+    input.tip_force_N = Vec3{1, 0, 0} * (0.5 * std::min(1.0, 2.0 * step / kSettleSteps));
+    const double handle = step < kSettleSteps ? 0.0 : kRate_rad_per_s * kStep_s * (step - kSettleSteps + 1);
+    input.handle_orientation = (rest * QuatFromRotationVector({0, 0, handle})).Normalized();
+    const RodStepResult result = solver.Step(input, &tube.world, kStep_s, &state);
+    if (result.status != RodStatus::kOk && run.all_ok) {
+      ADD_FAILURE() << RodStatusName(result.status) << " at step " << step;
+    }
+    run.all_ok = run.all_ok && result.status == RodStatus::kOk;
+    const double twist = WoundUpTwist(state);
+    if (step == kSettleSteps - 1) twist_at_turn_start = twist;
+    if (step >= kSettleSteps) {
+      run.handle_angle.push_back(handle);
+      run.tip_angle.push_back(handle - (twist - twist_at_turn_start));
+    }
+  }
+  return run;
+}
+
+// Torque through a curved path: friction in the bend makes the tip lag the
+// handle (whip: twist winds up, then releases) and the run stays stable;
+// the frictionless rod lags only by its elastic twist.
+TEST(RodContact, TorqueThroughBendIsStableAndLags) {
+  const WhipRun friction = TurnThroughBend(0.3);
+  const WhipRun frictionless = TurnThroughBend(0.0);
+  ASSERT_TRUE(friction.all_ok);
+  ASSERT_TRUE(frictionless.all_ok);
+  const double lag = friction.handle_angle.back() - friction.tip_angle.back();
+  const double free_lag = frictionless.handle_angle.back() - frictionless.tip_angle.back();
+  std::printf("whip: handle %.3f rad, tip %.3f rad with friction (lag %.3f), %.3f rad without (lag %.3f)\n",
+              friction.handle_angle.back(), friction.tip_angle.back(), lag, frictionless.tip_angle.back(),
+              free_lag);
+  EXPECT_GT(friction.tip_angle.back(), 0.0);
+  EXPECT_GT(lag, free_lag);
+}
+
+// The tip's roll must also be monotone while the handle turns steadily (no
+// backwards jumps beyond round-off of the roll measure). KNOWN FAILURE,
+// disabled: in the first steps after the handle starts turning, the tip of
+// this light rod rolls backwards by up to ~0.1 rad; the twist of elements
+// held by friction at their surface is not converged by 10 Newton
+// iterations. See physics/README.md, "Known problems".
+constexpr double kMonotoneSlack_rad = 1e-3;
+
+TEST(RodContact, DISABLED_TorqueThroughBendTipRollIsMonotone) {
+  const WhipRun friction = TurnThroughBend(0.3);
+  ASSERT_TRUE(friction.all_ok);
+  for (std::size_t k = 1; k < friction.tip_angle.size(); ++k) {
+    ASSERT_GE(friction.tip_angle[k], friction.tip_angle[k - 1] - kMonotoneSlack_rad) << "step " << k;
+  }
+}
+
+// No tunnelling: a pre-curved tip pressed against the wall of a 10 mm tube,
+// inserted at 100 mm/s while turning at 2 rev/s (issue #3). Every element
+// centre stays inside the tube (less the rod radius, plus the allowed
+// penetration) at every step, and no step faults.
+TEST(RodContact, NoTunnellingAtInsertionAndRotationSpeed) {
+  constexpr double kTubeRadius = 5e-3;
+  constexpr double kInsertSpeed_m_per_s = 0.1;
+  constexpr double kTurnRate_rad_per_s = 2.0 * 2.0 * kPi;
+  constexpr int kSteps = 500;
+  std::vector<Vec3> axis;
+  for (int k = 0; k <= 220; ++k) axis.push_back({0, 0, -0.01 + 1e-3 * k});
+  const ContactWorld world({MakeTubeMesh(axis, kTubeRadius, 24)});
+  RodSpec spec = FrictionRodSpec(0.07, 5e-4, 3e-4, 0.1);
+  spec.sections.push_back(spec.sections[0]);
+  spec.sections[0].length_m = 0.07;
+  spec.sections[1].length_m = 0.03;
+  spec.sections[1].rest_curvature_x_per_m = 40.0;  // 69 degrees over 30 mm
+  const RodModel model = RodModel::Build(spec);
+  RodSolver solver(model);
+  RodState state = MakeStateAlongPath(model, {{0, 0, 0}, {0, 0, 0.2}}, {1, 0, 0});
+  RodInput input;
+  input.handle_position = state.handle_position;
+  const Quat rest = state.handle_orientation;
+  const double bound = kTubeRadius - 1e-3 + spec.max_penetration_m;
+  double worst = 0.0;
+  for (int step = 0; step < kSteps; ++step) {
+    const double t = step * kStep_s;
+    input.handle_position = {0, 0, kInsertSpeed_m_per_s * t};
+    input.handle_orientation = (rest * QuatFromRotationVector({0, 0, kTurnRate_rad_per_s * t})).Normalized();
+    const RodStepResult result = solver.Step(input, &world, kStep_s, &state);
+    ASSERT_EQ(result.status, RodStatus::kOk) << RodStatusName(result.status) << " at step " << step;
+    for (const Vec3& x : state.position) worst = std::max(worst, std::hypot(x.x, x.y));
+    ASSERT_LT(worst, bound) << "element left the tube at step " << step;
+  }
+  std::printf("tunnelling: largest element offset from the tube axis %.3f mm (wall at %.3f mm less 1 mm rod radius)\n",
+              1e3 * worst, 1e3 * kTubeRadius);
+}
+
+// Determinism with contact: two runs of the insertion above give identical
+// state hashes; so does a run restored from a mid-run copy.
+TEST(RodContact, DeterministicWithContact) {
+  std::vector<Vec3> axis;
+  for (int k = 0; k <= 220; ++k) axis.push_back({0, 0, -0.01 + 1e-3 * k});
+  const ContactWorld world({MakeTubeMesh(axis, 5e-3, 24)});
+  RodSpec spec = FrictionRodSpec(0.1, 5e-4, 3e-4, 0.1);
+  spec.sections[0].rest_curvature_x_per_m = 10.0;
+  const RodModel model = RodModel::Build(spec);
+  const auto run = [&](RodState state, int from, int to) {
+    RodSolver solver(model);
+    const Quat rest = MakeStateAlongPath(model, {{0, 0, 0}, {0, 0, 0.2}}, {1, 0, 0}).handle_orientation;
+    for (int step = from; step < to; ++step) {
+      RodInput input;
+      input.handle_position = {0, 0, 0.1 * step * kStep_s};
+      input.handle_orientation = (rest * QuatFromRotationVector({0, 0, 4.0 * kPi * step * kStep_s})).Normalized();
+      EXPECT_EQ(solver.Step(input, &world, kStep_s, &state).status, RodStatus::kOk);
+    }
+    return state;
+  };
+  const RodState start = MakeStateAlongPath(model, {{0, 0, 0}, {0, 0, 0.2}}, {1, 0, 0});
+  const auto hash = [](const RodState& s) {
+    StateHasher hasher;
+    s.AddToHash(hasher);
+    return hasher.Value();
+  };
+  const RodState a = run(start, 0, 200);
+  const RodState b = run(start, 0, 200);
+  const RodState c = run(run(start, 0, 90), 90, 200);
+  EXPECT_EQ(hash(a), hash(b));
+  EXPECT_EQ(hash(a), hash(c));
 }
 
 }  // namespace
