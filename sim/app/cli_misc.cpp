@@ -1,5 +1,5 @@
 // Subcommands whose contracts are fixed now and whose work lands with later
-// issues: bench (physics #3, render #6, haptics #7) and replay / score /
+// issues: bench (render #6, haptics #7; physics is in bench_physics.cpp) and replay / score /
 // report / trainee (scoring #8).
 #include "sim/app/commands.h"
 
@@ -13,8 +13,8 @@ void AddBenchCommand(CLI::App& app, Handler* handler) {
     const char* help;
     const char* issue;
   };
+  AddPhysicsBenchCommand(*bench, handler);
   static constexpr Entry kEntries[] = {
-      {"physics", "Median/p99 wall time per 1 ms physics step", "physics issue #3"},
       {"render", "Frames per second of the full layout at 1280x720", "views issue #6"},
       {"haptics", "Haptic loop period error and latency", "devices issue #7"},
   };
