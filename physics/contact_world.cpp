@@ -58,11 +58,14 @@ class ProximityCallback : public btTriangleCallback {
 
   void processTriangle(btVector3* triangle, int /*part*/, int /*index*/) override {
     const Vec3 a = FromBt(triangle[0]), b = FromBt(triangle[1]), c = FromBt(triangle[2]);
-    const Vec3 closest = ClosestPointOnTriangle(point_, a, b, c);
     Vec3 face_normal = Cross(b - a, c - a);
     const double face_norm = Norm(face_normal);
     if (face_norm < kTinyDistance_m) return;
     face_normal = face_normal / face_norm;
+    // Cheap rejection: a point farther than the radius in front of the plane
+    // is farther from the triangle too.
+    if (Dot(face_normal, point_ - a) >= radius_) return;
+    const Vec3 closest = ClosestPointOnTriangle(point_, a, b, c);
     const Vec3 offset = point_ - closest;
     const double distance = Norm(offset);
     // Only hits roughly along the face normal: a point that reaches a

@@ -193,14 +193,14 @@ inline Mat6 Multiply(const Mat6& a, const Mat6& b) {
   return r;
 }
 
-// a * b^T
+// a * b^T, skipping zero entries of b (joint Jacobians are a quarter zero).
 inline Mat6 MultiplyTransposed(const Mat6& a, const Mat6& b) {
   Mat6 r;
-  for (int i = 0; i < 6; ++i)
-    for (int j = 0; j < 6; ++j) {
-      double s = 0.0;
-      for (int k = 0; k < 6; ++k) s += a(i, k) * b(j, k);
-      r(i, j) = s;
+  for (int j = 0; j < 6; ++j)
+    for (int k = 0; k < 6; ++k) {
+      const double bjk = b(j, k);
+      if (bjk == 0.0) continue;
+      for (int i = 0; i < 6; ++i) r(i, j) += a(i, k) * bjk;
     }
   return r;
 }
