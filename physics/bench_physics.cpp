@@ -20,8 +20,8 @@ constexpr int kWarmUpSteps = 50;
 constexpr double kPi = std::numbers::pi;
 
 // A hollow section with given stiffness (N m^2) and diameters in French.
-RodSectionSpec Section(const char* name, double length_m, double outer_Fr, double inner_Fr, double ei_Nm2,
-                       double gj_Nm2, double mu) {
+RodSectionSpec Section(const char* name, double length_m, double outer_Fr, double inner_Fr,
+                       double ei_Nm2, double gj_Nm2, double mu) {
   RodSectionSpec s;
   s.name = name;
   s.length_m = length_m;
@@ -49,7 +49,7 @@ SteeringSpec Knob(const char* name, int section, double plane_deg, double bend_d
 struct Scenario {
   const char* name;
   RodSpec spec;
-  std::vector<Vec3> path;               // where the rod starts
+  std::vector<Vec3> path;  // where the rod starts
   std::optional<std::vector<Vec3>> tube_centreline;
   double tube_radius_m = 0.0;
   double insert_speed_m_per_s = 0.0;
@@ -60,7 +60,8 @@ std::vector<Vec3> Straight(double length_m) { return {{0, 0, 0}, {0, 0, length_m
 
 Scenario FreeRod() {
   Scenario s{"free_rod", {}, Straight(0.2), std::nullopt, 0.0, 0.05, 2 * kPi};
-  s.spec.sections = {Section("shaft", 0.16, 6, 4, 2e-3, 1.5e-3, 0.1), Section("tip", 0.04, 6, 4, 5e-4, 4e-4, 0.1)};
+  s.spec.sections = {Section("shaft", 0.16, 6, 4, 2e-3, 1.5e-3, 0.1),
+                     Section("tip", 0.04, 6, 4, 5e-4, 4e-4, 0.1)};
   s.spec.steering = {Knob("tip", 1, 0, 120)};
   s.spec.element_length_m = 0.002;
   s.spec.gravity_m_per_s2 = {0, -9.81, 0};
@@ -70,7 +71,8 @@ Scenario FreeRod() {
 
 Scenario RodInTube() {
   Scenario s{"rod_in_tube", {}, {}, std::nullopt, 3e-3, 0.02, kPi};
-  s.spec.sections = {Section("shaft", 0.17, 6, 4, 1e-3, 8e-4, 0.1), Section("tip", 0.03, 6, 4, 3e-4, 2e-4, 0.1)};
+  s.spec.sections = {Section("shaft", 0.17, 6, 4, 1e-3, 8e-4, 0.1),
+                     Section("tip", 0.03, 6, 4, 3e-4, 2e-4, 0.1)};
   s.spec.sections[1].rest_curvature_x_per_m = 15.0;
   s.spec.element_length_m = 0.002;
   s.spec.damping_per_s = 5.0;
@@ -92,7 +94,8 @@ Scenario CoaxialStack(double element_length_m, const char* name) {
       Section("sleeve tip+delivery", 0.04, 21, 16, 0.004, 0.003, 0.05),
       Section("delivery", 0.02, 16, 12, 0.003, 0.002, 0.05),
   };
-  s.spec.steering = {Knob("guide +/-", 1, 0, 90), Knob("sleeve A/P", 3, 90, 90), Knob("sleeve M/L", 3, 0, 60)};
+  s.spec.steering = {Knob("guide +/-", 1, 0, 90), Knob("sleeve A/P", 3, 90, 90),
+                     Knob("sleeve M/L", 3, 0, 60)};
   s.spec.element_length_m = element_length_m;
   s.spec.damping_per_s = 5.0;
   s.spec.contact_margin_m = 2e-3;
@@ -105,7 +108,9 @@ Scenario CoaxialStack(double element_length_m, const char* name) {
 BenchScenarioResult Run(const Scenario& scenario, int measured_steps) {
   const RodModel model = RodModel::Build(scenario.spec);
   std::optional<ContactWorld> world;
-  if (scenario.tube_centreline) world.emplace(std::vector<TriangleMesh>{MakeTubeMesh(*scenario.tube_centreline, scenario.tube_radius_m, 24)});
+  if (scenario.tube_centreline)
+    world.emplace(std::vector<TriangleMesh>{
+        MakeTubeMesh(*scenario.tube_centreline, scenario.tube_radius_m, 24)});
   RodSolver solver(model);
   RodState state = MakeStateAlongPath(model, scenario.path, {1, 0, 0});
   const Vec3 start = state.handle_position;
@@ -120,16 +125,19 @@ BenchScenarioResult Run(const Scenario& scenario, int measured_steps) {
     const double t = step * kStep_s;
     RodInput input;
     input.handle_position = start + axis * (scenario.insert_speed_m_per_s * t);
-    input.handle_orientation = (rest * QuatFromRotationVector({0, 0, scenario.turn_rate_rad_per_s * t})).Normalized();
+    input.handle_orientation =
+        (rest * QuatFromRotationVector({0, 0, scenario.turn_rate_rad_per_s * t})).Normalized();
     for (std::size_t k = 0; k < scenario.spec.steering.size(); ++k) {
-      input.knob_rad[k] = units::DegToRad(120) * std::sin(2 * kPi * 0.5 * t + static_cast<double>(k));
+      input.knob_rad[k] =
+          units::DegToRad(120) * std::sin(2 * kPi * 0.5 * t + static_cast<double>(k));
     }
     const auto begin = std::chrono::steady_clock::now();
     const RodStepResult r = solver.Step(input, world ? &*world : nullptr, kStep_s, &state);
     const auto end = std::chrono::steady_clock::now();
     if (r.status != RodStatus::kOk) ++result.faults;
     if (step >= kWarmUpSteps) result.mean_iterations += r.iterations;
-    if (step >= kWarmUpSteps) times_ms.push_back(std::chrono::duration<double, std::milli>(end - begin).count());
+    if (step >= kWarmUpSteps)
+      times_ms.push_back(std::chrono::duration<double, std::milli>(end - begin).count());
   }
   result.mean_iterations /= measured_steps;
   std::sort(times_ms.begin(), times_ms.end());

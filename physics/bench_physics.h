@@ -13,7 +13,7 @@ struct BenchScenarioResult {
   int elements = 0;
   double median_ms = 0.0;
   double p99_ms = 0.0;
-  int faults = 0;  // steps that returned a non-ok status
+  int faults = 0;                // steps that returned a non-ok status
   double mean_iterations = 0.0;  // Newton iterations per step
 };
 

@@ -72,7 +72,9 @@ class ProximityCallback : public btTriangleCallback {
     // triangle's edge or vertex obliquely belongs to a neighbouring face, and
     // signing its distance by this face would invent deep "penetrations"
     // (e.g. a point just outside a tube seen from a ring further along).
-    if (distance > kTinyDistance_m && std::abs(Dot(face_normal, offset)) < kMinFaceAlignment * distance) return;
+    if (distance > kTinyDistance_m &&
+        std::abs(Dot(face_normal, offset)) < kMinFaceAlignment * distance)
+      return;
     // Signed by the side of the face: the free side is where the face normal
     // points (counter-clockwise winding).
     const double side = Dot(face_normal, offset) >= 0.0 ? 1.0 : -1.0;
@@ -101,7 +103,8 @@ class ProximityCallback : public btTriangleCallback {
     int written = 0;
     for (int k = 0; k < count_ && written < kMaxProximityHits; ++k) {
       bool same = false;
-      for (int m = 0; m < written; ++m) same = same || Dot(out[m].normal, hits_[k].normal) > kSameFeatureCos;
+      for (int m = 0; m < written; ++m)
+        same = same || Dot(out[m].normal, hits_[k].normal) > kSameFeatureCos;
       if (!same) out[written++] = hits_[k];
     }
     return written;
@@ -123,34 +126,41 @@ struct ContactWorld::Impl {
   std::unique_ptr<btBvhTriangleMeshShape> shape;
 };
 
-ContactWorld::ContactWorld(const std::vector<TriangleMesh>& meshes) : impl_(std::make_unique<Impl>()) {
-  if (meshes.empty()) throw InputError(FormatInputError("anatomy meshes", 0, "meshes", "expected at least 1 mesh, got 0"));
+ContactWorld::ContactWorld(const std::vector<TriangleMesh>& meshes)
+    : impl_(std::make_unique<Impl>()) {
+  if (meshes.empty())
+    throw InputError(
+        FormatInputError("anatomy meshes", 0, "meshes", "expected at least 1 mesh, got 0"));
   // Merge all meshes into one indexed array (one BVH over the anatomy).
   for (std::size_t m = 0; m < meshes.size(); ++m) {
     const TriangleMesh& mesh = meshes[m];
     const std::string key = "meshes[" + std::to_string(m) + "]";
     if (mesh.vertices_m.size() % 3 != 0 || mesh.indices.size() % 3 != 0 || mesh.indices.empty()) {
-      throw InputError(FormatInputError("anatomy meshes", 0, key,
-                                        "expected vertex and index counts that are non-zero multiples of 3"));
+      throw InputError(
+          FormatInputError("anatomy meshes", 0, key,
+                           "expected vertex and index counts that are non-zero multiples of 3"));
     }
     const auto base = static_cast<int>(impl_->vertices.size() / 3);
     const std::size_t vertex_count = mesh.vertices_m.size() / 3;
     for (double v : mesh.vertices_m) {
-      if (!std::isfinite(v)) throw InputError(FormatInputError("anatomy meshes", 0, key + ".vertices_m", "non-finite coordinate"));
+      if (!std::isfinite(v))
+        throw InputError(
+            FormatInputError("anatomy meshes", 0, key + ".vertices_m", "non-finite coordinate"));
       impl_->vertices.push_back(v);
     }
     for (std::uint32_t index : mesh.indices) {
       if (index >= vertex_count) {
         throw InputError(FormatInputError("anatomy meshes", 0, key + ".indices",
-                                          "expected 0 to " + std::to_string(vertex_count - 1) + ", got " +
-                                              std::to_string(index)));
+                                          "expected 0 to " + std::to_string(vertex_count - 1) +
+                                              ", got " + std::to_string(index)));
       }
       impl_->indices.push_back(base + static_cast<int>(index));
     }
   }
   impl_->array = std::make_unique<btTriangleIndexVertexArray>(
-      static_cast<int>(impl_->indices.size() / 3), impl_->indices.data(), static_cast<int>(3 * sizeof(int)),
-      static_cast<int>(impl_->vertices.size() / 3), impl_->vertices.data(), static_cast<int>(3 * sizeof(btScalar)));
+      static_cast<int>(impl_->indices.size() / 3), impl_->indices.data(),
+      static_cast<int>(3 * sizeof(int)), static_cast<int>(impl_->vertices.size() / 3),
+      impl_->vertices.data(), static_cast<int>(3 * sizeof(btScalar)));
   impl_->shape = std::make_unique<btBvhTriangleMeshShape>(impl_->array.get(), true, true);
   impl_->shape->setMargin(kBvhMargin_m);
 }
@@ -172,7 +182,8 @@ TriangleMesh MakeTubeMesh(const std::vector<Vec3>& centreline, double radius_m, 
   // Rings perpendicular to the centreline, frames parallel-transported.
   Vec3 tangent = centreline[1] - centreline[0];
   tangent = tangent / Norm(tangent);
-  Vec3 u = std::abs(tangent.x) < 0.9 ? Cross(tangent, Vec3{1, 0, 0}) : Cross(tangent, Vec3{0, 1, 0});
+  Vec3 u =
+      std::abs(tangent.x) < 0.9 ? Cross(tangent, Vec3{1, 0, 0}) : Cross(tangent, Vec3{0, 1, 0});
   u = u / Norm(u);
   const std::size_t rings = centreline.size();
   for (std::size_t k = 0; k < rings; ++k) {
@@ -202,8 +213,10 @@ TriangleMesh MakeTubeMesh(const std::vector<Vec3>& centreline, double radius_m, 
   for (std::size_t k = 0; k + 1 < rings; ++k) {
     const Vec3 centre = (centreline[k] + centreline[k + 1]) * 0.5;
     for (int s = 0; s < sides; ++s) {
-      const auto a = static_cast<std::uint32_t>(k * static_cast<std::size_t>(sides) + static_cast<std::size_t>(s));
-      const auto b = static_cast<std::uint32_t>(k * static_cast<std::size_t>(sides) + static_cast<std::size_t>((s + 1) % sides));
+      const auto a = static_cast<std::uint32_t>(k * static_cast<std::size_t>(sides) +
+                                                static_cast<std::size_t>(s));
+      const auto b = static_cast<std::uint32_t>(k * static_cast<std::size_t>(sides) +
+                                                static_cast<std::size_t>((s + 1) % sides));
       const auto c = a + static_cast<std::uint32_t>(sides);
       const auto d = b + static_cast<std::uint32_t>(sides);
       add(a, b, d, centre);
@@ -217,7 +230,8 @@ std::vector<Vec3> MakeBentPath(const Vec3& start, double lead_m, double radius_m
                                double spacing_m) {
   std::vector<Vec3> path;
   const auto straight_count = std::max(1, static_cast<int>(std::ceil(lead_m / spacing_m)));
-  for (int k = 0; k < straight_count; ++k) path.push_back(start + Vec3{0, 0, lead_m * k / straight_count});
+  for (int k = 0; k < straight_count; ++k)
+    path.push_back(start + Vec3{0, 0, lead_m * k / straight_count});
   // Arc in the x-z plane: centre at +x radius from the end of the lead.
   const Vec3 arc_start = start + Vec3{0, 0, lead_m};
   const Vec3 centre = arc_start + Vec3{radius_m, 0, 0};
@@ -226,9 +240,11 @@ std::vector<Vec3> MakeBentPath(const Vec3& start, double lead_m, double radius_m
     const double a = angle_rad * k / arc_count;
     path.push_back(centre + Vec3{-radius_m * std::cos(a), 0, radius_m * std::sin(a)});
   }
-  const Vec3 arc_end = centre + Vec3{-radius_m * std::cos(angle_rad), 0, radius_m * std::sin(angle_rad)};
+  const Vec3 arc_end =
+      centre + Vec3{-radius_m * std::cos(angle_rad), 0, radius_m * std::sin(angle_rad)};
   const Vec3 out_dir{std::sin(angle_rad), 0, std::cos(angle_rad)};
-  for (int k = 0; k <= straight_count; ++k) path.push_back(arc_end + out_dir * (lead_m * k / straight_count));
+  for (int k = 0; k <= straight_count; ++k)
+    path.push_back(arc_end + out_dir * (lead_m * k / straight_count));
   return path;
 }
 

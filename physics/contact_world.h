@@ -21,8 +21,8 @@ struct TriangleMesh {
 
 // Closest feature of the anatomy near a point.
 struct ProximityHit {
-  Vec3 point;   // closest point on a triangle (m)
-  Vec3 normal;  // unit, from the surface towards the query point (free side)
+  Vec3 point;                      // closest point on a triangle (m)
+  Vec3 normal;                     // unit, from the surface towards the query point (free side)
   double signed_distance_m = 0.0;  // negative behind the surface
 };
 
@@ -56,7 +56,7 @@ TriangleMesh MakeTubeMesh(const std::vector<Vec3>& centreline, double radius_m, 
 // Centreline of a straight run of `lead_m`, then a circular arc of `radius_m`
 // and angle `angle_rad` turning from +z towards +x, then a straight run of
 // `lead_m`; points spaced about `spacing_m` apart, starting at `start`.
-std::vector<Vec3> MakeBentPath(const Vec3& start, double lead_m, double radius_m,
-                               double angle_rad, double spacing_m);
+std::vector<Vec3> MakeBentPath(const Vec3& start, double lead_m, double radius_m, double angle_rad,
+                               double spacing_m);
 
 }  // namespace teersim::physics

@@ -67,7 +67,8 @@ void ValidateSpec(const RodSpec& spec) {
   for (std::size_t k = 0; k < spec.steering.size(); ++k) {
     const SteeringSpec& s = spec.steering[k];
     const std::string key = "steering[" + std::to_string(k) + "]";
-    CheckRange(key + ".section", s.section, 0, static_cast<double>(spec.sections.size()) - 1, false);
+    CheckRange(key + ".section", s.section, 0, static_cast<double>(spec.sections.size()) - 1,
+               false);
     CheckRange(key + ".knob_max_rad", s.knob_max_rad, 0.0, kMaxKnob_rad, true);
     CheckRange(key + ".bend_at_max_rad", s.bend_at_max_rad, -2.0 * std::numbers::pi,
                2.0 * std::numbers::pi, false);
@@ -102,7 +103,8 @@ RodModel RodModel::Build(const RodSpec& spec) {
   // element_length_m; mass and inertia of a hollow cylinder segment.
   for (std::size_t s = 0; s < spec.sections.size(); ++s) {
     const RodSectionSpec& section = spec.sections[s];
-    const int count = std::max(1, static_cast<int>(std::ceil(section.length_m / spec.element_length_m - 1e-9)));
+    const int count =
+        std::max(1, static_cast<int>(std::ceil(section.length_m / spec.element_length_m - 1e-9)));
     const double length = section.length_m / count;
     const double ro = 0.5 * section.outer_diameter_m;
     const double ri = 0.5 * section.inner_diameter_m;
@@ -116,8 +118,8 @@ RodModel RodModel::Build(const RodSpec& spec) {
       element.inertia_axial_kg_m2 = 0.5 * mass * (ro * ro + ri * ri);
       element.inertia_bending_kg_m2 = mass * (3.0 * (ro * ro + ri * ri) + length * length) / 12.0;
       element.outer_radius_m = ro;
-      element.rest_curvature_per_m = {section.rest_curvature_x_per_m, section.rest_curvature_y_per_m,
-                                      0.0};
+      element.rest_curvature_per_m = {section.rest_curvature_x_per_m,
+                                      section.rest_curvature_y_per_m, 0.0};
       element.friction_static = section.friction_static;
       element.friction_dynamic = section.friction_dynamic;
       model.elements_.push_back(element);

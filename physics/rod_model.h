@@ -22,9 +22,9 @@ struct RodSectionSpec {
   std::string name;
   double length_m = 0.0;
   double outer_diameter_m = 0.0;
-  double inner_diameter_m = 0.0;       // 0 for a solid wire
+  double inner_diameter_m = 0.0;  // 0 for a solid wire
   double density_kg_per_m3 = 0.0;
-  double bending_stiffness_Nm2 = 0.0;  // EI
+  double bending_stiffness_Nm2 = 0.0;    // EI
   double torsional_stiffness_Nm2 = 0.0;  // GJ, independent of EI (braided shafts)
   // Pre-curved rest shape: curvature about the material x and y axes (1/m).
   double rest_curvature_x_per_m = 0.0;

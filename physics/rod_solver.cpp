@@ -35,9 +35,9 @@ Quat JointRestRotation(const RodModel& model, int j,
 // hemisphere; C = 2 Im(q_e), which equals the rotation vector of the error to
 // third order (Deul et al. 2018, sec. 4.2 "bending and torsion constraint").
 struct RotationError {
-  Vec3 c;        // 2 Im(q_e), material frame of a
-  Mat3 g;        // dC/du for a left perturbation (1, u/2) * q_e: w I - [v]x
-  Mat3 r_a0_t;   // R(q_a q0)^T: world -> error frame
+  Vec3 c;       // 2 Im(q_e), material frame of a
+  Mat3 g;       // dC/du for a left perturbation (1, u/2) * q_e: w I - [v]x
+  Mat3 r_a0_t;  // R(q_a q0)^T: world -> error frame
 };
 
 RotationError EvaluateRotationError(const Quat& q_a, const Quat& q0, const Quat& q_b) {
@@ -58,15 +58,15 @@ struct ContactEval {
   Vec3 torque;       // on the element, about its centre
   double gap = 0.0;  // < 0 penetrating
   bool slipping = false;
-  Vec3 slip_dir;     // unit tangential direction of displacement from anchor
-  Vec3 stretch;      // tangential displacement of the contact point from the anchor
-  Vec3 friction;     // the friction part of `force`
+  Vec3 slip_dir;  // unit tangential direction of displacement from anchor
+  Vec3 stretch;   // tangential displacement of the contact point from the anchor
+  Vec3 friction;  // the friction part of `force`
 };
 
 // `stiffness` (6x6, [linear; angular] of the element) receives the contact's
 // stiffness when not null.
-ContactEval EvaluateContact(const RodContact& c, const Vec3& x, const Quat& q, const RodElement& element,
-                            const RodSpec& spec, Mat6* stiffness) {
+ContactEval EvaluateContact(const RodContact& c, const Vec3& x, const Quat& q,
+                            const RodElement& element, const RodSpec& spec, Mat6* stiffness) {
   ContactEval out;
   out.gap = Dot(c.normal, x - c.point) - element.outer_radius_m;
   if (out.gap < 0.0) {
@@ -122,7 +122,8 @@ ContactEval EvaluateContact(const RodContact& c, const Vec3& x, const Quat& q, c
 
 Mat3 WorldInertia(const RodElement& e, const Quat& q) {
   const Mat3 r = q.Matrix();
-  return r * Mat3::Diagonal(e.inertia_bending_kg_m2, e.inertia_bending_kg_m2, e.inertia_axial_kg_m2) *
+  return r *
+         Mat3::Diagonal(e.inertia_bending_kg_m2, e.inertia_bending_kg_m2, e.inertia_axial_kg_m2) *
          r.Transposed();
 }
 
@@ -134,11 +135,16 @@ Vec3 Tail(const Vec6& v) { return {v[3], v[4], v[5]}; }
 
 const char* RodStatusName(RodStatus status) {
   switch (status) {
-    case RodStatus::kOk: return "ok";
-    case RodStatus::kNonFinite: return "non-finite value in rod state";
-    case RodStatus::kVelocityLimit: return "rod speed limit exceeded (energy blow-up)";
-    case RodStatus::kPenetration: return "rod penetrated anatomy beyond bound";
-    case RodStatus::kSingularSystem: return "rod joint system not positive definite";
+    case RodStatus::kOk:
+      return "ok";
+    case RodStatus::kNonFinite:
+      return "non-finite value in rod state";
+    case RodStatus::kVelocityLimit:
+      return "rod speed limit exceeded (energy blow-up)";
+    case RodStatus::kPenetration:
+      return "rod penetrated anatomy beyond bound";
+    case RodStatus::kSingularSystem:
+      return "rod joint system not positive definite";
   }
   return "unknown";
 }
@@ -168,7 +174,8 @@ RodSolver::RodSolver(const RodModel& model) : model_(model) {
 
 void RodSolver::ComputeRestRotations(const RodState& state) {
   for (int j = 0; j < model_.ElementCount(); ++j) {
-    rest_rotation_[static_cast<std::size_t>(j)] = JointRestRotation(model_, j, state.knob_effective_rad);
+    rest_rotation_[static_cast<std::size_t>(j)] =
+        JointRestRotation(model_, j, state.knob_effective_rad);
   }
 }
 
@@ -230,7 +237,8 @@ void RodSolver::BuildJoint(int j, const RodInput& input, const RodState& state) 
     lever_a = q_a.Rotate(kMaterialTangent) * (0.5 * elements[b - 1].length_m);
     p_a = state.position[b - 1] + lever_a;
   }
-  const Vec3 lever_b = state.orientation[b].Rotate(kMaterialTangent) * (-0.5 * elements[b].length_m);
+  const Vec3 lever_b =
+      state.orientation[b].Rotate(kMaterialTangent) * (-0.5 * elements[b].length_m);
   const Vec3 p_b = state.position[b] + lever_b;
 
   // Zero-stretch (point coincidence) rows: C_p = p_a - p_b (Deul et al. 2018,
@@ -253,7 +261,11 @@ void RodSolver::BuildJoint(int j, const RodInput& input, const RodState& state) 
   const Vec3 alpha = model_.Joints()[b].rotational_compliance * (1.0 / (dt_ * dt_));
   const Vec6& lambda = lambda_[b];
   const Vec3 cp = p_a - p_b;
-  joint_residual_[b] = {cp.x, cp.y, cp.z, e.c.x + alpha.x * lambda[3], e.c.y + alpha.y * lambda[4],
+  joint_residual_[b] = {cp.x,
+                        cp.y,
+                        cp.z,
+                        e.c.x + alpha.x * lambda[3],
+                        e.c.y + alpha.y * lambda[4],
                         e.c.z + alpha.z * lambda[5]};
 }
 
@@ -275,7 +287,8 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
     Vec3 contact_force;
     Vec3 contact_torque;
     for (int s = 0; s < kMaxContactsPerElement; ++s) {
-      const RodContact& c = state->contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(s)];
+      const RodContact& c =
+          state->contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(s)];
       if (!c.active) continue;
       const ContactEval eval =
           EvaluateContact(c, state->position[k], state->orientation[k], element, spec, &stiffness);
@@ -285,21 +298,23 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
     Vec6 jt_lambda = MultiplyTransposed(jac_dist_[k], lambda_[k]);
     if (b + 1 < n) {
       const Vec6 more = MultiplyTransposed(jac_prox_[k + 1], lambda_[k + 1]);
-      for (int r = 0; r < 6; ++r) jt_lambda[static_cast<std::size_t>(r)] += more[static_cast<std::size_t>(r)];
+      for (int r = 0; r < 6; ++r)
+        jt_lambda[static_cast<std::size_t>(r)] += more[static_cast<std::size_t>(r)];
     }
     const Vec3 rotation_from_prediction =
         RotationVector(state->orientation[k] * predicted_orientation_[k].Conjugate());
     // The tip load acts at the distal end: its moment about the centre.
     Vec3 torque = external_torque_[k] + contact_torque;
     if (b == n - 1) {
-      const Vec3 tip_lever = state->orientation[k].Rotate(kMaterialTangent) * (0.5 * element.length_m);
+      const Vec3 tip_lever =
+          state->orientation[k].Rotate(kMaterialTangent) * (0.5 * element.length_m);
       torque += Cross(tip_lever, input.tip_force_N);
     }
     const Vec3 g_lin = (state->position[k] - predicted_position_[k]) * mass -
                        (contact_force + external_force_[k]) * h2 - Head(jt_lambda);
-    const Vec3 g_ang = WorldInertia(element, state->orientation[k]) * rotation_from_prediction *
-                           damping_scale -
-                       torque * h2 - Tail(jt_lambda);
+    const Vec3 g_ang =
+        WorldInertia(element, state->orientation[k]) * rotation_from_prediction * damping_scale -
+        torque * h2 - Tail(jt_lambda);
     body_residual_[k] = Join(g_lin, g_ang);
     // Geometric stiffness of the joint forces and the tip load on this
     // element's rotation (Tournier et al. 2015, "Stable constrained
@@ -316,8 +331,9 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
     Mat6 a = stiffness;
     for (double& v : a.m) v *= h2;
     AddBlock(a, 0, 0, Mat3::Identity() * mass);
-    AddBlock(a, 1, 1, WorldInertia(element, state->orientation[k]) * damping_scale +
-                          transverse * std::max(0.0, tension));
+    AddBlock(a, 1, 1,
+             WorldInertia(element, state->orientation[k]) * damping_scale +
+                 transverse * std::max(0.0, tension));
     if (!InverseSpd(a, &inverse_mass_[k])) return false;
   }
 
@@ -335,14 +351,17 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
       const Mat6 jp_a = Multiply(jac_prox_[k], inverse_mass_[k - 1]);
       const Mat6 dp = MultiplyTransposed(jp_a, jac_prox_[k]);
       const Vec6 rp = Multiply(jp_a, body_residual_[k - 1]);
-      for (int r = 0; r < 36; ++r) d.m[static_cast<std::size_t>(r)] += dp.m[static_cast<std::size_t>(r)];
-      for (int r = 0; r < 6; ++r) rhs[static_cast<std::size_t>(r)] += rp[static_cast<std::size_t>(r)];
+      for (int r = 0; r < 36; ++r)
+        d.m[static_cast<std::size_t>(r)] += dp.m[static_cast<std::size_t>(r)];
+      for (int r = 0; r < 6; ++r)
+        rhs[static_cast<std::size_t>(r)] += rp[static_cast<std::size_t>(r)];
     }
     if (j + 1 < n) upper_[k] = MultiplyTransposed(jd_a, jac_prox_[k + 1]);
     d(3, 3) += alpha.x;
     d(4, 4) += alpha.y;
     d(5, 5) += alpha.z;
-    for (int r = 0; r < 6; ++r) rhs[static_cast<std::size_t>(r)] -= joint_residual_[k][static_cast<std::size_t>(r)];
+    for (int r = 0; r < 6; ++r)
+      rhs[static_cast<std::size_t>(r)] -= joint_residual_[k][static_cast<std::size_t>(r)];
     diag_[k] = d;
     rhs_[k] = rhs;
   }
@@ -382,7 +401,8 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
     Vec6 dl = solved_rhs_[k];
     if (j + 1 < n) {
       const Vec6 next = Multiply(solved_upper_[k], rhs_[k + 1]);
-      for (int r = 0; r < 6; ++r) dl[static_cast<std::size_t>(r)] -= next[static_cast<std::size_t>(r)];
+      for (int r = 0; r < 6; ++r)
+        dl[static_cast<std::size_t>(r)] -= next[static_cast<std::size_t>(r)];
     }
     rhs_[k] = dl;
   }
@@ -392,9 +412,11 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
     Vec6 jt = MultiplyTransposed(jac_dist_[k], rhs_[k]);
     if (b + 1 < n) {
       const Vec6 more = MultiplyTransposed(jac_prox_[k + 1], rhs_[k + 1]);
-      for (int r = 0; r < 6; ++r) jt[static_cast<std::size_t>(r)] += more[static_cast<std::size_t>(r)];
+      for (int r = 0; r < 6; ++r)
+        jt[static_cast<std::size_t>(r)] += more[static_cast<std::size_t>(r)];
     }
-    for (int r = 0; r < 6; ++r) jt[static_cast<std::size_t>(r)] -= body_residual_[k][static_cast<std::size_t>(r)];
+    for (int r = 0; r < 6; ++r)
+      jt[static_cast<std::size_t>(r)] -= body_residual_[k][static_cast<std::size_t>(r)];
     delta_[k] = Multiply(inverse_mass_[k], jt);
   }
   // Trust region (with anatomy present): scale the whole Newton step so that
@@ -408,21 +430,25 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
   for (int b = 0; b < n && limit_steps; ++b) {
     const auto k = static_cast<std::size_t>(b);
     const double move = Norm(Head(delta_[k]));
-    if (move * move_scale > 0.5 * spec.contact_margin_m) move_scale = 0.5 * spec.contact_margin_m / move;
+    if (move * move_scale > 0.5 * spec.contact_margin_m)
+      move_scale = 0.5 * spec.contact_margin_m / move;
   }
   const double scale = move_scale;
   for (int b = 0; b < n; ++b) {
     const auto k = static_cast<std::size_t>(b);
-    *largest_step = std::max(*largest_step, scale * std::max(Norm(Head(delta_[k])),
-                                                              Norm(Tail(delta_[k])) * model_.Elements()[k].length_m));
+    *largest_step = std::max(
+        *largest_step, scale * std::max(Norm(Head(delta_[k])),
+                                        Norm(Tail(delta_[k])) * model_.Elements()[k].length_m));
     state->position[k] += Head(delta_[k]) * scale;
     // Rotations are clamped per element (a near-free twist of one element
     // must not stall the whole rod's step).
     Vec3 turn = Tail(delta_[k]) * scale;
     const double turn_norm = Norm(turn);
-    if (limit_steps && turn_norm > kMaxTurnPerIteration_rad) turn = turn * (kMaxTurnPerIteration_rad / turn_norm);
+    if (limit_steps && turn_norm > kMaxTurnPerIteration_rad)
+      turn = turn * (kMaxTurnPerIteration_rad / turn_norm);
     state->orientation[k] = (QuatFromRotationVector(turn) * state->orientation[k]).Normalized();
-    for (int r = 0; r < 6; ++r) lambda_[k][static_cast<std::size_t>(r)] += rhs_[k][static_cast<std::size_t>(r)] * scale;
+    for (int r = 0; r < 6; ++r)
+      lambda_[k][static_cast<std::size_t>(r)] += rhs_[k][static_cast<std::size_t>(r)] * scale;
   }
   return true;
 }
@@ -448,8 +474,8 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
   // knob has taken up half the play on either side (a play operator).
   for (std::size_t k = 0; k < spec.steering.size(); ++k) {
     const double half_play = 0.5 * spec.steering[k].backlash_rad;
-    state->knob_effective_rad[k] =
-        std::clamp(state->knob_effective_rad[k], input.knob_rad[k] - half_play, input.knob_rad[k] + half_play);
+    state->knob_effective_rad[k] = std::clamp(
+        state->knob_effective_rad[k], input.knob_rad[k] - half_play, input.knob_rad[k] + half_play);
   }
   ComputeRestRotations(*state);
   for (int i = 0; i < n; ++i) DetectContacts(world, i, state);
@@ -466,11 +492,13 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
     external_torque_[k] = Vec3{};
     predicted_position_[k] = state->position[k] + state->velocity[k] * (dt_ / damping_scale);
     predicted_orientation_[k] =
-        (QuatFromRotationVector(state->angular_velocity[k] * (dt_ / damping_scale)) * state->orientation[k])
+        (QuatFromRotationVector(state->angular_velocity[k] * (dt_ / damping_scale)) *
+         state->orientation[k])
             .Normalized();
     // Warm start: last step's joint forces (lambda = f dt^2).
     for (int r = 0; r < 6; ++r) {
-      lambda_[k][static_cast<std::size_t>(r)] = state->joint_force[k][static_cast<std::size_t>(r)] * dt_ * dt_;
+      lambda_[k][static_cast<std::size_t>(r)] =
+          state->joint_force[k][static_cast<std::size_t>(r)] * dt_ * dt_;
     }
   }
   external_force_.back() += input.tip_force_N;
@@ -515,8 +543,8 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
     for (int s = 0; s < kMaxContactsPerElement; ++s) {
       RodContact& c = state->contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(s)];
       if (!c.active) continue;
-      const ContactEval eval =
-          EvaluateContact(c, state->position[k], state->orientation[k], model_.Elements()[k], spec, nullptr);
+      const ContactEval eval = EvaluateContact(c, state->position[k], state->orientation[k],
+                                               model_.Elements()[k], spec, nullptr);
       c.gap_m = eval.gap;
       c.force_N = eval.force;
       c.lagged_normal_force_N = spec.contact_stiffness_N_per_m * std::max(0.0, -eval.gap);
@@ -545,7 +573,8 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
       }
       Vec3 stretch = eval.friction * (-1.0 / stiffness_next);
       const double stretch_norm = Norm(stretch);
-      if (stretch_norm > spec.friction_stick_distance_m) stretch = stretch * (spec.friction_stick_distance_m / stretch_norm);
+      if (stretch_norm > spec.friction_stick_distance_m)
+        stretch = stretch * (spec.friction_stick_distance_m / stretch_norm);
       c.anchor = point - stretch;
     }
   }
@@ -553,7 +582,8 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
     for (int j = 0; j < n; ++j) {
       const auto k = static_cast<std::size_t>(j);
       for (int r = 0; r < 6; ++r) {
-        state->joint_force[k][static_cast<std::size_t>(r)] = lambda_[k][static_cast<std::size_t>(r)] / h2;
+        state->joint_force[k][static_cast<std::size_t>(r)] =
+            lambda_[k][static_cast<std::size_t>(r)] / h2;
       }
     }
     const Vec6& l0 = lambda_[0];
@@ -599,19 +629,23 @@ RodEnergy RodSolver::Energy(const RodState& state) const {
   for (int b = 0; b < model_.ElementCount(); ++b) {
     const auto k = static_cast<std::size_t>(b);
     const RodElement& element = model_.Elements()[k];
-    energy.kinetic += 0.5 * element.mass_kg * Dot(state.velocity[k], state.velocity[k]) +
-                      0.5 * Dot(state.angular_velocity[k],
-                                WorldInertia(element, state.orientation[k]) * state.angular_velocity[k]);
+    energy.kinetic +=
+        0.5 * element.mass_kg * Dot(state.velocity[k], state.velocity[k]) +
+        0.5 * Dot(state.angular_velocity[k],
+                  WorldInertia(element, state.orientation[k]) * state.angular_velocity[k]);
     energy.gravity -= element.mass_kg * Dot(spec.gravity_m_per_s2, state.position[k]);
     // Elastic: 1/2 C^T alpha^-1 C per joint.
     const Quat q_a = b == 0 ? state.handle_orientation : state.orientation[k - 1];
-    const RotationError e =
-        EvaluateRotationError(q_a, JointRestRotation(model_, b, state.knob_effective_rad), state.orientation[k]);
+    const RotationError e = EvaluateRotationError(
+        q_a, JointRestRotation(model_, b, state.knob_effective_rad), state.orientation[k]);
     const Vec3 alpha = model_.Joints()[k].rotational_compliance;
-    energy.elastic += 0.5 * (e.c.x * e.c.x / alpha.x + e.c.y * e.c.y / alpha.y + e.c.z * e.c.z / alpha.z);
+    energy.elastic +=
+        0.5 * (e.c.x * e.c.x / alpha.x + e.c.y * e.c.y / alpha.y + e.c.z * e.c.z / alpha.z);
     for (int s = 0; s < kMaxContactsPerElement; ++s) {
-      const RodContact& c = state.contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(s)];
-      if (c.active && c.gap_m < 0.0) energy.contact += 0.5 * spec.contact_stiffness_N_per_m * c.gap_m * c.gap_m;
+      const RodContact& c =
+          state.contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(s)];
+      if (c.active && c.gap_m < 0.0)
+        energy.contact += 0.5 * spec.contact_stiffness_N_per_m * c.gap_m * c.gap_m;
     }
   }
   return energy;

@@ -22,10 +22,10 @@ class ContactWorld;
 
 enum class RodStatus {
   kOk,
-  kNonFinite,        // NaN or infinity in the state
-  kVelocityLimit,    // energy blow-up: an element exceeded kMaxSpeed
-  kPenetration,      // deeper than RodSpec::max_penetration_m into anatomy
-  kSingularSystem,   // a joint block lost positive definiteness
+  kNonFinite,       // NaN or infinity in the state
+  kVelocityLimit,   // energy blow-up: an element exceeded kMaxSpeed
+  kPenetration,     // deeper than RodSpec::max_penetration_m into anatomy
+  kSingularSystem,  // a joint block lost positive definiteness
 };
 
 const char* RodStatusName(RodStatus status);
@@ -76,7 +76,8 @@ class RodSolver {
   void BuildJoint(int j, const RodInput& input, const RodState& state);
   // One Newton iteration; `largest_step` gets the largest element move (m).
   // `limit_steps` applies the trust region (anatomy present).
-  bool SolveNewtonIteration(const RodInput& input, bool limit_steps, RodState* state, double* largest_step);
+  bool SolveNewtonIteration(const RodInput& input, bool limit_steps, RodState* state,
+                            double* largest_step);
 
   const RodModel& model_;
   double dt_ = 0.0;
@@ -85,17 +86,17 @@ class RodSolver {
   std::vector<Quat> predicted_orientation_;
   std::vector<Vec3> external_force_;
   std::vector<Vec3> external_torque_;
-  std::vector<Vec6> lambda_;         // per joint, accumulated multipliers
-  std::vector<Mat6> inverse_mass_;   // per body, A^-1 (6x6)
-  std::vector<Vec6> body_residual_;  // per body, g1
-  std::vector<Mat6> jac_prox_;       // per joint, J w.r.t. the proximal body
-  std::vector<Mat6> jac_dist_;       // per joint, J w.r.t. the distal body
-  std::vector<Vec6> joint_residual_; // per joint, C + alpha~ lambda
-  std::vector<Mat6> diag_;           // factored Schur blocks
-  std::vector<Mat6> upper_;          // coupling block (j, j+1)
+  std::vector<Vec6> lambda_;          // per joint, accumulated multipliers
+  std::vector<Mat6> inverse_mass_;    // per body, A^-1 (6x6)
+  std::vector<Vec6> body_residual_;   // per body, g1
+  std::vector<Mat6> jac_prox_;        // per joint, J w.r.t. the proximal body
+  std::vector<Mat6> jac_dist_;        // per joint, J w.r.t. the distal body
+  std::vector<Vec6> joint_residual_;  // per joint, C + alpha~ lambda
+  std::vector<Mat6> diag_;            // factored Schur blocks
+  std::vector<Mat6> upper_;           // coupling block (j, j+1)
   std::vector<Vec6> rhs_;
-  std::vector<Mat6> solved_upper_;   // S_j^-1 U_j
-  std::vector<Vec6> solved_rhs_;     // S_j^-1 y_j
+  std::vector<Mat6> solved_upper_;  // S_j^-1 U_j
+  std::vector<Vec6> solved_rhs_;    // S_j^-1 y_j
   std::vector<Vec6> delta_;         // per body, Newton step
   std::vector<Vec3> detected_at_;   // per element, where contacts were queried
   RodState backup_;

@@ -21,14 +21,15 @@ constexpr int kMaxSteeringKnobs = 4;
 // A value in (0, max]: Number checks a closed range, so reject 0 here.
 double Positive(const Field& field, double max) {
   const double value = field.Number(0.0, max);
-  if (value <= 0.0) field.Fail("expected > 0 and <= " + std::to_string(max) + ", got " + std::to_string(value));
+  if (value <= 0.0)
+    field.Fail("expected > 0 and <= " + std::to_string(max) + ", got " + std::to_string(value));
   return value;
 }
 
 RodSectionSpec LoadSection(const Field& f) {
-  f.ExpectOnlyKeys({"name", "length_mm", "outer_diameter_Fr", "inner_diameter_Fr", "density_kg_per_m3",
-                    "bending_stiffness_Nm2", "torsional_stiffness_Nm2", "rest_curvature_per_m", "friction_static",
-                    "friction_dynamic"});
+  f.ExpectOnlyKeys({"name", "length_mm", "outer_diameter_Fr", "inner_diameter_Fr",
+                    "density_kg_per_m3", "bending_stiffness_Nm2", "torsional_stiffness_Nm2",
+                    "rest_curvature_per_m", "friction_static", "friction_dynamic"});
   RodSectionSpec s;
   s.name = f.Child("name").String();
   s.length_m = units::MmToM(Positive(f.Child("length_mm"), kMaxLength_mm));
@@ -36,8 +37,8 @@ RodSectionSpec LoadSection(const Field& f) {
   const Field inner = f.Child("inner_diameter_Fr");
   const double inner_Fr = inner.Number(0.0, kMaxDiameter_Fr);
   if (inner_Fr >= outer_Fr) {
-    inner.Fail("expected 0 to less than outer_diameter_Fr (" + std::to_string(outer_Fr) + "), got " +
-               std::to_string(inner_Fr));
+    inner.Fail("expected 0 to less than outer_diameter_Fr (" + std::to_string(outer_Fr) +
+               "), got " + std::to_string(inner_Fr));
   }
   s.outer_diameter_m = units::FrToM(outer_Fr);
   s.inner_diameter_m = units::FrToM(inner_Fr);
@@ -46,7 +47,9 @@ RodSectionSpec LoadSection(const Field& f) {
   s.torsional_stiffness_Nm2 = Positive(f.Child("torsional_stiffness_Nm2"), kMaxStiffness_Nm2);
   if (const auto curvature = f.OptionalChild("rest_curvature_per_m")) {
     const std::vector<Field> items = curvature->Items();
-    if (items.size() != 2) curvature->Fail("expected [kappa_x, kappa_y], got " + std::to_string(items.size()) + " values");
+    if (items.size() != 2)
+      curvature->Fail("expected [kappa_x, kappa_y], got " + std::to_string(items.size()) +
+                      " values");
     s.rest_curvature_x_per_m = items[0].Number(-kMaxCurvature_per_m, kMaxCurvature_per_m);
     s.rest_curvature_y_per_m = items[1].Number(-kMaxCurvature_per_m, kMaxCurvature_per_m);
   }
@@ -56,7 +59,8 @@ RodSectionSpec LoadSection(const Field& f) {
 }
 
 SteeringSpec LoadKnob(const Field& f, int section_count) {
-  f.ExpectOnlyKeys({"name", "section", "plane_angle_deg", "knob_max_deg", "bend_at_max_deg", "backlash_deg"});
+  f.ExpectOnlyKeys(
+      {"name", "section", "plane_angle_deg", "knob_max_deg", "bend_at_max_deg", "backlash_deg"});
   SteeringSpec k;
   k.name = f.Child("name").String();
   k.section = static_cast<int>(f.Child("section").Integer(0, section_count - 1));
@@ -84,7 +88,8 @@ RodSpec LoadRodSpec(const Field& instrument) {
       steering->Fail("expected at most " + std::to_string(kMaxSteeringKnobs) + " knobs, got " +
                      std::to_string(knobs.size()));
     }
-    for (const Field& knob : knobs) spec.steering.push_back(LoadKnob(knob, static_cast<int>(spec.sections.size())));
+    for (const Field& knob : knobs)
+      spec.steering.push_back(LoadKnob(knob, static_cast<int>(spec.sections.size())));
   }
   // Cross-checks not expressible per key fall to RodModel::Build.
   RodModel::Build(spec);

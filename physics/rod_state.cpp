@@ -66,8 +66,8 @@ Vec3 ElementRestCurvature(const RodModel& model, int i,
     const SteeringSpec& s = steering[k];
     if (s.section != element.section) continue;
     const double fraction = std::clamp(knob_effective_rad[k] / s.knob_max_rad, -1.0, 1.0);
-    const double curvature =
-        s.bend_at_max_rad * fraction / model.Spec().sections[static_cast<std::size_t>(s.section)].length_m;
+    const double curvature = s.bend_at_max_rad * fraction /
+                             model.Spec().sections[static_cast<std::size_t>(s.section)].length_m;
     kappa += Vec3{-std::sin(s.plane_angle_rad), std::cos(s.plane_angle_rad), 0.0} * curvature;
   }
   return kappa;
@@ -83,8 +83,8 @@ RodState MakeRestState(const RodModel& model, const Vec3& handle_position,
   Vec3 point = handle_position;
   for (int i = 0; i < model.ElementCount(); ++i) {
     const double length = model.Elements()[static_cast<std::size_t>(i)].length_m;
-    const Quat half_turn =
-        QuatFromRotationVector(ElementRestCurvature(model, i, state.knob_effective_rad) * (0.5 * length));
+    const Quat half_turn = QuatFromRotationVector(
+        ElementRestCurvature(model, i, state.knob_effective_rad) * (0.5 * length));
     frame = (frame * half_turn).Normalized();
     const Vec3 half_axis = frame.Rotate(kMaterialTangent) * (0.5 * length);
     state.position[static_cast<std::size_t>(i)] = point + half_axis;
@@ -178,7 +178,8 @@ Quat TipOrientation(const RodModel& model, const RodState& state) {
   const int last = model.ElementCount() - 1;
   const double length = model.Elements()[static_cast<std::size_t>(last)].length_m;
   const Vec3 half = ElementRestCurvature(model, last, state.knob_effective_rad) * (0.5 * length);
-  return (state.orientation[static_cast<std::size_t>(last)] * QuatFromRotationVector(half)).Normalized();
+  return (state.orientation[static_cast<std::size_t>(last)] * QuatFromRotationVector(half))
+      .Normalized();
 }
 
 }  // namespace teersim::physics

@@ -26,14 +26,14 @@ inline constexpr int kMaxKnobs = 4;
 // anchor carried between steps (stick-slip warm start) and the force found.
 struct RodContact {
   bool active = false;
-  Vec3 normal;          // unit, from the anatomy towards the element
-  Vec3 point;           // closest point on the anatomy (m)
-  Vec3 anchor;          // friction anchor: where the contact point stuck (m)
+  Vec3 normal;  // unit, from the anatomy towards the element
+  Vec3 point;   // closest point on the anatomy (m)
+  Vec3 anchor;  // friction anchor: where the contact point stuck (m)
   // Contact point on the rod's surface in the element's material frame
   // (m): friction acts there, so it resists twisting as well as sliding.
   Vec3 material_offset;
-  Vec3 force_N;         // force of the anatomy on the element (normal + friction)
-  double gap_m = 0.0;   // signed distance surface-to-element minus radius
+  Vec3 force_N;        // force of the anatomy on the element (normal + friction)
+  double gap_m = 0.0;  // signed distance surface-to-element minus radius
   // Normal force at the end of the last step (N): friction's Coulomb limit
   // uses this lagged value (Li et al. 2020, IPC, sec. 5).
   double lagged_normal_force_N = 0.0;

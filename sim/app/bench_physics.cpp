@@ -2,10 +2,9 @@
 // 1 ms physics step for the scenarios of physics/bench_physics.h.
 #include "physics/bench_physics.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "sim/app/commands.h"
 
@@ -17,18 +16,21 @@ int RunPhysicsBench(bool json, int steps) {
     nlohmann::ordered_json out;
     out["scenarios"] = nlohmann::ordered_json::array();
     for (const auto& r : results) {
-      out["scenarios"].push_back(
-          {{"name", r.name}, {"elements", r.elements}, {"median_ms", r.median_ms}, {"p99_ms", r.p99_ms}, {"faults", r.faults},
-           {"mean_iterations", r.mean_iterations}});
+      out["scenarios"].push_back({{"name", r.name},
+                                  {"elements", r.elements},
+                                  {"median_ms", r.median_ms},
+                                  {"p99_ms", r.p99_ms},
+                                  {"faults", r.faults},
+                                  {"mean_iterations", r.mean_iterations}});
     }
     std::printf("%s\n", out.dump().c_str());
     return 0;
   }
-  std::printf("%-18s %9s %10s %10s %7s %11s\n", "scenario", "elements", "median_ms", "p99_ms", "faults",
-              "iterations");
+  std::printf("%-18s %9s %10s %10s %7s %11s\n", "scenario", "elements", "median_ms", "p99_ms",
+              "faults", "iterations");
   for (const auto& r : results) {
-    std::printf("%-18s %9d %10.4f %10.4f %7d %11.2f\n", r.name.c_str(), r.elements, r.median_ms, r.p99_ms,
-                r.faults, r.mean_iterations);
+    std::printf("%-18s %9d %10.4f %10.4f %7d %11.2f\n", r.name.c_str(), r.elements, r.median_ms,
+                r.p99_ms, r.faults, r.mean_iterations);
   }
   return 0;
 }

@@ -44,7 +44,8 @@ struct TubeCase {
 };
 
 RodSpec FrictionRodSpec(double length_m, double ei_Nm2, double gj_Nm2, double mu) {
-  RodSpec spec = UniformRodSpec(length_m, static_cast<int>(std::round(length_m / kElement_m)), ei_Nm2, gj_Nm2);
+  RodSpec spec =
+      UniformRodSpec(length_m, static_cast<int>(std::round(length_m / kElement_m)), ei_Nm2, gj_Nm2);
   spec.sections[0].outer_diameter_m = kRodDiameter_m;
   spec.sections[0].friction_static = mu;
   spec.sections[0].friction_dynamic = mu;
@@ -62,9 +63,10 @@ constexpr double kCapstanGJ_Nm2 = 1e-4;
 // (same bend centre, radius smaller by the tube-rod clearance).
 RodState StateOnInnerSide(const RodModel& model, double angle_rad) {
   constexpr double kClearance_m = kTubeRadius_m - 0.5 * kRodDiameter_m;
-  return MakeStateAlongPath(
-      model, MakeBentPath(Vec3{kClearance_m, 0, 0}, kLead_m, kBendRadius_m - kClearance_m, angle_rad, kPathSpacing_m),
-      {0, 1, 0});
+  return MakeStateAlongPath(model,
+                            MakeBentPath(Vec3{kClearance_m, 0, 0}, kLead_m,
+                                         kBendRadius_m - kClearance_m, angle_rad, kPathSpacing_m),
+                            {0, 1, 0});
 }
 
 double CapstanRatio(double ei_Nm2, double mu) {
@@ -75,7 +77,8 @@ double CapstanRatio(double ei_Nm2, double mu) {
   const TubeCase tube(kAngle);
   // GJ stays finite: a rod with no torsional stiffness and no inertia would
   // spin freely under the friction torque at its surface.
-  const RodModel model = RodModel::Build(FrictionRodSpec(tube.PathLength() - 0.01, ei_Nm2, kCapstanGJ_Nm2, mu));
+  const RodModel model =
+      RodModel::Build(FrictionRodSpec(tube.PathLength() - 0.01, ei_Nm2, kCapstanGJ_Nm2, mu));
   RodSolver solver(model);
   RodState state = StateOnInnerSide(model, kAngle);
   RodInput input;
@@ -99,10 +102,10 @@ double CapstanRatio(double ei_Nm2, double mu) {
 // As EI -> 0 the ratio tends to exp(mu theta): the error shrinks from
 // EI = 1e-3 to 3e-4 to 1e-6 N m^2 (bending adds normal force where the rod
 // enters and leaves the bend) and is within 1 % at 1e-6 (what remains is the
-// discretisation: 2 mm chords on a 16-sided tube with 1 mm rings, ~0.2 %). (The 16-sided tube's facets add their own
-// small error: a rod resting in a valley between two facets would see a
-// wedge factor 1/cos(11.25 deg) on mu; the tube is built with a face, not a
-// valley, on the inner side of the bend.)
+// discretisation: 2 mm chords on a 16-sided tube with 1 mm rings, ~0.2 %). (The 16-sided tube's
+// facets add their own small error: a rod resting in a valley between two facets would see a wedge
+// factor 1/cos(11.25 deg) on mu; the tube is built with a face, not a valley, on the inner side of
+// the bend.)
 constexpr double kCapstanTolerance = 0.01;
 
 TEST(RodContact, CapstanRatioApproachesExpMuTheta) {
@@ -112,8 +115,10 @@ TEST(RodContact, CapstanRatioApproachesExpMuTheta) {
   const double medium = CapstanRatio(3e-4, kMu);
   const double stiff = CapstanRatio(1e-3, kMu);
   const double frictionless = CapstanRatio(1e-6, 0.0);
-  std::printf("capstan: ratio %.4f (EI 1e-6), %.4f (EI 3e-4), %.4f (EI 1e-3), %.4f (mu 0) vs exp(mu theta) %.4f\n",
-              soft, medium, stiff, frictionless, expected);
+  std::printf(
+      "capstan: ratio %.4f (EI 1e-6), %.4f (EI 3e-4), %.4f (EI 1e-3), %.4f (mu 0) vs exp(mu theta) "
+      "%.4f\n",
+      soft, medium, stiff, frictionless, expected);
   EXPECT_NEAR(soft, expected, kCapstanTolerance * expected);
   EXPECT_LT(std::abs(soft - expected), std::abs(medium - expected));
   EXPECT_LT(std::abs(medium - expected), std::abs(stiff - expected));
@@ -157,7 +162,8 @@ WhipRun TurnThroughBend(double mu) {
   WhipRun run;
   for (int step = 0; step < kSettleSteps + kTurnSteps; ++step) {
     input.tip_force_N = Vec3{1, 0, 0} * (0.5 * std::min(1.0, 2.0 * step / kSettleSteps));
-    const double handle = step < kSettleSteps ? 0.0 : kRate_rad_per_s * kStep_s * (step - kSettleSteps + 1);
+    const double handle =
+        step < kSettleSteps ? 0.0 : kRate_rad_per_s * kStep_s * (step - kSettleSteps + 1);
     input.handle_orientation = (rest * QuatFromRotationVector({0, 0, handle})).Normalized();
     const RodStepResult result = solver.Step(input, &tube.world, kStep_s, &state);
     if (result.status != RodStatus::kOk && run.all_ok) {
@@ -184,9 +190,10 @@ TEST(RodContact, TorqueThroughBendIsStableAndLags) {
   ASSERT_TRUE(frictionless.all_ok);
   const double lag = friction.handle_angle.back() - friction.tip_angle.back();
   const double free_lag = frictionless.handle_angle.back() - frictionless.tip_angle.back();
-  std::printf("whip: handle %.3f rad, tip %.3f rad with friction (lag %.3f), %.3f rad without (lag %.3f)\n",
-              friction.handle_angle.back(), friction.tip_angle.back(), lag, frictionless.tip_angle.back(),
-              free_lag);
+  std::printf(
+      "whip: handle %.3f rad, tip %.3f rad with friction (lag %.3f), %.3f rad without (lag %.3f)\n",
+      friction.handle_angle.back(), friction.tip_angle.back(), lag, frictionless.tip_angle.back(),
+      free_lag);
   EXPECT_GT(friction.tip_angle.back(), 0.0);
   EXPECT_GT(lag, free_lag);
 }
@@ -203,7 +210,8 @@ TEST(RodContact, DISABLED_TorqueThroughBendTipRollIsMonotone) {
   const WhipRun friction = TurnThroughBend(0.3);
   ASSERT_TRUE(friction.all_ok);
   for (std::size_t k = 1; k < friction.tip_angle.size(); ++k) {
-    ASSERT_GE(friction.tip_angle[k], friction.tip_angle[k - 1] - kMonotoneSlack_rad) << "step " << k;
+    ASSERT_GE(friction.tip_angle[k], friction.tip_angle[k - 1] - kMonotoneSlack_rad)
+        << "step " << k;
   }
 }
 
@@ -235,14 +243,17 @@ TEST(RodContact, NoTunnellingAtInsertionAndRotationSpeed) {
   for (int step = 0; step < kSteps; ++step) {
     const double t = step * kStep_s;
     input.handle_position = {0, 0, kInsertSpeed_m_per_s * t};
-    input.handle_orientation = (rest * QuatFromRotationVector({0, 0, kTurnRate_rad_per_s * t})).Normalized();
+    input.handle_orientation =
+        (rest * QuatFromRotationVector({0, 0, kTurnRate_rad_per_s * t})).Normalized();
     const RodStepResult result = solver.Step(input, &world, kStep_s, &state);
     ASSERT_EQ(result.status, RodStatus::kOk) << RodStatusName(result.status) << " at step " << step;
     for (const Vec3& x : state.position) worst = std::max(worst, std::hypot(x.x, x.y));
     ASSERT_LT(worst, bound) << "element left the tube at step " << step;
   }
-  std::printf("tunnelling: largest element offset from the tube axis %.3f mm (wall at %.3f mm less 1 mm rod radius)\n",
-              1e3 * worst, 1e3 * kTubeRadius);
+  std::printf(
+      "tunnelling: largest element offset from the tube axis %.3f mm (wall at %.3f mm less 1 mm "
+      "rod radius)\n",
+      1e3 * worst, 1e3 * kTubeRadius);
 }
 
 // Determinism with contact: two runs of the insertion above give identical
@@ -256,11 +267,13 @@ TEST(RodContact, DeterministicWithContact) {
   const RodModel model = RodModel::Build(spec);
   const auto run = [&](RodState state, int from, int to) {
     RodSolver solver(model);
-    const Quat rest = MakeStateAlongPath(model, {{0, 0, 0}, {0, 0, 0.2}}, {1, 0, 0}).handle_orientation;
+    const Quat rest =
+        MakeStateAlongPath(model, {{0, 0, 0}, {0, 0, 0.2}}, {1, 0, 0}).handle_orientation;
     for (int step = from; step < to; ++step) {
       RodInput input;
       input.handle_position = {0, 0, 0.1 * step * kStep_s};
-      input.handle_orientation = (rest * QuatFromRotationVector({0, 0, 4.0 * kPi * step * kStep_s})).Normalized();
+      input.handle_orientation =
+          (rest * QuatFromRotationVector({0, 0, 4.0 * kPi * step * kStep_s})).Normalized();
       EXPECT_EQ(solver.Step(input, &world, kStep_s, &state).status, RodStatus::kOk);
     }
     return state;

@@ -105,7 +105,8 @@ std::uint64_t Hash(const RodState& state) {
   return hasher.Value();
 }
 
-void RunUntil(const Scenario& scenario, RodSolver& solver, RodState* state, std::int64_t until_step) {
+void RunUntil(const Scenario& scenario, RodSolver& solver, RodState* state,
+              std::int64_t until_step) {
   while (state->step_count < until_step) {
     ASSERT_EQ(solver.Step(scenario.InputAt(state->step_count), nullptr, kStep_s, state).status,
               RodStatus::kOk);

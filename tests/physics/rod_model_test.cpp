@@ -1,12 +1,13 @@
 // Invalid instrument data is rejected with a message naming the key and the
 // allowed range (STYLE.md: errors name file, line and key).
+#include "physics/rod_model.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "base/data_file.h"
 #include "base/input_error.h"
-#include "physics/rod_model.h"
 #include "physics/rod_spec_loader.h"
 #include "tests/physics/rod_test_util.h"
 
@@ -142,16 +143,21 @@ std::string Replace(std::string text, const std::string& from, const std::string
 
 // Bad values name file, line, key and range.
 TEST(RodSpecLoader, RejectsBadValuesWithFileLineKey) {
-  EXPECT_EQ(LoadError(Replace(kGuideYaml, "bending_stiffness_Nm2: 0.02", "bending_stiffness_Nm2: -1")),
-            "guide.yaml:9: sections[0].bending_stiffness_Nm2: expected 0 to 100, got -1");
-  EXPECT_NE(LoadError(Replace(kGuideYaml, "length_mm: 800", "length_mm: 0")).find("guide.yaml:5: sections[0].length_mm: expected > 0"),
+  EXPECT_EQ(
+      LoadError(Replace(kGuideYaml, "bending_stiffness_Nm2: 0.02", "bending_stiffness_Nm2: -1")),
+      "guide.yaml:9: sections[0].bending_stiffness_Nm2: expected 0 to 100, got -1");
+  EXPECT_NE(LoadError(Replace(kGuideYaml, "length_mm: 800", "length_mm: 0"))
+                .find("guide.yaml:5: sections[0].length_mm: expected > 0"),
             std::string::npos);
   EXPECT_NE(LoadError(Replace(kGuideYaml, "inner_diameter_Fr: 21", "inner_diameter_Fr: 24"))
-                .find("guide.yaml:7: sections[0].inner_diameter_Fr: expected 0 to less than outer_diameter_Fr"),
+                .find("guide.yaml:7: sections[0].inner_diameter_Fr: expected 0 to less than "
+                      "outer_diameter_Fr"),
             std::string::npos);
-  EXPECT_NE(LoadError(Replace(kGuideYaml, "section: 1", "section: 2")).find("steering[0].section"), std::string::npos);
-  EXPECT_NE(LoadError(Replace(kGuideYaml, "damping_per_s: 5", "dampign_per_s: 5")).find("dampign_per_s"),
+  EXPECT_NE(LoadError(Replace(kGuideYaml, "section: 1", "section: 2")).find("steering[0].section"),
             std::string::npos);
+  EXPECT_NE(
+      LoadError(Replace(kGuideYaml, "damping_per_s: 5", "dampign_per_s: 5")).find("dampign_per_s"),
+      std::string::npos);
 }
 
 }  // namespace

@@ -117,7 +117,10 @@ Vec3 ElasticaTip(double load_parameter) {
   Vec3 tip;
   for (int it = 0; it < 60; ++it) {
     const double mid = 0.5 * (lo + hi);
-    if (shoot(mid, &tip) > 0.0) hi = mid; else lo = mid;
+    if (shoot(mid, &tip) > 0.0)
+      hi = mid;
+    else
+      lo = mid;
   }
   shoot(0.5 * (lo + hi), &tip);
   return tip;

@@ -83,8 +83,8 @@ TEST(RodSteering, FreeSectionBendsToCommandedAngle) {
     // half the play on the way up.
     const double expected = 120.0 * (knob_deg - 5.0) / 180.0;
     const TipBend bend = SettledBend(model, &state, input);
-    std::printf("steering knob %.0f deg: bend %.3f deg, expected %.3f deg\n", knob_deg, bend.bend_deg,
-                expected);
+    std::printf("steering knob %.0f deg: bend %.3f deg, expected %.3f deg\n", knob_deg,
+                bend.bend_deg, expected);
     EXPECT_NEAR(bend.bend_deg, expected, kBendTolerance_deg);
     EXPECT_NEAR(bend.plane_deg, 0.0, kBendTolerance_deg);
   }

@@ -44,7 +44,8 @@ inline int Settle(RodSolver& solver, const RodInput& input, RodState* state, int
     double speed = 0.0;
     for (std::size_t i = 0; i < state->velocity.size(); ++i) {
       speed = std::max(speed, Norm(state->velocity[i]));
-      speed = std::max(speed, Norm(state->angular_velocity[i]) * solver.Model().Elements()[i].length_m);
+      speed =
+          std::max(speed, Norm(state->angular_velocity[i]) * solver.Model().Elements()[i].length_m);
     }
     if (step > 10 && speed < speed_tolerance) return step;
   }
