@@ -84,6 +84,9 @@ struct RodElement {
   Vec3 rest_curvature_per_m;  // material frame, z = rest twist (0)
   double friction_static = 0.0;
   double friction_dynamic = 0.0;
+  // False for a vacant element of a coaxial stack (beyond the instruments'
+  // current reach): it takes no contact.
+  bool contact_enabled = true;
 };
 
 // Joint j connects element j-1 (proximal) to element j; joint 0 connects the

@@ -19,14 +19,13 @@ constexpr double kMaxTurnPerIteration_rad = 0.5;
 // each adjacent element's rest curvature times its length (Kugelstadt &
 // Schoemer 2016, eq. 17: the rest Darboux vector integrated over the joint's
 // dual length).
-Quat JointRestRotation(const RodModel& model, int j,
+Quat JointRestRotation(const RodModel& model, const std::vector<RodElement>& elements, int j,
                        const std::array<double, kMaxKnobs>& knob_effective_rad) {
-  const auto& elements = model.Elements();
-  Vec3 turn = ElementRestCurvature(model, j, knob_effective_rad) *
-              (0.5 * elements[static_cast<std::size_t>(j)].length_m);
+  const RodElement& b = elements[static_cast<std::size_t>(j)];
+  Vec3 turn = ElementRestCurvature(model, b, knob_effective_rad) * (0.5 * b.length_m);
   if (j > 0) {
-    turn += ElementRestCurvature(model, j - 1, knob_effective_rad) *
-            (0.5 * elements[static_cast<std::size_t>(j - 1)].length_m);
+    const RodElement& a = elements[static_cast<std::size_t>(j - 1)];
+    turn += ElementRestCurvature(model, a, knob_effective_rad) * (0.5 * a.length_m);
   }
   return QuatFromRotationVector(turn);
 }
@@ -149,7 +148,8 @@ const char* RodStatusName(RodStatus status) {
   return "unknown";
 }
 
-RodSolver::RodSolver(const RodModel& model) : model_(model) {
+RodSolver::RodSolver(const RodModel& model)
+    : model_(model), elements_(model.Elements()), joints_(model.Joints()) {
   const auto n = static_cast<std::size_t>(model.ElementCount());
   rest_rotation_.resize(n);
   predicted_position_.resize(n);
@@ -175,7 +175,7 @@ RodSolver::RodSolver(const RodModel& model) : model_(model) {
 void RodSolver::ComputeRestRotations(const RodState& state) {
   for (int j = 0; j < model_.ElementCount(); ++j) {
     rest_rotation_[static_cast<std::size_t>(j)] =
-        JointRestRotation(model_, j, state.knob_effective_rad);
+        JointRestRotation(model_, elements_, j, state.knob_effective_rad);
   }
 }
 
@@ -186,8 +186,9 @@ void RodSolver::DetectContacts(const ContactWorld* world, int i, RodState* state
   const Vec3 x = state->position[e];
   detected_at_[e] = x;
   ProximityHit hits[kMaxProximityHits];
-  const double radius = model_.Elements()[e].outer_radius_m;
-  const int count = world ? world->Query(x, radius + spec.contact_margin_m, hits) : 0;
+  const double radius = elements_[e].outer_radius_m;
+  const int count =
+      world && elements_[e].contact_enabled ? world->Query(x, radius + spec.contact_margin_m, hits) : 0;
   // Carry each previous slot's anchor and lagged normal force to the new hit
   // on the same wall: the best-aligned one, each previous slot at most once
   // (else two hits near one wall would both inherit its friction).
@@ -226,7 +227,7 @@ void RodSolver::DetectContacts(const ContactWorld* world, int i, RodState* state
 }
 
 void RodSolver::BuildJoint(int j, const RodInput& input, const RodState& state) {
-  const auto& elements = model_.Elements();
+  const auto& elements = elements_;
   const auto b = static_cast<std::size_t>(j);
   // Proximal side: the handle frame for joint 0, else element j-1's distal end.
   Vec3 p_a = input.handle_position;
@@ -258,7 +259,7 @@ void RodSolver::BuildJoint(int j, const RodInput& input, const RodState& state) 
   const Mat3 jr = e.g * e.r_a0_t;
   SetBlock(jp, 1, 1, jr * -1.0);
   SetBlock(jd, 1, 1, jr);
-  const Vec3 alpha = model_.Joints()[b].rotational_compliance * (1.0 / (dt_ * dt_));
+  const Vec3 alpha = joints_[b].rotational_compliance * (1.0 / (dt_ * dt_));
   const Vec6& lambda = lambda_[b];
   const Vec3 cp = p_a - p_b;
   joint_residual_[b] = {cp.x,
@@ -281,7 +282,7 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
   // and the inverse of A = M + h^2 K_contact (block diagonal).
   for (int b = 0; b < n; ++b) {
     const auto k = static_cast<std::size_t>(b);
-    const RodElement& element = model_.Elements()[k];
+    const RodElement& element = elements_[k];
     const double mass = element.mass_kg * damping_scale;
     Mat6 stiffness;
     Vec3 contact_force;
@@ -343,7 +344,7 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
   // (Deul et al. 2018, sec. 5, specialised to a chain).
   for (int j = 0; j < n; ++j) {
     const auto k = static_cast<std::size_t>(j);
-    const Vec3 alpha = model_.Joints()[k].rotational_compliance * (1.0 / h2);
+    const Vec3 alpha = joints_[k].rotational_compliance * (1.0 / h2);
     const Mat6 jd_a = Multiply(jac_dist_[k], inverse_mass_[k]);
     Mat6 d = MultiplyTransposed(jd_a, jac_dist_[k]);
     Vec6 rhs = Multiply(jd_a, body_residual_[k]);
@@ -438,7 +439,7 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
     const auto k = static_cast<std::size_t>(b);
     *largest_step = std::max(
         *largest_step, scale * std::max(Norm(Head(delta_[k])),
-                                        Norm(Tail(delta_[k])) * model_.Elements()[k].length_m));
+                                        Norm(Tail(delta_[k])) * elements_[k].length_m));
     state->position[k] += Head(delta_[k]) * scale;
     // Rotations are clamped per element (a near-free twist of one element
     // must not stall the whole rod's step).
@@ -487,7 +488,7 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
   const double damping_scale = 1.0 + dt_ * spec.damping_per_s;
   for (int b = 0; b < n; ++b) {
     const auto k = static_cast<std::size_t>(b);
-    const RodElement& element = model_.Elements()[k];
+    const RodElement& element = elements_[k];
     external_force_[k] = spec.gravity_m_per_s2 * element.mass_kg;
     external_torque_[k] = Vec3{};
     predicted_position_[k] = state->position[k] + state->velocity[k] * (dt_ / damping_scale);
@@ -544,14 +545,14 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
       RodContact& c = state->contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(s)];
       if (!c.active) continue;
       const ContactEval eval = EvaluateContact(c, state->position[k], state->orientation[k],
-                                               model_.Elements()[k], spec, nullptr);
+                                               elements_[k], spec, nullptr);
       c.gap_m = eval.gap;
       c.force_N = eval.force;
       c.lagged_normal_force_N = spec.contact_stiffness_N_per_m * std::max(0.0, -eval.gap);
       // Re-anchor the material contact point under the contact (a rolling or
       // spinning rod brings new surface into contact), keeping the elastic
       // stick stretch, or the slip-limited one.
-      const double radius = model_.Elements()[k].outer_radius_m;
+      const double radius = elements_[k].outer_radius_m;
       c.material_offset = state->orientation[k].Conjugate().Rotate(c.normal * -radius);
       const Vec3 point = state->position[k] + c.normal * -radius;
       if (eval.gap >= 0.0) {
@@ -565,7 +566,7 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
       // stretch is rescaled by f_n(old) / f_n(new) (capped at delta, i.e.
       // slipping). Keeping the stretch instead would let a rising f_n raise
       // a stored force without work and pump energy into a wedged rod.
-      const double stiffness_next = model_.Elements()[k].friction_static * c.lagged_normal_force_N /
+      const double stiffness_next = elements_[k].friction_static * c.lagged_normal_force_N /
                                     spec.friction_stick_distance_m;
       if (!(stiffness_next > 0.0)) {
         c.anchor = point;
@@ -628,7 +629,7 @@ RodEnergy RodSolver::Energy(const RodState& state) const {
   const RodSpec& spec = model_.Spec();
   for (int b = 0; b < model_.ElementCount(); ++b) {
     const auto k = static_cast<std::size_t>(b);
-    const RodElement& element = model_.Elements()[k];
+    const RodElement& element = elements_[k];
     energy.kinetic +=
         0.5 * element.mass_kg * Dot(state.velocity[k], state.velocity[k]) +
         0.5 * Dot(state.angular_velocity[k],
@@ -637,8 +638,8 @@ RodEnergy RodSolver::Energy(const RodState& state) const {
     // Elastic: 1/2 C^T alpha^-1 C per joint.
     const Quat q_a = b == 0 ? state.handle_orientation : state.orientation[k - 1];
     const RotationError e = EvaluateRotationError(
-        q_a, JointRestRotation(model_, b, state.knob_effective_rad), state.orientation[k]);
-    const Vec3 alpha = model_.Joints()[k].rotational_compliance;
+        q_a, JointRestRotation(model_, elements_, b, state.knob_effective_rad), state.orientation[k]);
+    const Vec3 alpha = joints_[k].rotational_compliance;
     energy.elastic +=
         0.5 * (e.c.x * e.c.x / alpha.x + e.c.y * e.c.y / alpha.y + e.c.z * e.c.z / alpha.z);
     for (int s = 0; s < kMaxContactsPerElement; ++s) {

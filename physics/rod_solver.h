@@ -58,6 +58,13 @@ class RodSolver {
 
   const RodModel& Model() const { return model_; }
 
+  // The per-element properties and joint compliances Step uses: the model's
+  // at construction. A coaxial stack (coaxial_stack.h) rewrites them between
+  // steps as instruments slide; sizes must not change (no allocation).
+  std::vector<RodElement>& MutableElements() { return elements_; }
+  std::vector<RodJoint>& MutableJoints() { return joints_; }
+  const std::vector<RodElement>& Elements() const { return elements_; }
+
   // Elastic energy uses the rest shape at the state's knob play.
   RodEnergy Energy(const RodState& state) const;
 
@@ -80,6 +87,8 @@ class RodSolver {
                             double* largest_step);
 
   const RodModel& model_;
+  std::vector<RodElement> elements_;
+  std::vector<RodJoint> joints_;
   double dt_ = 0.0;
   std::vector<Quat> rest_rotation_;  // per joint, material frame of the proximal body
   std::vector<Vec3> predicted_position_;

@@ -55,7 +55,11 @@ void RodState::AddToHash(StateHasher& hasher) const {
 
 Vec3 ElementRestCurvature(const RodModel& model, int i,
                           const std::array<double, kMaxKnobs>& knob_effective_rad) {
-  const RodElement& element = model.Elements()[static_cast<std::size_t>(i)];
+  return ElementRestCurvature(model, model.Elements()[static_cast<std::size_t>(i)], knob_effective_rad);
+}
+
+Vec3 ElementRestCurvature(const RodModel& model, const RodElement& element,
+                          const std::array<double, kMaxKnobs>& knob_effective_rad) {
   Vec3 kappa = element.rest_curvature_per_m;
   // Pull-wire steering: a uniform curvature kappa = bend / L_section in the
   // knob's plane, linear in the (played) knob angle and saturating at the

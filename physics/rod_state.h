@@ -18,6 +18,7 @@ class StateHasher;
 namespace teersim::physics {
 
 class RodModel;
+struct RodElement;
 
 inline constexpr int kMaxContactsPerElement = 2;
 inline constexpr int kMaxKnobs = 4;
@@ -102,6 +103,9 @@ Quat TipOrientation(const RodModel& model, const RodState& state);
 // Rest curvature of element i (1/m, material frame) including the steering
 // knobs' effective angles.
 Vec3 ElementRestCurvature(const RodModel& model, int i,
+                          const std::array<double, kMaxKnobs>& knob_effective_rad);
+// The same for an element's own data (its section picks the knobs).
+Vec3 ElementRestCurvature(const RodModel& model, const RodElement& element,
                           const std::array<double, kMaxKnobs>& knob_effective_rad);
 
 }  // namespace teersim::physics
