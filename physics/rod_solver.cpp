@@ -187,8 +187,9 @@ void RodSolver::DetectContacts(const ContactWorld* world, int i, RodState* state
   detected_at_[e] = x;
   ProximityHit hits[kMaxProximityHits];
   const double radius = elements_[e].outer_radius_m;
-  const int count =
-      world && elements_[e].contact_enabled ? world->Query(x, radius + spec.contact_margin_m, hits) : 0;
+  const int count = world && elements_[e].contact_enabled
+                        ? world->Query(x, radius + spec.contact_margin_m, hits)
+                        : 0;
   // Carry each previous slot's anchor and lagged normal force to the new hit
   // on the same wall: the best-aligned one, each previous slot at most once
   // (else two hits near one wall would both inherit its friction).
@@ -438,8 +439,8 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
   for (int b = 0; b < n; ++b) {
     const auto k = static_cast<std::size_t>(b);
     *largest_step = std::max(
-        *largest_step, scale * std::max(Norm(Head(delta_[k])),
-                                        Norm(Tail(delta_[k])) * elements_[k].length_m));
+        *largest_step,
+        scale * std::max(Norm(Head(delta_[k])), Norm(Tail(delta_[k])) * elements_[k].length_m));
     state->position[k] += Head(delta_[k]) * scale;
     // Rotations are clamped per element (a near-free twist of one element
     // must not stall the whole rod's step).
@@ -566,8 +567,8 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
       // stretch is rescaled by f_n(old) / f_n(new) (capped at delta, i.e.
       // slipping). Keeping the stretch instead would let a rising f_n raise
       // a stored force without work and pump energy into a wedged rod.
-      const double stiffness_next = elements_[k].friction_static * c.lagged_normal_force_N /
-                                    spec.friction_stick_distance_m;
+      const double stiffness_next =
+          elements_[k].friction_static * c.lagged_normal_force_N / spec.friction_stick_distance_m;
       if (!(stiffness_next > 0.0)) {
         c.anchor = point;
         continue;
@@ -607,7 +608,8 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
       if (!IsFinite(state->position[k]) || !IsFinite(state->velocity[k]) ||
           !IsFinite(state->angular_velocity[k]) || !std::isfinite(state->orientation[k].w)) {
         result.status = RodStatus::kNonFinite;
-      } else if (Norm(state->velocity[k]) > kMaxSpeed_m_per_s) {
+      } else if (elements_[k].contact_enabled && Norm(state->velocity[k]) > kMaxSpeed_m_per_s) {
+        // (Vacant elements of a coaxial stack, massless followers, may whip.)
         result.status = RodStatus::kVelocityLimit;
       }
     }
@@ -638,7 +640,8 @@ RodEnergy RodSolver::Energy(const RodState& state) const {
     // Elastic: 1/2 C^T alpha^-1 C per joint.
     const Quat q_a = b == 0 ? state.handle_orientation : state.orientation[k - 1];
     const RotationError e = EvaluateRotationError(
-        q_a, JointRestRotation(model_, elements_, b, state.knob_effective_rad), state.orientation[k]);
+        q_a, JointRestRotation(model_, elements_, b, state.knob_effective_rad),
+        state.orientation[k]);
     const Vec3 alpha = joints_[k].rotational_compliance;
     energy.elastic +=
         0.5 * (e.c.x * e.c.x / alpha.x + e.c.y * e.c.y / alpha.y + e.c.z * e.c.z / alpha.z);

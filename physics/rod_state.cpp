@@ -55,7 +55,8 @@ void RodState::AddToHash(StateHasher& hasher) const {
 
 Vec3 ElementRestCurvature(const RodModel& model, int i,
                           const std::array<double, kMaxKnobs>& knob_effective_rad) {
-  return ElementRestCurvature(model, model.Elements()[static_cast<std::size_t>(i)], knob_effective_rad);
+  return ElementRestCurvature(model, model.Elements()[static_cast<std::size_t>(i)],
+                              knob_effective_rad);
 }
 
 Vec3 ElementRestCurvature(const RodModel& model, const RodElement& element,
