@@ -13,7 +13,7 @@ namespace {
 
 // Vacant elements keep the distal properties but this fraction of the mass,
 // so they follow the tip straight without loading it.
-constexpr double kVacantMassFraction = 1e-6;
+constexpr double kVacantMassFraction = 1e-3;
 
 [[noreturn]] void Reject(const std::string& key, const std::string& problem) {
   throw InputError(FormatInputError("coaxial stack", 0, key, problem));

@@ -21,7 +21,8 @@ int RunPhysicsBench(bool json, int steps) {
                                   {"median_ms", r.median_ms},
                                   {"p99_ms", r.p99_ms},
                                   {"faults", r.faults},
-                                  {"mean_iterations", r.mean_iterations}});
+                                  {"mean_iterations", r.mean_iterations},
+                                  {"first_fault", r.first_fault}});
     }
     std::printf("%s\n", out.dump().c_str());
     return 0;
