@@ -1,6 +1,6 @@
 // Subcommands whose contracts are fixed now and whose work lands with later
-// issues: bench (physics #3, render #6, haptics #7) and replay / score /
-// report (scoring #8); replay, score and trainee live in their own files.
+// issues: bench (render #6 in bench_render.cpp, physics #3 in bench_physics.cpp,
+// haptics #7) and report (scoring #8); replay, score and trainee live in their own files.
 #include <memory>
 #include <string_view>
 
@@ -17,8 +17,8 @@ void AddBenchCommand(CLI::App& app, Handler* handler) {
     const char* help;
     const char* issue;
   };
+  AddPhysicsBenchCommand(*bench, handler);
   static constexpr Entry kEntries[] = {
-      {"physics", "Median/p99 wall time per 1 ms physics step", "physics issue #3"},
       {"render", "Frames per second of the full layout at 1280x720", "views issue #6"},
       {"haptics", "Haptic loop period error and latency", "devices issue #7"},
   };

@@ -121,9 +121,28 @@ TEST(Cli, NoArgumentsWithoutDisplayExplainsHeadless) {
 }
 
 TEST(Cli, NotYetAvailableCommandsFailHonestly) {
-  const CliResult result = RunCli("bench physics --json");
+  const CliResult result = RunCli("replay out/any.teerrec");
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_THAT(result.err, HasSubstr("not available yet"));
+}
+
+// Issue #3: `bench physics --json` prints the scenarios with their element
+// counts and per-step times (a short run; the numbers are not checked here).
+TEST(Cli, BenchPhysicsPrintsScenarios) {
+  const CliResult result = RunCli("bench physics --json --steps 10");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const nlohmann::json out = nlohmann::json::parse(result.out);
+  ASSERT_EQ(out["scenarios"].size(), 4u);
+  const char* names[] = {"free_rod", "rod_in_tube", "coaxial_stack", "coaxial_stack_2x"};
+  for (std::size_t k = 0; k < 4; ++k) {
+    const nlohmann::json& s = out["scenarios"][k];
+    EXPECT_EQ(s["name"], names[k]);
+    EXPECT_GT(s["median_ms"].get<double>(), 0.0);
+    EXPECT_GE(s["p99_ms"].get<double>(), s["median_ms"].get<double>());
+  }
+  EXPECT_EQ(out["scenarios"][0]["elements"], 100);
+  EXPECT_GE(out["scenarios"][2]["elements"].get<int>(), 300);
+  EXPECT_EQ(out["scenarios"][3]["elements"].get<int>(), 2 * out["scenarios"][2]["elements"].get<int>());
 }
 
 TEST(Cli, RenderStartsItsOwnXvfbWhenNoDisplay) {

@@ -1,0 +1,658 @@
+#include "physics/rod_solver.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "physics/contact_world.h"
+
+namespace teersim::physics {
+namespace {
+
+constexpr Vec3 kMaterialTangent{0.0, 0.0, 1.0};
+// A new contact keeps the friction anchor of last step's slot when their
+// normals agree to within ~45 degrees (the same wall, slightly turned).
+constexpr double kSameContactCos = 0.7;
+// Largest rotation of an element per Newton iteration (trust region).
+constexpr double kMaxTurnPerIteration_rad = 0.5;
+
+// Rest rotation of joint j in the proximal body's material frame: half of
+// each adjacent element's rest curvature times its length (Kugelstadt &
+// Schoemer 2016, eq. 17: the rest Darboux vector integrated over the joint's
+// dual length).
+Quat JointRestRotation(const RodModel& model, const std::vector<RodElement>& elements, int j,
+                       const std::array<double, kMaxKnobs>& knob_effective_rad) {
+  const RodElement& b = elements[static_cast<std::size_t>(j)];
+  Vec3 turn = ElementRestCurvature(model, b, knob_effective_rad) * (0.5 * b.length_m);
+  if (j > 0) {
+    const RodElement& a = elements[static_cast<std::size_t>(j - 1)];
+    turn += ElementRestCurvature(model, a, knob_effective_rad) * (0.5 * a.length_m);
+  }
+  return QuatFromRotationVector(turn);
+}
+
+// Bend/twist error of a joint: q_e = (q_a q0)^* q_b on the positive
+// hemisphere; C = 2 Im(q_e), which equals the rotation vector of the error to
+// third order (Deul et al. 2018, sec. 4.2 "bending and torsion constraint").
+struct RotationError {
+  Vec3 c;       // 2 Im(q_e), material frame of a
+  Mat3 g;       // dC/du for a left perturbation (1, u/2) * q_e: w I - [v]x
+  Mat3 r_a0_t;  // R(q_a q0)^T: world -> error frame
+};
+
+RotationError EvaluateRotationError(const Quat& q_a, const Quat& q0, const Quat& q_b) {
+  const Quat q_a0 = q_a * q0;
+  Quat q_e = q_a0.Conjugate() * q_b;
+  if (q_e.w < 0.0) q_e = {-q_e.w, -q_e.x, -q_e.y, -q_e.z};
+  RotationError e;
+  e.c = q_e.Vec() * 2.0;
+  e.g = Mat3::Identity() * q_e.w - Mat3::Skew(q_e.Vec());
+  e.r_a0_t = q_a0.Matrix().Transposed();
+  return e;
+}
+
+// Contact of one element with one anatomy plane: penalty normal force at the
+// element's centre, and friction at the contact point on its surface.
+struct ContactEval {
+  Vec3 force;        // on the element
+  Vec3 torque;       // on the element, about its centre
+  double gap = 0.0;  // < 0 penetrating
+  bool slipping = false;
+  Vec3 slip_dir;  // unit tangential direction of displacement from anchor
+  Vec3 stretch;   // tangential displacement of the contact point from the anchor
+  Vec3 friction;  // the friction part of `force`
+};
+
+// `stiffness` (6x6, [linear; angular] of the element) receives the contact's
+// stiffness when not null.
+ContactEval EvaluateContact(const RodContact& c, const Vec3& x, const Quat& q,
+                            const RodElement& element, const RodSpec& spec, Mat6* stiffness) {
+  ContactEval out;
+  out.gap = Dot(c.normal, x - c.point) - element.outer_radius_m;
+  if (out.gap < 0.0) {
+    // Normal: E = 1/2 k_n g^2 (penalty), f = -k_n g n.
+    const double kn = spec.contact_stiffness_N_per_m;
+    out.force = c.normal * (-kn * out.gap);
+    if (stiffness) AddBlock(*stiffness, 0, 0, Mat3::Outer(c.normal, c.normal) * kn);
+  }
+  // Friction, elasto-plastic with a fixed stick distance delta: while the
+  // contact point is within delta of its anchor the force is
+  // mu_s f_n d / delta (stick); beyond, mu_d f_n against the displacement
+  // (slip) and the anchor follows. f_n is the normal force lagged by one
+  // step, which makes friction within a step the gradient of a convex
+  // potential, so Newton converges (lagging as in IPC, Li et al. 2020,
+  // sec. 5; the fixed stick zone, like IPC's epsilon_v h, keeps the
+  // iteration matrix proportional to f_n). In steady sliding the lagged force
+  // equals the current one. The contact point p = x + R m sits on the
+  // surface, so friction also resists twist (torque (R m) x f).
+  const double fn = c.lagged_normal_force_N;
+  if (fn <= 0.0) return out;
+  const Vec3 lever = q.Rotate(c.material_offset);
+  const Mat3 tangent_projector = Mat3::Identity() - Mat3::Outer(c.normal, c.normal);
+  const Vec3 d = tangent_projector * (x + lever - c.anchor);
+  out.stretch = d;
+  const double dn = Norm(d);
+  const double delta = spec.friction_stick_distance_m;
+  Vec3 friction;
+  Mat3 point_stiffness;
+  if (dn <= delta) {
+    const double kt = element.friction_static * fn / delta;
+    friction = d * -kt;
+    point_stiffness = tangent_projector * kt;
+  } else {
+    out.slipping = true;
+    out.slip_dir = d / dn;
+    const double limit = element.friction_dynamic * fn;
+    friction = out.slip_dir * -limit;
+    point_stiffness = (tangent_projector - Mat3::Outer(out.slip_dir, out.slip_dir)) * (limit / dn);
+  }
+  out.force += friction;
+  out.friction = friction;
+  out.torque += Cross(lever, friction);
+  if (stiffness) {
+    // J = [I, -[l]x] maps (dx, dtheta) to the point's motion; K_body = J^T K J.
+    const Mat3 skew = Mat3::Skew(lever);
+    AddBlock(*stiffness, 0, 0, point_stiffness);
+    AddBlock(*stiffness, 0, 1, point_stiffness * skew * -1.0);
+    AddBlock(*stiffness, 1, 0, skew * point_stiffness);
+    AddBlock(*stiffness, 1, 1, skew * point_stiffness * skew * -1.0);
+  }
+  return out;
+}
+
+Mat3 WorldInertia(const RodElement& e, const Quat& q) {
+  const Mat3 r = q.Matrix();
+  return r *
+         Mat3::Diagonal(e.inertia_bending_kg_m2, e.inertia_bending_kg_m2, e.inertia_axial_kg_m2) *
+         r.Transposed();
+}
+
+Vec6 Join(const Vec3& a, const Vec3& b) { return {a.x, a.y, a.z, b.x, b.y, b.z}; }
+Vec3 Head(const Vec6& v) { return {v[0], v[1], v[2]}; }
+Vec3 Tail(const Vec6& v) { return {v[3], v[4], v[5]}; }
+
+}  // namespace
+
+const char* RodStatusName(RodStatus status) {
+  switch (status) {
+    case RodStatus::kOk:
+      return "ok";
+    case RodStatus::kNonFinite:
+      return "non-finite value in rod state";
+    case RodStatus::kVelocityLimit:
+      return "rod speed limit exceeded (energy blow-up)";
+    case RodStatus::kPenetration:
+      return "rod penetrated anatomy beyond bound";
+    case RodStatus::kSingularSystem:
+      return "rod joint system not positive definite";
+  }
+  return "unknown";
+}
+
+RodSolver::RodSolver(const RodModel& model)
+    : model_(model), elements_(model.Elements()), joints_(model.Joints()) {
+  const auto n = static_cast<std::size_t>(model.ElementCount());
+  rest_rotation_.resize(n);
+  predicted_position_.resize(n);
+  predicted_orientation_.resize(n);
+  external_force_.resize(n);
+  external_torque_.resize(n);
+  lambda_.resize(n);
+  inverse_mass_.resize(n);
+  body_residual_.resize(n);
+  jac_prox_.resize(n);
+  jac_dist_.resize(n);
+  joint_residual_.resize(n);
+  diag_.resize(n);
+  upper_.resize(n);
+  rhs_.resize(n);
+  solved_upper_.resize(n);
+  solved_rhs_.resize(n);
+  detected_at_.resize(n);
+  delta_.resize(n);
+  backup_ = MakeRestState(model, Vec3{}, Quat{});
+}
+
+void RodSolver::ComputeRestRotations(const RodState& state) {
+  for (int j = 0; j < model_.ElementCount(); ++j) {
+    rest_rotation_[static_cast<std::size_t>(j)] =
+        JointRestRotation(model_, elements_, j, state.knob_effective_rad);
+  }
+}
+
+void RodSolver::DetectContacts(const ContactWorld* world, int i, RodState* state) {
+  const RodSpec& spec = model_.Spec();
+  const auto e = static_cast<std::size_t>(i);
+  RodContact* slots = &state->contacts[e * kMaxContactsPerElement];
+  const Vec3 x = state->position[e];
+  detected_at_[e] = x;
+  ProximityHit hits[kMaxProximityHits];
+  const double radius = elements_[e].outer_radius_m;
+  const int count = world && elements_[e].contact_enabled
+                        ? world->Query(x, radius + spec.contact_margin_m, hits)
+                        : 0;
+  // Carry each previous slot's anchor and lagged normal force to the new hit
+  // on the same wall: the best-aligned one, each previous slot at most once
+  // (else two hits near one wall would both inherit its friction).
+  RodContact previous[kMaxContactsPerElement];
+  std::copy(slots, slots + kMaxContactsPerElement, previous);
+  bool claimed[kMaxContactsPerElement] = {};
+  for (int k = 0; k < kMaxContactsPerElement; ++k) {
+    RodContact& slot = slots[k];
+    slot = RodContact{};
+    if (k >= count) continue;
+    slot.active = true;
+    slot.normal = hits[k].normal;
+    slot.point = hits[k].point;
+    // A new contact anchors where its surface point was at the step's start
+    // and has no friction until it has carried a normal force for one step.
+    slot.material_offset = backup_.orientation[e].Conjugate().Rotate(slot.normal * -radius);
+    slot.anchor = backup_.position[e] + slot.normal * -radius;
+    int best = -1;
+    double best_cos = kSameContactCos;
+    for (int m = 0; m < kMaxContactsPerElement; ++m) {
+      const RodContact& old = previous[m];
+      const double cos = Dot(old.normal, slot.normal);
+      if (!claimed[m] && old.active && old.lagged_normal_force_N > 0.0 && cos > best_cos) {
+        best = m;
+        best_cos = cos;
+      }
+    }
+    if (best >= 0) {
+      claimed[best] = true;
+      slot.anchor = previous[best].anchor;
+      slot.material_offset = previous[best].material_offset;
+      slot.lagged_normal_force_N = previous[best].lagged_normal_force_N;
+    }
+    slot.gap_m = hits[k].signed_distance_m - radius;
+  }
+}
+
+void RodSolver::BuildJoint(int j, const RodInput& input, const RodState& state) {
+  const auto& elements = elements_;
+  const auto b = static_cast<std::size_t>(j);
+  // Proximal side: the handle frame for joint 0, else element j-1's distal end.
+  Vec3 p_a = input.handle_position;
+  Quat q_a = input.handle_orientation;
+  Vec3 lever_a;
+  if (j > 0) {
+    q_a = state.orientation[b - 1];
+    lever_a = q_a.Rotate(kMaterialTangent) * (0.5 * elements[b - 1].length_m);
+    p_a = state.position[b - 1] + lever_a;
+  }
+  const Vec3 lever_b =
+      state.orientation[b].Rotate(kMaterialTangent) * (-0.5 * elements[b].length_m);
+  const Vec3 p_b = state.position[b] + lever_b;
+
+  // Zero-stretch (point coincidence) rows: C_p = p_a - p_b (Deul et al. 2018,
+  // eq. 19). Small world rotations dtheta move a lever r by dtheta x r.
+  Mat6& jp = jac_prox_[b];
+  Mat6& jd = jac_dist_[b];
+  jp = Mat6{};
+  jd = Mat6{};
+  SetBlock(jp, 0, 0, Mat3::Identity());
+  SetBlock(jp, 0, 1, Mat3::Skew(lever_a) * -1.0);
+  SetBlock(jd, 0, 0, Mat3::Identity() * -1.0);
+  SetBlock(jd, 0, 1, Mat3::Skew(lever_b));
+
+  // Bend/twist rows, with compliance alpha = l / (EI, EI, GJ) in the error
+  // frame (XPBD, Macklin et al. 2016, eq. 9: alpha~ = alpha / dt^2).
+  const RotationError e = EvaluateRotationError(q_a, rest_rotation_[b], state.orientation[b]);
+  const Mat3 jr = e.g * e.r_a0_t;
+  SetBlock(jp, 1, 1, jr * -1.0);
+  SetBlock(jd, 1, 1, jr);
+  const Vec3 alpha = joints_[b].rotational_compliance * (1.0 / (dt_ * dt_));
+  const Vec6& lambda = lambda_[b];
+  const Vec3 cp = p_a - p_b;
+  joint_residual_[b] = {cp.x,
+                        cp.y,
+                        cp.z,
+                        e.c.x + alpha.x * lambda[3],
+                        e.c.y + alpha.y * lambda[4],
+                        e.c.z + alpha.z * lambda[5]};
+}
+
+bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, RodState* state,
+                                     double* largest_step) {
+  const int n = model_.ElementCount();
+  const RodSpec& spec = model_.Spec();
+  const double h2 = dt_ * dt_;
+  const double damping_scale = 1.0 + dt_ * spec.damping_per_s;
+  for (int j = 0; j < n; ++j) BuildJoint(j, input, *state);
+
+  // Bodies: Newton residual g1 = M (x - x~) + h^2 grad E_contact - J^T lambda
+  // and the inverse of A = M + h^2 K_contact (block diagonal).
+  for (int b = 0; b < n; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    const RodElement& element = elements_[k];
+    const double mass = element.mass_kg * damping_scale;
+    Mat6 stiffness;
+    Vec3 contact_force;
+    Vec3 contact_torque;
+    for (int s = 0; s < kMaxContactsPerElement; ++s) {
+      const RodContact& c =
+          state->contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(s)];
+      if (!c.active) continue;
+      const ContactEval eval =
+          EvaluateContact(c, state->position[k], state->orientation[k], element, spec, &stiffness);
+      contact_force += eval.force;
+      contact_torque += eval.torque;
+    }
+    Vec6 jt_lambda = MultiplyTransposed(jac_dist_[k], lambda_[k]);
+    if (b + 1 < n) {
+      const Vec6 more = MultiplyTransposed(jac_prox_[k + 1], lambda_[k + 1]);
+      for (int r = 0; r < 6; ++r)
+        jt_lambda[static_cast<std::size_t>(r)] += more[static_cast<std::size_t>(r)];
+    }
+    const Vec3 rotation_from_prediction =
+        RotationVector(state->orientation[k] * predicted_orientation_[k].Conjugate());
+    // The tip load acts at the distal end: its moment about the centre.
+    Vec3 torque = external_torque_[k] + contact_torque;
+    if (b == n - 1) {
+      const Vec3 tip_lever =
+          state->orientation[k].Rotate(kMaterialTangent) * (0.5 * element.length_m);
+      torque += Cross(tip_lever, input.tip_force_N);
+    }
+    const Vec3 g_lin = (state->position[k] - predicted_position_[k]) * mass -
+                       (contact_force + external_force_[k]) * h2 - Head(jt_lambda);
+    const Vec3 g_ang =
+        WorldInertia(element, state->orientation[k]) * rotation_from_prediction * damping_scale -
+        torque * h2 - Tail(jt_lambda);
+    body_residual_[k] = Join(g_lin, g_ang);
+    // Geometric stiffness of the joint forces and the tip load on this
+    // element's rotation (Tournier et al. 2015, "Stable constrained
+    // dynamics", sec. 4): -lambda . d2(R r)/dtheta2, filtered to its positive
+    // (tension) part s (lambda . r) (I - r^ r^T). Without it a tension-
+    // dominated rod of small EI (a string) makes the Newton iteration diverge.
+    // It changes only the iteration matrix, not the converged solution.
+    const Vec3 axis = state->orientation[k].Rotate(kMaterialTangent);
+    const Mat3 transverse = Mat3::Identity() - Mat3::Outer(axis, axis);
+    double tension = -Dot(Head(lambda_[k]), axis * (-0.5 * element.length_m));
+    if (b + 1 < n) tension += Dot(Head(lambda_[k + 1]), axis * (0.5 * element.length_m));
+    if (b == n - 1) tension += h2 * Dot(input.tip_force_N, axis * (0.5 * element.length_m));
+    // A = M + h^2 K (6x6: contact friction couples translation and rotation).
+    Mat6 a = stiffness;
+    for (double& v : a.m) v *= h2;
+    AddBlock(a, 0, 0, Mat3::Identity() * mass);
+    AddBlock(a, 1, 1,
+             WorldInertia(element, state->orientation[k]) * damping_scale +
+                 transverse * std::max(0.0, tension));
+    if (!InverseSpd(a, &inverse_mass_[k])) return false;
+  }
+
+  // Schur complement on the joints, (J A^-1 J^T + alpha~) dlambda =
+  // -g2 + J A^-1 g1, is block tridiagonal because joint j touches bodies j-1
+  // and j only; factor it with a block Cholesky/Thomas sweep in O(n)
+  // (Deul et al. 2018, sec. 5, specialised to a chain).
+  for (int j = 0; j < n; ++j) {
+    const auto k = static_cast<std::size_t>(j);
+    const Vec3 alpha = joints_[k].rotational_compliance * (1.0 / h2);
+    const Mat6 jd_a = Multiply(jac_dist_[k], inverse_mass_[k]);
+    Mat6 d = MultiplyTransposed(jd_a, jac_dist_[k]);
+    Vec6 rhs = Multiply(jd_a, body_residual_[k]);
+    if (j > 0) {
+      const Mat6 jp_a = Multiply(jac_prox_[k], inverse_mass_[k - 1]);
+      const Mat6 dp = MultiplyTransposed(jp_a, jac_prox_[k]);
+      const Vec6 rp = Multiply(jp_a, body_residual_[k - 1]);
+      for (int r = 0; r < 36; ++r)
+        d.m[static_cast<std::size_t>(r)] += dp.m[static_cast<std::size_t>(r)];
+      for (int r = 0; r < 6; ++r)
+        rhs[static_cast<std::size_t>(r)] += rp[static_cast<std::size_t>(r)];
+    }
+    if (j + 1 < n) upper_[k] = MultiplyTransposed(jd_a, jac_prox_[k + 1]);
+    d(3, 3) += alpha.x;
+    d(4, 4) += alpha.y;
+    d(5, 5) += alpha.z;
+    for (int r = 0; r < 6; ++r)
+      rhs[static_cast<std::size_t>(r)] -= joint_residual_[k][static_cast<std::size_t>(r)];
+    diag_[k] = d;
+    rhs_[k] = rhs;
+  }
+  // Forward sweep: S_j = D_j - U_{j-1}^T S_{j-1}^-1 U_{j-1}.
+  for (int j = 0; j < n; ++j) {
+    const auto k = static_cast<std::size_t>(j);
+    if (j > 0) {
+      const Mat6& u = upper_[k - 1];
+      const Mat6& w = solved_upper_[k - 1];
+      const Vec6& z = solved_rhs_[k - 1];
+      for (int r = 0; r < 6; ++r) {
+        for (int c = 0; c < 6; ++c) {
+          double s = 0.0;
+          for (int m = 0; m < 6; ++m) s += u(m, r) * w(m, c);
+          diag_[k](r, c) -= s;
+        }
+        double s = 0.0;
+        for (int m = 0; m < 6; ++m) s += u(m, r) * z[static_cast<std::size_t>(m)];
+        rhs_[k][static_cast<std::size_t>(r)] -= s;
+      }
+    }
+    if (!CholeskyFactor(diag_[k])) return false;
+    solved_rhs_[k] = CholeskySolve(diag_[k], rhs_[k]);
+    if (j + 1 < n) {
+      for (int c = 0; c < 6; ++c) {
+        Vec6 column{};
+        for (int r = 0; r < 6; ++r) column[static_cast<std::size_t>(r)] = upper_[k](r, c);
+        column = CholeskySolve(diag_[k], column);
+        for (int r = 0; r < 6; ++r) solved_upper_[k](r, c) = column[static_cast<std::size_t>(r)];
+      }
+    }
+  }
+  // Back substitution: dlambda_j = z_j - W_j dlambda_{j+1}; reuse rhs_ for
+  // dlambda.
+  for (int j = n - 1; j >= 0; --j) {
+    const auto k = static_cast<std::size_t>(j);
+    Vec6 dl = solved_rhs_[k];
+    if (j + 1 < n) {
+      const Vec6 next = Multiply(solved_upper_[k], rhs_[k + 1]);
+      for (int r = 0; r < 6; ++r)
+        dl[static_cast<std::size_t>(r)] -= next[static_cast<std::size_t>(r)];
+    }
+    rhs_[k] = dl;
+  }
+  // Bodies: dx = A^-1 (J^T dlambda - g1); lambda += dlambda.
+  for (int b = 0; b < n; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    Vec6 jt = MultiplyTransposed(jac_dist_[k], rhs_[k]);
+    if (b + 1 < n) {
+      const Vec6 more = MultiplyTransposed(jac_prox_[k + 1], rhs_[k + 1]);
+      for (int r = 0; r < 6; ++r)
+        jt[static_cast<std::size_t>(r)] += more[static_cast<std::size_t>(r)];
+    }
+    for (int r = 0; r < 6; ++r)
+      jt[static_cast<std::size_t>(r)] -= body_residual_[k][static_cast<std::size_t>(r)];
+    delta_[k] = Multiply(inverse_mass_[k], jt);
+  }
+  // Trust region (with anatomy present): scale the whole Newton step so that
+  // no element moves more than half the contact margin per iteration
+  // (contacts are re-detected between iterations, so no element can pass a
+  // wall unseen: no tunnelling); each element's turn is clamped to
+  // kMaxTurnPerIteration_rad.
+  // Newton on the non-smooth contact/friction terms can also overshoot; a
+  // scaled step keeps the iterate where the contact planes are valid.
+  double move_scale = 1.0;
+  for (int b = 0; b < n && limit_steps; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    const double move = Norm(Head(delta_[k]));
+    if (move * move_scale > 0.5 * spec.contact_margin_m)
+      move_scale = 0.5 * spec.contact_margin_m / move;
+  }
+  const double scale = move_scale;
+  for (int b = 0; b < n; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    *largest_step = std::max(
+        *largest_step,
+        scale * std::max(Norm(Head(delta_[k])), Norm(Tail(delta_[k])) * elements_[k].length_m));
+    state->position[k] += Head(delta_[k]) * scale;
+    // Rotations are clamped per element (a near-free twist of one element
+    // must not stall the whole rod's step).
+    Vec3 turn = Tail(delta_[k]) * scale;
+    const double turn_norm = Norm(turn);
+    if (limit_steps && turn_norm > kMaxTurnPerIteration_rad)
+      turn = turn * (kMaxTurnPerIteration_rad / turn_norm);
+    state->orientation[k] = (QuatFromRotationVector(turn) * state->orientation[k]).Normalized();
+    for (int r = 0; r < 6; ++r)
+      lambda_[k][static_cast<std::size_t>(r)] += rhs_[k][static_cast<std::size_t>(r)] * scale;
+  }
+  return true;
+}
+
+RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, double dt_s,
+                              RodState* state) {
+  RodStepResult result;
+  const int n = model_.ElementCount();
+  const RodSpec& spec = model_.Spec();
+  // A non-finite command is a fault, not something to integrate.
+  bool finite_input = IsFinite(input.handle_position) && IsFinite(input.tip_force_N) &&
+                      IsFinite(input.tip_torque_Nm) && std::isfinite(input.handle_orientation.w) &&
+                      IsFinite(input.handle_orientation.Vec()) && std::isfinite(dt_s) && dt_s > 0.0;
+  for (double knob : input.knob_rad) finite_input = finite_input && std::isfinite(knob);
+  if (!finite_input) {
+    result.status = RodStatus::kNonFinite;
+    return result;
+  }
+  backup_ = *state;
+  dt_ = dt_s;
+
+  // Knob play (backlash): the effective angle follows the knob only once the
+  // knob has taken up half the play on either side (a play operator).
+  for (std::size_t k = 0; k < spec.steering.size(); ++k) {
+    const double half_play = 0.5 * spec.steering[k].backlash_rad;
+    state->knob_effective_rad[k] = std::clamp(
+        state->knob_effective_rad[k], input.knob_rad[k] - half_play, input.knob_rad[k] + half_play);
+  }
+  ComputeRestRotations(*state);
+  for (int i = 0; i < n; ++i) DetectContacts(world, i, state);
+
+  // Predictor of implicit Euler with mass-proportional damping c: inertia
+  // only, x~ = x + h v / (1 + h c); external loads enter the Newton residual
+  // (below), m (1 + h c) (x - x~) = h^2 (f_ext + f_constraint), so that a
+  // large load on a light element is resolved implicitly, not as a kick.
+  const double damping_scale = 1.0 + dt_ * spec.damping_per_s;
+  for (int b = 0; b < n; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    const RodElement& element = elements_[k];
+    external_force_[k] = spec.gravity_m_per_s2 * element.mass_kg;
+    external_torque_[k] = Vec3{};
+    predicted_position_[k] = state->position[k] + state->velocity[k] * (dt_ / damping_scale);
+    predicted_orientation_[k] =
+        (QuatFromRotationVector(state->angular_velocity[k] * (dt_ / damping_scale)) *
+         state->orientation[k])
+            .Normalized();
+    // Warm start: last step's joint forces (lambda = f dt^2).
+    for (int r = 0; r < 6; ++r) {
+      lambda_[k][static_cast<std::size_t>(r)] =
+          state->joint_force[k][static_cast<std::size_t>(r)] * dt_ * dt_;
+    }
+  }
+  external_force_.back() += input.tip_force_N;
+  external_torque_.back() += input.tip_torque_Nm;
+  for (int b = 0; b < n; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    state->position[k] = predicted_position_[k];
+    state->orientation[k] = predicted_orientation_[k];
+  }
+
+  // Newton iterations on the joint constraints and contacts.
+  // Newton iterations until the largest element displacement (or rotation
+  // times length) of an iteration falls below solver_tolerance_m, at most
+  // solver_iterations. Contacts are re-detected at the current iterate for
+  // elements that moved more than half the detection margin since their last
+  // query, so a large step cannot carry an element through a wall it was not
+  // yet near; an iteration that re-detected does not count as converged.
+  bool solved = true;
+  for (int it = 0; solved && it < spec.solver_iterations; ++it) {
+    double largest_step = 0.0;
+    solved = SolveNewtonIteration(input, world != nullptr, state, &largest_step);
+    bool redetected = false;
+    for (int i = 0; i < n && world; ++i) {
+      const auto k = static_cast<std::size_t>(i);
+      if (Norm(state->position[k] - detected_at_[k]) > 0.5 * spec.contact_margin_m) {
+        DetectContacts(world, i, state);
+        redetected = true;
+      }
+    }
+    result.iterations = it + 1;
+    if (!redetected && largest_step < spec.solver_tolerance_m) break;
+  }
+
+  // Velocities from the positions (implicit Euler), contact forces and the
+  // friction anchors' slip, the handle's wrench.
+  const double h2 = dt_ * dt_;
+  for (int b = 0; b < n && solved; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    state->velocity[k] = (state->position[k] - backup_.position[k]) * (1.0 / dt_);
+    state->angular_velocity[k] =
+        RotationVector(state->orientation[k] * backup_.orientation[k].Conjugate()) * (1.0 / dt_);
+    for (int s = 0; s < kMaxContactsPerElement; ++s) {
+      RodContact& c = state->contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(s)];
+      if (!c.active) continue;
+      const ContactEval eval = EvaluateContact(c, state->position[k], state->orientation[k],
+                                               elements_[k], spec, nullptr);
+      c.gap_m = eval.gap;
+      c.force_N = eval.force;
+      c.lagged_normal_force_N = spec.contact_stiffness_N_per_m * std::max(0.0, -eval.gap);
+      // Re-anchor the material contact point under the contact (a rolling or
+      // spinning rod brings new surface into contact), keeping the elastic
+      // stick stretch, or the slip-limited one.
+      const double radius = elements_[k].outer_radius_m;
+      c.material_offset = state->orientation[k].Conjugate().Rotate(c.normal * -radius);
+      const Vec3 point = state->position[k] + c.normal * -radius;
+      if (eval.gap >= 0.0) {
+        c.anchor = point;
+        continue;
+      }
+      ++result.active_contacts;
+      result.max_penetration_m = std::max(result.max_penetration_m, -eval.gap);
+      // Carry the friction force, not the stretch, into the next step: its
+      // stick stiffness mu_s f_n / delta uses the new lagged f_n, so the
+      // stretch is rescaled by f_n(old) / f_n(new) (capped at delta, i.e.
+      // slipping). Keeping the stretch instead would let a rising f_n raise
+      // a stored force without work and pump energy into a wedged rod.
+      const double stiffness_next =
+          elements_[k].friction_static * c.lagged_normal_force_N / spec.friction_stick_distance_m;
+      if (!(stiffness_next > 0.0)) {
+        c.anchor = point;
+        continue;
+      }
+      Vec3 stretch = eval.friction * (-1.0 / stiffness_next);
+      const double stretch_norm = Norm(stretch);
+      if (stretch_norm > spec.friction_stick_distance_m)
+        stretch = stretch * (spec.friction_stick_distance_m / stretch_norm);
+      c.anchor = point - stretch;
+    }
+  }
+  if (solved) {
+    for (int j = 0; j < n; ++j) {
+      const auto k = static_cast<std::size_t>(j);
+      for (int r = 0; r < 6; ++r) {
+        state->joint_force[k][static_cast<std::size_t>(r)] =
+            lambda_[k][static_cast<std::size_t>(r)] / h2;
+      }
+    }
+    const Vec6& l0 = lambda_[0];
+    state->handle_force_N = Head(MultiplyTransposed(jac_dist_[0], l0)) * (1.0 / h2);
+    const Mat6& jd = jac_dist_[0];
+    Vec3 torque;
+    for (int r = 0; r < 3; ++r)
+      for (int m = 3; m < 6; ++m) torque[r] += jd(m, 3 + r) * l0[static_cast<std::size_t>(m)];
+    state->handle_torque_Nm = torque * (1.0 / h2);
+    state->handle_position = input.handle_position;
+    state->handle_orientation = input.handle_orientation;
+  }
+
+  // Fault checks: leave the state as it was before the step.
+  if (!solved) {
+    result.status = RodStatus::kSingularSystem;
+  } else {
+    for (int b = 0; b < n && result.status == RodStatus::kOk; ++b) {
+      const auto k = static_cast<std::size_t>(b);
+      if (!IsFinite(state->position[k]) || !IsFinite(state->velocity[k]) ||
+          !IsFinite(state->angular_velocity[k]) || !std::isfinite(state->orientation[k].w)) {
+        result.status = RodStatus::kNonFinite;
+      } else if (elements_[k].contact_enabled && Norm(state->velocity[k]) > kMaxSpeed_m_per_s) {
+        // (Vacant elements of a coaxial stack, massless followers, may whip.)
+        result.status = RodStatus::kVelocityLimit;
+      }
+    }
+    if (result.status == RodStatus::kOk && result.max_penetration_m > spec.max_penetration_m) {
+      result.status = RodStatus::kPenetration;
+    }
+  }
+  if (result.status != RodStatus::kOk) {
+    *state = backup_;
+    return result;
+  }
+  state->time_s += dt_;
+  ++state->step_count;
+  return result;
+}
+
+RodEnergy RodSolver::Energy(const RodState& state) const {
+  RodEnergy energy;
+  const RodSpec& spec = model_.Spec();
+  for (int b = 0; b < model_.ElementCount(); ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    const RodElement& element = elements_[k];
+    energy.kinetic +=
+        0.5 * element.mass_kg * Dot(state.velocity[k], state.velocity[k]) +
+        0.5 * Dot(state.angular_velocity[k],
+                  WorldInertia(element, state.orientation[k]) * state.angular_velocity[k]);
+    energy.gravity -= element.mass_kg * Dot(spec.gravity_m_per_s2, state.position[k]);
+    // Elastic: 1/2 C^T alpha^-1 C per joint.
+    const Quat q_a = b == 0 ? state.handle_orientation : state.orientation[k - 1];
+    const RotationError e = EvaluateRotationError(
+        q_a, JointRestRotation(model_, elements_, b, state.knob_effective_rad),
+        state.orientation[k]);
+    const Vec3 alpha = joints_[k].rotational_compliance;
+    energy.elastic +=
+        0.5 * (e.c.x * e.c.x / alpha.x + e.c.y * e.c.y / alpha.y + e.c.z * e.c.z / alpha.z);
+    for (int s = 0; s < kMaxContactsPerElement; ++s) {
+      const RodContact& c =
+          state.contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(s)];
+      if (c.active && c.gap_m < 0.0)
+        energy.contact += 0.5 * spec.contact_stiffness_N_per_m * c.gap_m * c.gap_m;
+    }
+  }
+  return energy;
+}
+
+}  // namespace teersim::physics

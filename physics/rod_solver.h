@@ -1,0 +1,114 @@
+// RodSolver: advances a RodState by one fixed step with a direct (O(n)
+// block-tridiagonal) XPBD/Newton solve of the rod's joints, implicit penalty
+// contact and stick-slip Coulomb friction. See physics/README.md for the
+// formulation and its sources.
+//
+// Step never throws and allocates nothing once the solver exists: the solver
+// holds all scratch memory, sized for one model at construction. Faults
+// (non-finite values, energy blow-up or divergence, penetration beyond the
+// model's bound, a singular system) are returned as a status and leave the state as it was
+// before the step.
+#pragma once
+
+#include <vector>
+
+#include "physics/rod_math.h"
+#include "physics/rod_model.h"
+#include "physics/rod_state.h"
+
+namespace teersim::physics {
+
+class ContactWorld;
+
+enum class RodStatus {
+  kOk,
+  kNonFinite,       // NaN or infinity in the state
+  kVelocityLimit,   // energy blow-up: an element exceeded kMaxSpeed
+  kPenetration,     // deeper than RodSpec::max_penetration_m into anatomy
+  kSingularSystem,  // a joint block lost positive definiteness
+};
+
+const char* RodStatusName(RodStatus status);
+
+struct RodStepResult {
+  RodStatus status = RodStatus::kOk;
+  int active_contacts = 0;
+  int iterations = 0;
+  double max_penetration_m = 0.0;
+};
+
+// Energy split (J): kinetic, elastic (bend/twist), gravity potential, contact
+// penalty.
+struct RodEnergy {
+  double kinetic = 0.0;
+  double elastic = 0.0;
+  double gravity = 0.0;
+  double contact = 0.0;
+  double Total() const { return kinetic + elastic + gravity + contact; }
+};
+
+class RodSolver {
+ public:
+  // Sizes scratch memory for `model`; the model must outlive the solver.
+  explicit RodSolver(const RodModel& model);
+
+  // Advance `state` by `dt_s` (> 0). `world` may be null (no anatomy).
+  RodStepResult Step(const RodInput& input, const ContactWorld* world, double dt_s,
+                     RodState* state);
+
+  const RodModel& Model() const { return model_; }
+
+  // The per-element properties and joint compliances Step uses: the model's
+  // at construction. A coaxial stack (coaxial_stack.h) rewrites them between
+  // steps as instruments slide; sizes must not change (no allocation).
+  std::vector<RodElement>& MutableElements() { return elements_; }
+  std::vector<RodJoint>& MutableJoints() { return joints_; }
+  const std::vector<RodElement>& Elements() const { return elements_; }
+
+  // Elastic energy uses the rest shape at the state's knob play.
+  RodEnergy Energy(const RodState& state) const;
+
+  // Speed above which a step is reported as an energy blow-up (m/s): over a
+  // hundred times the fastest clinical motion (a tip 30 mm off axis turned at
+  // 2 rev/s moves at 0.38 m/s), yet reachable in one step by a light free
+  // rod under a sudden load, which implicit Euler resolves as a jump. With
+  // anatomy the trust region bounds motion to 5 m/s (0.5 mm per iteration),
+  // so a blow-up there shows as penetration or non-finite values.
+  static constexpr double kMaxSpeed_m_per_s = 50.0;
+
+ private:
+  void ComputeRestRotations(const RodState& state);
+  // Queries the anatomy for element i at its current position.
+  void DetectContacts(const ContactWorld* world, int i, RodState* state);
+  void BuildJoint(int j, const RodInput& input, const RodState& state);
+  // One Newton iteration; `largest_step` gets the largest element move (m).
+  // `limit_steps` applies the trust region (anatomy present).
+  bool SolveNewtonIteration(const RodInput& input, bool limit_steps, RodState* state,
+                            double* largest_step);
+
+  const RodModel& model_;
+  std::vector<RodElement> elements_;
+  std::vector<RodJoint> joints_;
+  double dt_ = 0.0;
+  std::vector<Quat> rest_rotation_;  // per joint, material frame of the proximal body
+  std::vector<Vec3> predicted_position_;
+  std::vector<Quat> predicted_orientation_;
+  std::vector<Vec3> external_force_;
+  std::vector<Vec3> external_torque_;
+  std::vector<Vec6> lambda_;          // per joint, accumulated multipliers
+  std::vector<Mat6> inverse_mass_;    // per body, A^-1 (6x6)
+  std::vector<Vec6> body_residual_;   // per body, g1
+  std::vector<Mat6> jac_prox_;        // per joint, J w.r.t. the proximal body
+  std::vector<Mat6> jac_dist_;        // per joint, J w.r.t. the distal body
+  std::vector<Vec6> joint_residual_;  // per joint, C + alpha~ lambda
+  std::vector<Mat6> diag_;            // factored Schur blocks
+  std::vector<Mat6> upper_;           // coupling block (j, j+1)
+  std::vector<Vec6> rhs_;
+  std::vector<Mat6> solved_upper_;  // S_j^-1 U_j
+  std::vector<Vec6> solved_rhs_;    // S_j^-1 y_j
+  std::vector<Vec6> delta_;         // per body, Newton step
+  std::vector<Vec3> detected_at_;   // per element, where contacts were queried
+  RodState backup_;
+};
+
+}  // namespace teersim::physics
