@@ -3,6 +3,7 @@
 // an InputError naming the file, line and key.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -20,8 +21,11 @@ using ::testing::HasSubstr;
 const std::filesystem::path kDemo =
     std::filesystem::path(TEERSIM_SOURCE_DIR) / "tests/data/patient_demo";
 
+// One directory per test process: ctest runs tests in parallel, and two build
+// trees may test at once on one machine.
 std::filesystem::path TempDir() {
-  const auto dir = std::filesystem::temp_directory_path() / "teersim_anatomy_input_test";
+  const auto dir = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out" /
+                   ("anatomy-input-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   return dir;
 }

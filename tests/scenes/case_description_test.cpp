@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -14,7 +15,8 @@ namespace {
 using ::testing::HasSubstr;
 
 std::filesystem::path WriteCase(const std::string& name, const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / "teersim_case_test";
+  // One directory per test process (ctest runs tests in parallel).
+  const auto dir = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out" / ("case-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   const auto path = dir / (name + ".yaml");
   std::ofstream(path) << text;
