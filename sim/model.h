@@ -7,6 +7,8 @@
 
 #include "scenes/anatomy.h"
 #include "scenes/case_description.h"
+#include "sim/fluoro_dose.h"
+#include "sim/valve_from_anatomy.h"
 
 namespace teersim::sim {
 
@@ -27,6 +29,11 @@ struct Model {
   scenes::CaseDescription case_description;
   // The patient: generated from the case (or imported), shared read-only.
   std::shared_ptr<const scenes::Anatomy> anatomy;
+  // The valve as the outcome model sees it (from the measured anatomy) and
+  // its state before any clip: what colour Doppler and scoring start from.
+  ValveModelInputs valve;
+  Outcome baseline_outcome;
+  FluoroDoseParameters dose;
   // Fixed physics step (1 kHz, the haptic rate; physics-notes.md).
   double step_s = 1e-3;
   HandLimits hand;

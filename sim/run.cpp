@@ -120,6 +120,7 @@ RunResult RunHeadless(const RunOptions& options) {
     return AddToHash(state, hasher).Hex();
   }();
   result.final_state = state;
+  result.baseline = model.baseline_outcome;
   result.score_json = ScoreJson(ScoreRun(LoadRubric(DefaultRubricPath()),
                                          MetricsFromRun(state, result.events), result.events, state.time_s));
 
@@ -137,10 +138,15 @@ std::string RunSummaryJson(const RunResult& result) {
   json["status"] = std::string(StepStatusName(result.status));
   // Procedure outcome and score arrive with the procedure and scoring issues;
   // until then they are reported as not computed rather than invented.
-  json["outcome"] = {{"completed", result.completed}};
+  json["outcome"] = {{"completed", result.completed},
+                     {"mr_grade_before", result.baseline.mr_grade},
+                     {"eroa_cm2_before", result.baseline.eroa_m2 * 1e4},
+                     {"mva_cm2_before", result.baseline.mva_m2 * 1e4},
+                     {"mean_gradient_mmHg_before", result.baseline.mean_gradient_mmHg}};
   json["metrics"] = {{"duration_s", result.duration_s},
                      {"steps", result.steps},
-                     {"fluoro_time_s", result.fluoro_time_s}};
+                     {"fluoro_time_s", result.fluoro_time_s},
+                     {"dap_cGy_cm2", result.final_state.dap_Gycm2 * 100.0}};
   json["score"] = result.score_json.empty() ? nlohmann::ordered_json(nullptr)
                                             : nlohmann::ordered_json::parse(result.score_json);
   json["final_state_hash"] = result.final_state_hash;
@@ -159,6 +165,33 @@ Snapshot MakeSnapshot(const Model& model, const State& state, SnapshotContent co
   snapshot.fluoro_time_s = state.fluoro_time_s;
   snapshot.handles = state.handles;
   snapshot.status = std::string(StepStatusName(state.status));
+  snapshot.dap_Gycm2 = state.dap_Gycm2;
+  if (model.anatomy) {
+    // Landmarks by the anatomy's names, plus the names the views look for.
+    const auto& marks = model.anatomy->landmarks;
+    const auto add = [&](const std::string& name, const scenes::Vec3& p) {
+      snapshot.landmarks.push_back({name, {static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2])}});
+    };
+    for (const auto& [name, p] : marks) add(name, p);
+    if (const auto centre = marks.find("annulus_centre"); centre != marks.end()) {
+      add("mitral_annulus_centre", centre->second);
+      if (const auto tip = marks.find("annulus_normal_tip"); tip != marks.end()) {
+        add("mitral_annulus_normal_tip", tip->second);
+        // Colour Doppler: the current regurgitant orifice, from the jet origin into the LA.
+        const scenes::Vec3 axis{tip->second[0] - centre->second[0], tip->second[1] - centre->second[1],
+                                tip->second[2] - centre->second[2]};
+        const double length = std::sqrt(axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2]);
+        const auto origin = marks.find("jet_origin");
+        if (length > 0.0 && origin != marks.end()) {
+          snapshot.mitral_jet.origin_m = {static_cast<float>(origin->second[0]), static_cast<float>(origin->second[1]),
+                                          static_cast<float>(origin->second[2])};
+          snapshot.mitral_jet.direction = {static_cast<float>(axis[0] / length), static_cast<float>(axis[1] / length),
+                                           static_cast<float>(axis[2] / length)};
+          snapshot.mitral_jet.eroa_m2 = model.baseline_outcome.eroa_m2;
+        }
+      }
+    }
+  }
   // The anatomy at render resolution (end-diastole until the motion model).
   if (model.anatomy && content == SnapshotContent::kEverything) {
     for (const auto& structure : model.anatomy->structures) {

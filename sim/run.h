@@ -42,6 +42,7 @@ struct RunResult {
   State final_state;
   std::vector<RecordedEvent> events;  // also in the recording
   std::string score_json;             // ScoreJson with the default rubric
+  Outcome baseline;                   // the case's valve before any clip
 };
 
 // Throws InputError for bad case/script files or options; writes outputs even

@@ -74,6 +74,8 @@ Metrics MetricsFromRun(const State& final_state, const std::vector<RecordedEvent
   Metrics metrics;
   metrics["total_time_s"] = final_state.time_s;
   metrics["fluoro_time_s"] = final_state.fluoro_time_s;
+  // Reported in cGy·cm² as the reference does (clinical-reference §2.5).
+  metrics["dap_cGy_cm2"] = final_state.dap_Gycm2 * 100.0;
   // Counts of repeated events (attempts) when the procedure records them.
   const auto count = [&](const char* name) {
     return static_cast<double>(std::count_if(events.begin(), events.end(),

@@ -26,7 +26,7 @@ State InitialState(std::uint64_t seed) {
 StateHasher& AddToHash(const State& state, StateHasher& hasher) {
   hasher.Add(state.step_index).Add(state.time_s);
   hasher.Add(std::span<const double>(state.handles.values));
-  hasher.Add(state.cardiac_phase).Add(state.fluoro_steps).Add(state.fluoro_time_s).Add(state.rng_state);
+  hasher.Add(state.cardiac_phase).Add(state.fluoro_steps).Add(state.fluoro_time_s).Add(state.dap_Gycm2).Add(state.rng_state);
   hasher.Add(static_cast<std::uint64_t>(state.status)).Add(state.fault_step_index);
   return hasher;
 }
@@ -41,6 +41,10 @@ Model CompileModel(const scenes::CaseDescription& description) {
   model.case_description = description;
   model.anatomy = std::make_shared<const scenes::Anatomy>(
       scenes::BuildCaseAnatomy(description.anatomy, description.seed));
+  const auto measured =
+      scenes::MeasureAnatomy(*model.anatomy, scenes::MeasuredLesionOf(description.anatomy.parameters));
+  model.valve = ValveInputsFromCase(description, measured);
+  model.baseline_outcome = EvaluateOutcome(model.valve.lesion, model.valve.geometry, model.valve.haemodynamics, {});
   return model;
 }
 

@@ -33,6 +33,8 @@ struct State {
   // derived from a step count so it does not drift.
   std::int64_t fluoro_steps = 0;
   double fluoro_time_s = 0.0;
+  // Dose–area product while the beam is on (sim/fluoro_dose.h), Gy·cm².
+  double dap_Gycm2 = 0.0;
   // xorshift64* state for everything stochastic that physics/imaging needs.
   std::uint64_t rng_state = 0;
   StepStatus status = StepStatus::kOk;

@@ -66,6 +66,9 @@ void Step(const Model& model, const Input& input, State* state) {
     state->fluoro_time_s = static_cast<double>(state->fluoro_steps) * model.step_s;
   }
 
+  // Dose–area product accumulates while the beam is on (pedal or cine).
+  state->dap_Gycm2 += DoseAreaProductRate(model.dose, state->handles) * model.step_s;
+
   // Time is derived from the step count, never summed, so long runs do not drift.
   ++state->step_index;
   state->time_s = static_cast<double>(state->step_index) * model.step_s;
