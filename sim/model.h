@@ -8,6 +8,7 @@
 #include "scenes/anatomy.h"
 #include "scenes/case_description.h"
 #include "sim/fluoro_dose.h"
+#include "sim/procedure.h"
 #include "sim/valve_from_anatomy.h"
 
 namespace teersim::sim {
@@ -34,6 +35,8 @@ struct Model {
   ValveModelInputs valve;
   Outcome baseline_outcome;
   FluoroDoseParameters dose;
+  // Instruments, septum and valve as the procedure uses them (sim/procedure.h).
+  ProcedureModel procedure;
   // Fixed physics step (1 kHz, the haptic rate; physics-notes.md).
   double step_s = 1e-3;
   HandLimits hand;

@@ -1,6 +1,7 @@
 #include "sim/outcome_model.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "base/units.h"
@@ -13,7 +14,8 @@ constexpr double kGorlinMitralConstant = 37.7;
 constexpr double kMillilitresPerCubicMetre = 1e6;
 constexpr double kSquareCentimetresPerSquareMetre = 1e4;
 // MR grade thresholds on EROA (cm²), see the header.
-constexpr double kGrade1Eroa_cm2 = 0.05, kGrade2Eroa_cm2 = 0.20, kGrade3Eroa_cm2 = 0.30, kGrade4Eroa_cm2 = 0.40;
+constexpr double kGrade1Eroa_cm2 = 0.05, kGrade2Eroa_cm2 = 0.20, kGrade3Eroa_cm2 = 0.30,
+                 kGrade4Eroa_cm2 = 0.40;
 // Stenosis flags (§2.3 [S16], [S48]).
 constexpr double kStenosisMva_cm2 = 1.5;
 constexpr double kHighGradient_mmHg = 5.0;
@@ -56,26 +58,34 @@ double GorlinMeanGradient_mmHg(double flow_m3_per_s, double area_m2) {
   return root * root;
 }
 
-Outcome EvaluateOutcome(const ValveLesion& lesion, const ValveGeometry& geometry, const Haemodynamics& haemodynamics,
-                        const std::vector<ClipPlacement>& clips, const OutcomeModelConstants& constants) {
+Outcome EvaluateOutcomeValues(const ValveLesion& lesion, const ValveGeometry& geometry,
+                              const Haemodynamics& haemodynamics,
+                              std::span<const ClipPlacement> clips,
+                              const OutcomeModelConstants& constants) {
   Outcome outcome;
-  // Clips that hold both leaflets, with their coapted zone and reach.
-  std::vector<EffectiveClip> effective;
-  for (const auto& clip : clips) {
+  // Clips that hold both leaflets, with their coapted zone and reach (a fixed
+  // array: Step calls this and must not allocate).
+  std::array<EffectiveClip, kMaxOutcomeClips> effective_storage{};
+  std::size_t effective_count = 0;
+  for (const auto& clip : clips.first(std::min(clips.size(), kMaxOutcomeClips))) {
     const double bite = std::min(clip.insertion_anterior_m, clip.insertion_posterior_m);
     if (bite < constants.attachment_threshold_m) {
       outcome.slda = true;
       continue;
     }
     const double alignment = std::max(std::cos(clip.rotation_error_rad), 0.0);
-    const double half_zone = (clip.arm_width_m / 2.0 + constants.bridging_per_insertion * bite) * alignment;
+    const double half_zone =
+        (clip.arm_width_m / 2.0 + constants.bridging_per_insertion * bite) * alignment;
     const double decay = constants.approximation_length_m * bite / constants.reference_insertion_m;
-    effective.push_back({clip.position_m, half_zone, std::max(decay, 1e-6), clip.arm_width_m / 2.0 * alignment});
+    effective_storage[effective_count++] = {clip.position_m, half_zone, std::max(decay, 1e-6),
+                                            clip.arm_width_m / 2.0 * alignment};
   }
+  const std::span<const EffectiveClip> effective(effective_storage.data(), effective_count);
   // Systole: the coapted zone is shut and the gap narrows beside it.
   const auto regurgitant_left = [&](double s) {
     double factor = 1.0;
-    for (const auto& clip : effective) factor *= ClipFactor(s, clip.centre, clip.half_zone, clip.decay);
+    for (const auto& clip : effective)
+      factor *= ClipFactor(s, clip.centre, clip.half_zone, clip.decay);
     return factor;
   };
   // Diastole: only the arms hold the leaflets shut; the bridged tissue beside
@@ -83,7 +93,8 @@ Outcome EvaluateOutcome(const ValveLesion& lesion, const ValveGeometry& geometry
   const auto opening_left = [&](double s) {
     double factor = 1.0;
     for (const auto& clip : effective) {
-      factor *= ClipFactor(s, clip.centre, clip.half_arms, clip.decay * constants.opening_decay_fraction);
+      factor *=
+          ClipFactor(s, clip.centre, clip.half_arms, clip.decay * constants.opening_decay_fraction);
     }
     return factor;
   };
@@ -98,7 +109,8 @@ Outcome EvaluateOutcome(const ValveLesion& lesion, const ValveGeometry& geometry
   for (int i = 0; i < points; ++i) {
     const double s = -half_span + i * ds;
     const double weight = (i == 0 || i == points - 1) ? 0.5 * ds : ds;
-    const double gap = Superellipse(s, lesion.centre_m, lesion.width_m / 2.0, constants.lesion_profile_exponent);
+    const double gap =
+        Superellipse(s, lesion.centre_m, lesion.width_m / 2.0, constants.lesion_profile_exponent);
     const double open = Superellipse(s, 0.0, half_span, kEllipseExponent);
     gap_shape += weight * gap;
     open_shape += weight * open;
@@ -115,14 +127,24 @@ Outcome EvaluateOutcome(const ValveLesion& lesion, const ValveGeometry& geometry
   outcome.regurgitant_volume_m3 = eroa * haemodynamics.mr_vti_m;
   const double cycle_s = 1.0 / haemodynamics.heart_rate_hz;
   const double diastole_s = std::max(cycle_s - haemodynamics.systolic_duration_s, 0.1 * cycle_s);
-  const double flow = (haemodynamics.forward_stroke_volume_m3 + outcome.regurgitant_volume_m3) / diastole_s;
+  const double flow =
+      (haemodynamics.forward_stroke_volume_m3 + outcome.regurgitant_volume_m3) / diastole_s;
   outcome.mean_gradient_mmHg = GorlinMeanGradient_mmHg(flow, mva);
-
-  if (outcome.slda) outcome.flags.emplace_back("slda");
-  if (outcome.mean_gradient_mmHg > kHighGradient_mmHg) outcome.flags.emplace_back("gradient_over_5_mmHg");
-  if (mva * kSquareCentimetresPerSquareMetre <= kStenosisMva_cm2) outcome.flags.emplace_back("mva_at_or_below_1_5_cm2");
   outcome.stenosis_flag = outcome.mean_gradient_mmHg > kHighGradient_mmHg ||
                           mva * kSquareCentimetresPerSquareMetre <= kStenosisMva_cm2;
+  return outcome;
+}
+
+Outcome EvaluateOutcome(const ValveLesion& lesion, const ValveGeometry& geometry,
+                        const Haemodynamics& haemodynamics, const std::vector<ClipPlacement>& clips,
+                        const OutcomeModelConstants& constants) {
+  Outcome outcome = EvaluateOutcomeValues(lesion, geometry, haemodynamics, clips, constants);
+  const double mva = outcome.mva_m2;
+  if (outcome.slda) outcome.flags.emplace_back("slda");
+  if (outcome.mean_gradient_mmHg > kHighGradient_mmHg)
+    outcome.flags.emplace_back("gradient_over_5_mmHg");
+  if (mva * kSquareCentimetresPerSquareMetre <= kStenosisMva_cm2)
+    outcome.flags.emplace_back("mva_at_or_below_1_5_cm2");
   return outcome;
 }
 

@@ -32,15 +32,16 @@
 //    period; regurgitant volume RVol = EROA · VTI_MR (PISA method, [BK]).
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
 namespace teersim::sim {
 
 struct ValveLesion {
-  double eroa_m2 = 0.0;           // baseline effective regurgitant orifice area
-  double centre_m = 0.0;          // jet origin along the coaptation line
-  double width_m = 0.0;           // lesion width along the line (flail width / gap extent)
+  double eroa_m2 = 0.0;   // baseline effective regurgitant orifice area
+  double centre_m = 0.0;  // jet origin along the coaptation line
+  double width_m = 0.0;   // lesion width along the line (flail width / gap extent)
 };
 
 struct ValveGeometry {
@@ -51,16 +52,16 @@ struct ValveGeometry {
 struct Haemodynamics {
   double heart_rate_hz = 70.0 / 60.0;
   double forward_stroke_volume_m3 = 70e-6;  // [BK] 70 mL
-  double mr_vti_m = 1.4;                     // MR jet velocity-time integral [BK] ~140 cm
-  double systolic_duration_s = 0.33;         // diastole = cycle − systole [BK]
+  double mr_vti_m = 1.4;                    // MR jet velocity-time integral [BK] ~140 cm
+  double systolic_duration_s = 0.33;        // diastole = cycle − systole [BK]
 };
 
 struct ClipPlacement {
-  double position_m = 0.0;         // along the coaptation line
-  double rotation_error_rad = 0.0; // arms vs the perpendicular to the coaptation line
+  double position_m = 0.0;          // along the coaptation line
+  double rotation_error_rad = 0.0;  // arms vs the perpendicular to the coaptation line
   double insertion_anterior_m = 0.0;
   double insertion_posterior_m = 0.0;
-  double arm_width_m = 0.004;      // NT/XT 4 mm, NTW/XTW 6 mm (§1.2 [BK])
+  double arm_width_m = 0.004;  // NT/XT 4 mm, NTW/XTW 6 mm (§1.2 [BK])
 };
 
 struct OutcomeModelConstants {
@@ -90,13 +91,13 @@ struct OutcomeModelConstants {
 
 struct Outcome {
   double eroa_m2 = 0.0;
-  int mr_grade = 0;                 // 0..4
+  int mr_grade = 0;  // 0..4
   double regurgitant_volume_m3 = 0.0;
   double mva_m2 = 0.0;
   double mean_gradient_mmHg = 0.0;
-  bool slda = false;                // some clip attached to one leaflet only
-  bool stenosis_flag = false;       // MVA ≤ 1.5 cm² or gradient > 5 mmHg (§2.3 [S16,S48])
-  std::vector<std::string> flags;   // "gradient_over_5_mmHg", "mva_at_or_below_1_5_cm2", "slda"
+  bool slda = false;               // some clip attached to one leaflet only
+  bool stenosis_flag = false;      // MVA ≤ 1.5 cm² or gradient > 5 mmHg (§2.3 [S16,S48])
+  std::vector<std::string> flags;  // "gradient_over_5_mmHg", "mva_at_or_below_1_5_cm2", "slda"
 };
 
 // MR grade (0–4) for an EROA (§2.1 thresholds, see above).
@@ -105,7 +106,15 @@ int MrGradeFromEroa(double eroa_m2);
 // Gorlin: mean gradient (mmHg) for a flow (m³/s) through an area (m²).
 double GorlinMeanGradient_mmHg(double flow_m3_per_s, double area_m2);
 
-Outcome EvaluateOutcome(const ValveLesion& lesion, const ValveGeometry& geometry, const Haemodynamics& haemodynamics,
-                        const std::vector<ClipPlacement>& clips, const OutcomeModelConstants& constants = {});
+Outcome EvaluateOutcome(const ValveLesion& lesion, const ValveGeometry& geometry,
+                        const Haemodynamics& haemodynamics, const std::vector<ClipPlacement>& clips,
+                        const OutcomeModelConstants& constants = {});
+// The same without `flags`: allocates nothing (for Step). At most
+// kMaxOutcomeClips clips are taken into account.
+inline constexpr std::size_t kMaxOutcomeClips = 8;
+Outcome EvaluateOutcomeValues(const ValveLesion& lesion, const ValveGeometry& geometry,
+                              const Haemodynamics& haemodynamics,
+                              std::span<const ClipPlacement> clips,
+                              const OutcomeModelConstants& constants = {});
 
 }  // namespace teersim::sim

@@ -24,7 +24,7 @@ ReplayResult ReplayRecording(const Recording& recording, const std::string& reco
   ReplayResult result;
   result.warnings = recording.warnings;
   const auto start = std::chrono::steady_clock::now();
-  State state = InitialState(recording.header.seed);
+  State state = InitialState(model, recording.header.seed);
   devices::ControlFrame running = devices::ControlFrame::Defaults();
   bool all_matched = true;
   const bool observing = observer != nullptr && observer->on_sample && observer->every_steps > 0;

@@ -1,10 +1,10 @@
 #include "sim/run.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "base/data_paths.h"
 #include "base/input_error.h"
@@ -21,6 +21,8 @@ namespace {
 constexpr double kMaxRunDuration_s = 7200.0;
 // After the last keyframe, run this long so the hands settle at their targets.
 constexpr double kSettleAfterScript_s = 1.0;
+// After the autopilot's last move, run this long (the last events settle).
+constexpr double kSettleAfterAutopilot_s = 2.0;
 // The controls CSV samples every 10 ms (100 Hz): enough for plots, small files.
 constexpr std::int64_t kCsvEverySteps = 10;
 
@@ -52,13 +54,21 @@ RunResult RunHeadless(const RunOptions& options) {
   const scenes::CaseDescription description = scenes::LoadCaseDescription(options.case_file);
   const Model model = CompileModel(description);
 
-  if (!options.script_file) {
-    throw InputError("run: a driver is needed: --script FILE (the autopilot is not available yet)");
+  if (!options.script_file && !options.autopilot) {
+    throw InputError("run: a driver is needed: --script FILE or --autopilot");
   }
-  devices::ScriptedDevice device(devices::LoadScript(*options.script_file));
-
-  double duration_s = device.GetScript().LastKeyframeTime_s() + kSettleAfterScript_s;
-  if (device.GetScript().duration_s) duration_s = *device.GetScript().duration_s;
+  // The driver: a script, or the autopilot watching the state.
+  std::optional<devices::ScriptedDevice> device;
+  std::optional<Autopilot> autopilot;
+  double duration_s = Autopilot::kTimeLimit_s + kSettleAfterAutopilot_s;
+  if (options.autopilot) {
+    autopilot.emplace(model, *options.autopilot);
+  } else {
+    device.emplace(devices::LoadScript(*options.script_file));
+    duration_s = device->GetScript().LastKeyframeTime_s() + kSettleAfterScript_s;
+    if (device->GetScript().duration_s) duration_s = *device->GetScript().duration_s;
+  }
+  const std::string driver = autopilot ? autopilot->Name() : device->Name();
   if (options.duration_s) duration_s = *options.duration_s;
   if (!(duration_s > 0.0) || duration_s > kMaxRunDuration_s) {
     throw InputError("run: --duration must be > 0 and <= " +
@@ -68,8 +78,8 @@ RunResult RunHeadless(const RunOptions& options) {
   std::error_code error;
   std::filesystem::create_directories(options.out_dir, error);
   if (error) {
-    throw InputError(options.out_dir.string() + ": cannot create output directory: " +
-                     error.message());
+    throw InputError(options.out_dir.string() +
+                     ": cannot create output directory: " + error.message());
   }
   RunResult result;
   result.outputs.summary_json = options.out_dir / "summary.json";
@@ -84,19 +94,44 @@ RunResult RunHeadless(const RunOptions& options) {
   RecordingWriter recording;
   recording.Open(result.outputs.recording,
                  RecordingHeader{VersionString(), description.name, ReadText(options.case_file),
-                                 description.seed, model.step_s, device.Name(), options.trainee});
+                                 description.seed, model.step_s, driver, options.trainee});
 
   // The loop: sample the device at the current time, step, record, log every 10 ms.
-  State state = InitialState(description.seed);
+  State state = InitialState(model);
   const auto total_steps = static_cast<std::int64_t>(std::llround(duration_s / model.step_s));
   Input input;
   WriteCsvRow(csv, state);
+  int events_recorded = 0;
+  std::optional<double> finished_at_s;
   for (std::int64_t i = 0; i < total_steps; ++i) {
-    device.Sample(state.time_s, &input.controls);
+    if (autopilot) {
+      autopilot->Sample(state, &input.controls);
+    } else {
+      device->Sample(state.time_s, &input.controls);
+    }
     Step(model, input, &state);
     if (state.status != StepStatus::kOk) break;
     recording.AppendStep(input, state);
+    // The procedure's new events go to the recording as they happen.
+    if (state.procedure.event_count > events_recorded) {
+      for (auto& event : ProcedureEvents(state.procedure, events_recorded)) {
+        recording.AppendEvent(event);
+        result.events.push_back(std::move(event));
+      }
+      events_recorded = state.procedure.event_count;
+    }
     if (state.step_index % kCsvEverySteps == 0) WriteCsvRow(csv, state);
+    // The autopilot's run ends a little after its plan does.
+    if (autopilot && autopilot->Finished() && !finished_at_s) finished_at_s = state.time_s;
+    if (finished_at_s && !options.duration_s &&
+        state.time_s >= *finished_at_s + kSettleAfterAutopilot_s)
+      break;
+  }
+  if (autopilot) result.driver_problem = autopilot->Problem();
+  if (autopilot && !autopilot->Problem().empty()) {
+    result.events.push_back(
+        {state.time_s, "autopilot_gave_up", nlohmann::json{{"why", autopilot->Problem()}}.dump()});
+    recording.AppendEvent(result.events.back());
   }
 
   // A numerical fault is an event: the recording and the score say so.
@@ -106,11 +141,12 @@ RunResult RunHeadless(const RunOptions& options) {
     recording.AppendEvent(result.events.back());
   }
   recording.Finish(state);
-  if (!recording.Error().empty()) throw std::runtime_error(result.outputs.recording.string() + ": " + recording.Error());
+  if (!recording.Error().empty())
+    throw std::runtime_error(result.outputs.recording.string() + ": " + recording.Error());
 
   result.case_name = description.name;
   result.case_title = description.title;
-  result.driver = device.Name();
+  result.driver = driver;
   result.duration_s = state.time_s;
   result.steps = state.step_index;
   result.status = state.status;
@@ -121,8 +157,10 @@ RunResult RunHeadless(const RunOptions& options) {
   }();
   result.final_state = state;
   result.baseline = model.baseline_outcome;
-  result.score_json = ScoreJson(ScoreRun(LoadRubric(DefaultRubricPath()),
-                                         MetricsFromRun(state, result.events), result.events, state.time_s));
+  result.completed = state.procedure.completed;
+  result.score_json =
+      ScoreJson(ScoreRun(LoadRubric(DefaultRubricPath()), MetricsFromRun(state, result.events),
+                         result.events, state.time_s));
 
   std::ofstream summary(result.outputs.summary_json);
   if (!summary) throw InputError(result.outputs.summary_json.string() + ": cannot write");
@@ -136,24 +174,182 @@ std::string RunSummaryJson(const RunResult& result) {
   json["title"] = result.case_title;
   json["driver"] = result.driver;
   json["status"] = std::string(StepStatusName(result.status));
-  // Procedure outcome and score arrive with the procedure and scoring issues;
-  // until then they are reported as not computed rather than invented.
-  json["outcome"] = {{"completed", result.completed},
-                     {"mr_grade_before", result.baseline.mr_grade},
-                     {"eroa_cm2_before", result.baseline.eroa_m2 * 1e4},
-                     {"mva_cm2_before", result.baseline.mva_m2 * 1e4},
-                     {"mean_gradient_mmHg_before", result.baseline.mean_gradient_mmHg}};
+  json["outcome"] =
+      nlohmann::ordered_json::parse(OutcomeJson(result.final_state.procedure, result.baseline));
   json["metrics"] = {{"duration_s", result.duration_s},
                      {"steps", result.steps},
                      {"fluoro_time_s", result.fluoro_time_s},
                      {"dap_cGy_cm2", result.final_state.dap_Gycm2 * 100.0}};
   json["score"] = result.score_json.empty() ? nlohmann::ordered_json(nullptr)
                                             : nlohmann::ordered_json::parse(result.score_json);
+  if (!result.driver_problem.empty()) json["driver_problem"] = result.driver_problem;
+  nlohmann::ordered_json events = nlohmann::ordered_json::array();
+  for (const auto& event : result.events) {
+    if (event.name == "phase") continue;  // phase times are in outcome.phase_times_s
+    events.push_back(
+        {{"time_s", event.time_s},
+         {"name", event.name},
+         {"details", nlohmann::ordered_json::parse(event.details.empty() ? "{}" : event.details)}});
+  }
+  json["events"] = events;
   json["final_state_hash"] = result.final_state_hash;
   json["outputs"] = {{"summary_json", result.outputs.summary_json.string()},
                      {"controls_csv", result.outputs.controls_csv.string()},
                      {"recording", result.outputs.recording.string()}};
   return json.dump(2);
+}
+
+std::vector<RecordedEvent> ProcedureEvents(const ProcedureState& procedure, int first) {
+  std::vector<RecordedEvent> events;
+  for (int i = std::max(first, 0); i < procedure.event_count; ++i) {
+    const ProcedureEvent& e = procedure.events[static_cast<std::size_t>(i)];
+    nlohmann::ordered_json details = nlohmann::ordered_json::object();
+    const auto& v = e.value;
+    switch (e.kind) {
+      case EventKind::kPhase:
+        details["phase"] = PhaseName(static_cast<Phase>(static_cast<int>(v[0])));
+        break;
+      case EventKind::kTentingStarted:
+        details = {{"posterior_mm", v[0]}, {"superior_mm", v[1]}, {"height_mm", v[2]}};
+        break;
+      case EventKind::kTsp:
+        details = {{"height_mm", v[0]},
+                   {"posterior_mm", v[1]},
+                   {"superior_mm", v[2]},
+                   {"on_fossa", v[3] > 0.5}};
+        break;
+      case EventKind::kTspAnterior:
+        details["posterior_mm"] = v[0];
+        break;
+      case EventKind::kComplicationAorticPuncture:
+      case EventKind::kComplicationLaWallPerforation:
+        details["point_mm"] = {v[0], v[1], v[2]};
+        break;
+      case EventKind::kGuideCrossed:
+        details["depth_mm"] = v[0];
+        break;
+      case EventKind::kExcessiveContactForce:
+        details["force_N"] = v[0];
+        break;
+      case EventKind::kLvEntry:
+      case EventKind::kLvEntryArmsOpen:
+        details["arm_angle_deg"] = v[0];
+        break;
+      case EventKind::kGraspAttempt:
+        details = {{"arm", v[0] < 0.5 ? "left" : "right"},
+                   {"captured", v[1] > 0.5},
+                   {"insertion_mm", v[2]}};
+        break;
+      case EventKind::kRegrasp:
+        details["arm"] = v[0] < 0.5 ? "left" : "right";
+        break;
+      case EventKind::kGraspBoth:
+      case EventKind::kGraspSingleLeaflet:
+        details = {{"insertion_anterior_mm", v[0]}, {"insertion_posterior_mm", v[1]}};
+        break;
+      case EventKind::kComplicationLeafletTear:
+        details = {{"arm", v[0] < 0.5 ? "left" : "right"}, {"clip_moved_mm", v[1]}};
+        break;
+      case EventKind::kClipClosed:
+        details = {{"rotation_error_deg", v[0]},
+                   {"insertion_anterior_mm", v[1]},
+                   {"insertion_posterior_mm", v[2]},
+                   {"position_mm", v[3]}};
+        break;
+      case EventKind::kAssessment:
+        details = {{"mr_grade", v[0]},
+                   {"eroa_cm2", v[1]},
+                   {"mean_gradient_mmHg", v[2]},
+                   {"mva_cm2", v[3]}};
+        break;
+      case EventKind::kRelease:
+        details = {{"clip", v[0]}, {"mr_grade", v[1]}, {"mean_gradient_mmHg", v[2]}};
+        break;
+      case EventKind::kClipLoaded:
+        details["clip"] = v[0];
+        break;
+      case EventKind::kCompleted:
+        details["clips"] = v[0];
+        break;
+      default:
+        break;
+    }
+    events.push_back({e.time_s, std::string(EventName(e.kind)), details.dump()});
+  }
+  return events;
+}
+
+namespace {
+
+// "posterior-superior": the site's side of the fossa centre in each axis,
+// with a ±2 mm band called "mid" [DESIGN].
+std::string TspPosition(const ProcedureState& p) {
+  constexpr double kMidBand_m = 0.002;
+  const auto word = [](double x, const char* plus, const char* minus) {
+    return x > kMidBand_m ? plus : (x < -kMidBand_m ? minus : "mid");
+  };
+  return std::string(word(p.tsp_posterior_m, "posterior", "anterior")) + "-" +
+         word(p.tsp_superior_m, "superior", "inferior");
+}
+
+}  // namespace
+
+std::string OutcomeJson(const ProcedureState& p, const Outcome& baseline) {
+  constexpr double kMm = 1000.0, kCm2 = 1e4, kDegPerRad = 180.0 / 3.141592653589793;
+  nlohmann::ordered_json out;
+  out["completed"] = p.completed;
+  out["phase"] = PhaseName(p.phase);
+  const auto number_or_null = [](bool have, double value) {
+    return have ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
+  };
+  out["tsp_height_mm"] = number_or_null(p.punctured, p.tsp_height_m * kMm);
+  out["tsp_position"] =
+      p.punctured ? nlohmann::ordered_json(TspPosition(p)) : nlohmann::ordered_json(nullptr);
+  out["tsp_posterior_mm"] = number_or_null(p.punctured, p.tsp_posterior_m * kMm);
+  out["tsp_superior_mm"] = number_or_null(p.punctured, p.tsp_superior_m * kMm);
+  out["tsp_attempts"] = p.tsp_attempts;
+  const bool clip = p.clips_released > 0;
+  const ClipRecord& first = p.released[0];
+  out["clip_rotation_error_deg"] = number_or_null(clip, first.rotation_error_rad * kDegPerRad);
+  out["insertion_anterior_mm"] = number_or_null(clip, first.insertion_anterior_m * kMm);
+  out["insertion_posterior_mm"] = number_or_null(clip, first.insertion_posterior_m * kMm);
+  out["clips_released"] = p.clips_released;
+  nlohmann::ordered_json clips = nlohmann::ordered_json::array();
+  for (int i = 0; i < p.clips_released; ++i) {
+    const ClipRecord& c = p.released[static_cast<std::size_t>(i)];
+    clips.push_back({{"position_mm", c.position_s_m * kMm},
+                     {"rotation_error_deg", c.rotation_error_rad * kDegPerRad},
+                     {"insertion_anterior_mm", c.insertion_anterior_m * kMm},
+                     {"insertion_posterior_mm", c.insertion_posterior_m * kMm}});
+  }
+  out["clips"] = clips;
+  out["mr_grade_before"] = baseline.mr_grade;
+  out["mr_grade_after"] = p.mr_grade;
+  out["eroa_cm2_before"] = baseline.eroa_m2 * kCm2;
+  out["eroa_cm2_after"] = p.eroa_m2 * kCm2;
+  out["mva_cm2_before"] = baseline.mva_m2 * kCm2;
+  out["mva_cm2"] = p.mva_m2 * kCm2;
+  out["mean_gradient_mmHg_before"] = baseline.mean_gradient_mmHg;
+  out["mean_gradient_mmHg"] = p.mean_gradient_mmHg;
+  out["gradient_over_5_mmHg"] = p.mean_gradient_mmHg > 5.0;
+  out["slda"] = p.slda;
+  nlohmann::ordered_json complications = nlohmann::ordered_json::array();
+  if (p.aortic_puncture) complications.push_back("aortic_puncture");
+  if (p.la_perforation) complications.push_back("la_wall_perforation");
+  bool tear = false;
+  for (int i = 0; i < p.event_count; ++i) {
+    tear =
+        tear || p.events[static_cast<std::size_t>(i)].kind == EventKind::kComplicationLeafletTear;
+  }
+  if (tear) complications.push_back("leaflet_tear");
+  if (p.entangled) complications.push_back("chordal_entanglement");
+  if (p.slda) complications.push_back("single_leaflet_device_attachment");
+  out["complications"] = complications;
+  nlohmann::ordered_json phases = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < kPhaseCount; ++i)
+    phases[std::string(PhaseName(static_cast<Phase>(i)))] = p.phase_time_s[i];
+  out["phase_times_s"] = phases;
+  return out.dump();
 }
 
 Snapshot MakeSnapshot(const Model& model, const State& state, SnapshotContent content) {
@@ -170,7 +366,8 @@ Snapshot MakeSnapshot(const Model& model, const State& state, SnapshotContent co
     // Landmarks by the anatomy's names, plus the names the views look for.
     const auto& marks = model.anatomy->landmarks;
     const auto add = [&](const std::string& name, const scenes::Vec3& p) {
-      snapshot.landmarks.push_back({name, {static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2])}});
+      snapshot.landmarks.push_back(
+          {name, {static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2])}});
     };
     for (const auto& [name, p] : marks) add(name, p);
     if (const auto centre = marks.find("annulus_centre"); centre != marks.end()) {
@@ -178,14 +375,17 @@ Snapshot MakeSnapshot(const Model& model, const State& state, SnapshotContent co
       if (const auto tip = marks.find("annulus_normal_tip"); tip != marks.end()) {
         add("mitral_annulus_normal_tip", tip->second);
         // Colour Doppler: the current regurgitant orifice, from the jet origin into the LA.
-        const scenes::Vec3 axis{tip->second[0] - centre->second[0], tip->second[1] - centre->second[1],
+        const scenes::Vec3 axis{tip->second[0] - centre->second[0],
+                                tip->second[1] - centre->second[1],
                                 tip->second[2] - centre->second[2]};
         const double length = std::sqrt(axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2]);
         const auto origin = marks.find("jet_origin");
         if (length > 0.0 && origin != marks.end()) {
-          snapshot.mitral_jet.origin_m = {static_cast<float>(origin->second[0]), static_cast<float>(origin->second[1]),
+          snapshot.mitral_jet.origin_m = {static_cast<float>(origin->second[0]),
+                                          static_cast<float>(origin->second[1]),
                                           static_cast<float>(origin->second[2])};
-          snapshot.mitral_jet.direction = {static_cast<float>(axis[0] / length), static_cast<float>(axis[1] / length),
+          snapshot.mitral_jet.direction = {static_cast<float>(axis[0] / length),
+                                           static_cast<float>(axis[1] / length),
                                            static_cast<float>(axis[2] / length)};
           snapshot.mitral_jet.eroa_m2 = model.baseline_outcome.eroa_m2;
         }
@@ -203,7 +403,8 @@ Snapshot MakeSnapshot(const Model& model, const State& state, SnapshotContent co
         for (double c : v) mesh.vertices_m.push_back(static_cast<float>(c));
       }
       mesh.indices.reserve(structure.render.triangles.size() * 3);
-      for (const auto& t : structure.render.triangles) mesh.indices.insert(mesh.indices.end(), t.begin(), t.end());
+      for (const auto& t : structure.render.triangles)
+        mesh.indices.insert(mesh.indices.end(), t.begin(), t.end());
       snapshot.meshes.push_back(std::move(mesh));
     }
   }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "sim/autopilot.h"
 #include "sim/model.h"
 #include "sim/recording.h"
 #include "sim/snapshot.h"
@@ -17,9 +18,12 @@ namespace teersim::sim {
 struct RunOptions {
   std::filesystem::path case_file;
   std::optional<std::filesystem::path> script_file;
-  std::optional<double> duration_s;  // default: the script's duration_s or last keyframe + 1 s
-  std::filesystem::path out_dir;     // created if missing
-  std::string trainee;               // attributes the recording; may be empty
+  std::optional<AutopilotStyle> autopilot;  // instead of a script
+  // Default: the script's duration_s or last keyframe + 1 s; the autopilot
+  // runs until it has finished (at most Autopilot::kTimeLimit_s) and 2 s more.
+  std::optional<double> duration_s;
+  std::filesystem::path out_dir;  // created if missing
+  std::string trainee;            // attributes the recording; may be empty
 };
 
 struct RunOutputs {
@@ -31,8 +35,8 @@ struct RunOutputs {
 struct RunResult {
   std::string case_name;
   std::string case_title;
-  std::string driver;          // "script demo_short.yaml"
-  double duration_s = 0.0;     // simulated time
+  std::string driver;       // "script demo_short.yaml"
+  double duration_s = 0.0;  // simulated time
   std::int64_t steps = 0;
   StepStatus status = StepStatus::kOk;
   double fluoro_time_s = 0.0;
@@ -43,11 +47,19 @@ struct RunResult {
   std::vector<RecordedEvent> events;  // also in the recording
   std::string score_json;             // ScoreJson with the default rubric
   Outcome baseline;                   // the case's valve before any clip
+  std::string driver_problem;         // why the autopilot gave up; empty otherwise
 };
 
 // Throws InputError for bad case/script files or options; writes outputs even
 // when the run ends in a numerical fault (status says so).
 RunResult RunHeadless(const RunOptions& options);
+
+// The run's recorded events from the procedure's event log (names as rubrics
+// match them, details as JSON), from index `first` on.
+std::vector<RecordedEvent> ProcedureEvents(const ProcedureState& procedure, int first);
+
+// The procedure outcome object of run summaries (issue #5's `outcome` keys).
+std::string OutcomeJson(const ProcedureState& procedure, const Outcome& baseline);
 
 // The JSON summary printed by `teersim run --json` and saved as summary.json.
 std::string RunSummaryJson(const RunResult& result);

@@ -6,14 +6,19 @@ namespace teersim::sim {
 
 std::string_view StepStatusName(StepStatus status) {
   switch (status) {
-    case StepStatus::kOk: return "ok";
-    case StepStatus::kNumericalFault: return "numerical_fault";
+    case StepStatus::kOk:
+      return "ok";
+    case StepStatus::kNumericalFault:
+      return "numerical_fault";
   }
   return "unknown";
 }
 
-State InitialState(std::uint64_t seed) {
+State InitialState(const Model& model) { return InitialState(model, model.case_description.seed); }
+
+State InitialState(const Model& model, std::uint64_t seed) {
   State state;
+  state.procedure = InitialProcedureState(model.procedure, model.baseline_outcome);
   // xorshift must not start at zero; mix the seed (splitmix64 finaliser).
   std::uint64_t mixed = seed + 0x9E3779B97F4A7C15ull;
   mixed = (mixed ^ (mixed >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -26,8 +31,13 @@ State InitialState(std::uint64_t seed) {
 StateHasher& AddToHash(const State& state, StateHasher& hasher) {
   hasher.Add(state.step_index).Add(state.time_s);
   hasher.Add(std::span<const double>(state.handles.values));
-  hasher.Add(state.cardiac_phase).Add(state.fluoro_steps).Add(state.fluoro_time_s).Add(state.dap_Gycm2).Add(state.rng_state);
+  hasher.Add(state.cardiac_phase)
+      .Add(state.fluoro_steps)
+      .Add(state.fluoro_time_s)
+      .Add(state.dap_Gycm2)
+      .Add(state.rng_state);
   hasher.Add(static_cast<std::uint64_t>(state.status)).Add(state.fault_step_index);
+  AddToHash(state.procedure, hasher);
   return hasher;
 }
 
@@ -41,10 +51,14 @@ Model CompileModel(const scenes::CaseDescription& description) {
   model.case_description = description;
   model.anatomy = std::make_shared<const scenes::Anatomy>(
       scenes::BuildCaseAnatomy(description.anatomy, description.seed));
-  const auto measured =
-      scenes::MeasureAnatomy(*model.anatomy, scenes::MeasuredLesionOf(description.anatomy.parameters));
+  const auto measured = scenes::MeasureAnatomy(
+      *model.anatomy, scenes::MeasuredLesionOf(description.anatomy.parameters));
   model.valve = ValveInputsFromCase(description, measured);
-  model.baseline_outcome = EvaluateOutcome(model.valve.lesion, model.valve.geometry, model.valve.haemodynamics, {});
+  model.baseline_outcome =
+      EvaluateOutcome(model.valve.lesion, model.valve.geometry, model.valve.haemodynamics, {});
+  model.procedure = CompileProcedureModel(*model.anatomy, description.anatomy.parameters,
+                                          LoadInstrumentSet(DefaultInstrumentSetPath()),
+                                          model.valve.geometry.intercommissural_m);
   return model;
 }
 

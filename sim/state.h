@@ -7,6 +7,7 @@
 
 #include "base/state_hash.h"
 #include "devices/controls.h"
+#include "sim/procedure.h"
 
 namespace teersim::sim {
 
@@ -39,10 +40,15 @@ struct State {
   std::uint64_t rng_state = 0;
   StepStatus status = StepStatus::kOk;
   std::int64_t fault_step_index = -1;
+  // Instruments in the patient, the septum, the clips, phase and events.
+  ProcedureState procedure;
 };
 
-// A fresh state for a model: seeded from the case seed.
-State InitialState(std::uint64_t seed);
+struct Model;
+// A fresh state for a model: seeded from the case seed (or `seed`), the
+// instruments outside the patient, the valve at its baseline.
+State InitialState(const Model& model);
+State InitialState(const Model& model, std::uint64_t seed);
 
 // Hash of every field, bit-exact.
 StateHasher& AddToHash(const State& state, StateHasher& hasher);

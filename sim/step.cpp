@@ -16,12 +16,10 @@ double MaxDeltaPerStep(const Model& model, const devices::ControlInfo& info) {
     return INFINITY;
   }
   if (info.unit == ControlUnit::kMetre) return model.hand.translation_speed_m_per_s * model.step_s;
-  const bool knob = info.id == devices::ControlId::kGuideKnob ||
-                    info.id == devices::ControlId::kSleeveApKnob ||
-                    info.id == devices::ControlId::kSleeveMlKnob ||
-                    info.id == devices::ControlId::kClipArmAngle;
-  const double speed =
-      knob ? model.hand.knob_speed_rad_per_s : model.hand.rotation_speed_rad_per_s;
+  const bool knob =
+      info.id == devices::ControlId::kGuideKnob || info.id == devices::ControlId::kSleeveApKnob ||
+      info.id == devices::ControlId::kSleeveMlKnob || info.id == devices::ControlId::kClipArmAngle;
+  const double speed = knob ? model.hand.knob_speed_rad_per_s : model.hand.rotation_speed_rad_per_s;
   return speed * model.step_s;
 }
 
@@ -52,7 +50,8 @@ void Step(const Model& model, const Input& input, State* state) {
   // control's range.
   for (const auto& info : devices::AllControls()) {
     const double target = std::clamp(input.controls.Get(info.id), info.min_value, info.max_value);
-    const double next = MoveToward(state->handles.Get(info.id), target, MaxDeltaPerStep(model, info));
+    const double next =
+        MoveToward(state->handles.Get(info.id), target, MaxDeltaPerStep(model, info));
     state->handles.Set(info.id, next);
   }
 
@@ -72,6 +71,10 @@ void Step(const Model& model, const Input& input, State* state) {
   // Time is derived from the step count, never summed, so long runs do not drift.
   ++state->step_index;
   state->time_s = static_cast<double>(state->step_index) * model.step_s;
+
+  // The instruments in the patient and what they do to it.
+  StepProcedure(model.procedure, model.valve, state->handles, state->time_s, model.step_s,
+                &state->procedure);
 
   if (!AllFinite(state->handles) || !std::isfinite(state->cardiac_phase)) {
     state->status = StepStatus::kNumericalFault;

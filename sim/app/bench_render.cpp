@@ -25,8 +25,8 @@ int BenchRenderCommand(bool json) {
   // The stock case; until its anatomy carries meshes, the synthetic test heart.
   const auto description =
       scenes::LoadCaseDescription(scenes::ResolveCase(scenes::kDefaultCaseName));
-  sim::Snapshot snapshot =
-      sim::MakeSnapshot(sim::CompileModel(description), sim::InitialState(description.seed));
+  const sim::Model model = sim::CompileModel(description);
+  sim::Snapshot snapshot = sim::MakeSnapshot(model, sim::InitialState(model));
   std::string scene = snapshot.case_name;
   if (snapshot.meshes.empty()) {
     snapshot = views::test_scene::SyntheticHeart();

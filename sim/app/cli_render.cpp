@@ -66,7 +66,7 @@ int RenderCommand(const RenderArgs& args) {
   // The state at --time: the case stepped with every control at rest.
   const auto description = scenes::LoadCaseDescription(scenes::ResolveCase(args.case_name));
   const sim::Model model = sim::CompileModel(description);
-  sim::State state = sim::InitialState(description.seed);
+  sim::State state = sim::InitialState(model);
   const sim::Input at_rest;
   const auto steps = static_cast<std::int64_t>(std::llround(args.time_s.value_or(0.0) / model.step_s));
   for (std::int64_t i = 0; i < steps; ++i) sim::Step(model, at_rest, &state);

@@ -140,7 +140,7 @@ int RunGui(const sim::Model& model, const GuiOptions& options) {
   // The anatomy is built once; each frame replaces only the dynamic part.
   osg::ref_ptr<osg::Group> scene = new osg::Group;
   osg::ref_ptr<osg::Group> root = new osg::Group;
-  osg::ref_ptr<osg::Node> anatomy = BuildAnatomyNode(sim::MakeSnapshot(model, sim::InitialState(0)).meshes);
+  osg::ref_ptr<osg::Node> anatomy = BuildAnatomyNode(sim::MakeSnapshot(model, sim::InitialState(model)).meshes);
   scene->addChild(anatomy);
   scene->addChild(root);
   viewer.setSceneData(scene);
@@ -150,7 +150,7 @@ int RunGui(const sim::Model& model, const GuiOptions& options) {
     return 1;
   }
 
-  sim::State state = sim::InitialState(model.case_description.seed);
+  sim::State state = sim::InitialState(model);
   sim::FixedStepLoop loop(model.step_s, kMaxStepsPerFrame);
   sim::Input input;
   FluoroMonitor fluoro_monitor;  // last-image hold across frames

@@ -33,8 +33,8 @@ TEST(Determinism, SameInputsSameHash) {
   const Model model = DefaultModel();
   devices::ScriptedDevice first(devices::ParseScript(kScript, "s.yaml"));
   devices::ScriptedDevice second(devices::ParseScript(kScript, "s.yaml"));
-  const State a = RunSteps(model, InitialState(model.case_description.seed), first, 2000);
-  const State b = RunSteps(model, InitialState(model.case_description.seed), second, 2000);
+  const State a = RunSteps(model, InitialState(model), first, 2000);
+  const State b = RunSteps(model, InitialState(model), second, 2000);
   EXPECT_EQ(HashState(a), HashState(b));
 }
 
@@ -42,17 +42,17 @@ TEST(Determinism, DifferentInputsDifferentHash) {
   const Model model = DefaultModel();
   devices::ScriptedDevice scripted(devices::ParseScript(kScript, "s.yaml"));
   devices::ScriptedDevice idle(devices::ParseScript("keyframes: []\n", "idle.yaml"));
-  const State a = RunSteps(model, InitialState(1), scripted, 2000);
-  const State b = RunSteps(model, InitialState(1), idle, 2000);
+  const State a = RunSteps(model, InitialState(model, 1), scripted, 2000);
+  const State b = RunSteps(model, InitialState(model, 1), idle, 2000);
   EXPECT_NE(HashState(a), HashState(b));
 }
 
 TEST(Determinism, SaveRestoreMidRunGivesIdenticalBits) {
   const Model model = DefaultModel();
   devices::ScriptedDevice device(devices::ParseScript(kScript, "s.yaml"));
-  const State straight = RunSteps(model, InitialState(3), device, 2000);
+  const State straight = RunSteps(model, InitialState(model, 3), device, 2000);
 
-  State saved = RunSteps(model, InitialState(3), device, 777);
+  State saved = RunSteps(model, InitialState(model, 3), device, 777);
   const State restored = saved;  // State is a value: copying is saving
   saved = RunSteps(model, saved, device, 100);  // disturb the original copy
   const State resumed = RunSteps(model, restored, device, 2000 - 777);

@@ -18,7 +18,7 @@ Model TestModel(double heart_rate_hz = 1.0) {
 
 TEST(Step, HandleFollowsCommandAtHandSpeed) {
   const Model model = TestModel();
-  State state = InitialState(1);
+  State state = InitialState(model, 1);
   Input input;
   input.controls.Set(ControlId::kGuideTranslation, 1.0);  // a 1 m jump
   for (int i = 0; i < 100; ++i) Step(model, input, &state);
@@ -29,7 +29,7 @@ TEST(Step, HandleFollowsCommandAtHandSpeed) {
 
 TEST(Step, ReachesTargetAndStops) {
   const Model model = TestModel();
-  State state = InitialState(1);
+  State state = InitialState(model, 1);
   Input input;
   input.controls.Set(ControlId::kGuideKnob, 0.1);
   for (int i = 0; i < 1000; ++i) Step(model, input, &state);
@@ -38,7 +38,7 @@ TEST(Step, ReachesTargetAndStops) {
 
 TEST(Step, TimeIsStepCountTimesStep) {
   const Model model = TestModel();
-  State state = InitialState(1);
+  State state = InitialState(model, 1);
   const Input input;
   for (int i = 0; i < 12345; ++i) Step(model, input, &state);
   EXPECT_EQ(state.step_index, 12345);
@@ -47,7 +47,7 @@ TEST(Step, TimeIsStepCountTimesStep) {
 
 TEST(Step, CardiacPhaseWrapsAtTheHeartRate) {
   const Model model = TestModel(/*heart_rate_hz=*/1.25);  // 75 bpm
-  State state = InitialState(1);
+  State state = InitialState(model, 1);
   const Input input;
   for (int i = 0; i < 400; ++i) Step(model, input, &state);  // 0.4 s = half a beat
   EXPECT_NEAR(state.cardiac_phase, 0.5, 1e-9);
@@ -58,7 +58,7 @@ TEST(Step, CardiacPhaseWrapsAtTheHeartRate) {
 
 TEST(Step, FluoroTimeCountsOnlyPedalDown) {
   const Model model = TestModel();
-  State state = InitialState(1);
+  State state = InitialState(model, 1);
   Input input;
   input.controls.Set(ControlId::kFluoroPedal, 1.0);
   for (int i = 0; i < 250; ++i) Step(model, input, &state);
@@ -70,7 +70,7 @@ TEST(Step, FluoroTimeCountsOnlyPedalDown) {
 
 TEST(Step, NonFiniteInputIsAFaultNotACrash) {
   const Model model = TestModel();
-  State state = InitialState(1);
+  State state = InitialState(model, 1);
   Input input;
   for (int i = 0; i < 10; ++i) Step(model, input, &state);
   input.controls.Set(ControlId::kSleeveApKnob, std::nan(""));
@@ -85,7 +85,7 @@ TEST(Step, NonFiniteInputIsAFaultNotACrash) {
 
 TEST(Step, CommandsAreClampedToTheControlRange) {
   const Model model = TestModel();
-  State state = InitialState(1);
+  State state = InitialState(model, 1);
   Input input;
   input.controls.Set(ControlId::kClipArmAngle, 100.0);  // far beyond inversion
   for (int i = 0; i < 5000; ++i) Step(model, input, &state);

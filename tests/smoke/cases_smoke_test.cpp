@@ -12,7 +12,7 @@ TEST(CasesSmoke, EveryStockCaseLoadsAndSteps) {
   ASSERT_FALSE(cases.empty());
   for (const auto& description : cases) {
     const Model model = CompileModel(description);
-    State state = InitialState(description.seed);
+    State state = InitialState(model);
     const Input input;
     for (int i = 0; i < 1000; ++i) Step(model, input, &state);
     EXPECT_EQ(state.status, StepStatus::kOk) << description.name;

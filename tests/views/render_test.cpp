@@ -17,7 +17,7 @@ namespace {
 osg::ref_ptr<osg::Image> RenderDefaultOverview(const std::filesystem::path& png) {
   const auto model =
       sim::CompileModel(scenes::LoadCaseDescription(scenes::ResolveCase(scenes::kDefaultCaseName)));
-  const auto snapshot = sim::MakeSnapshot(model, sim::InitialState(1));
+  const auto snapshot = sim::MakeSnapshot(model, sim::InitialState(model, 1));
   RenderRequest request;
   request.width_px = 640;
   request.height_px = 360;
