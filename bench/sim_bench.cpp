@@ -24,12 +24,12 @@ Model DefaultModel() {
 void BM_Step(benchmark::State& bench) {
   const Model model = DefaultModel();
   devices::ScriptedDevice device(devices::LoadScript(kDemoScript));
-  State state = InitialState(1);
+  State state = InitialState(model, 1);
   Input input;
   for (auto _ : bench) {
     device.Sample(state.time_s, &input.controls);
     Step(model, input, &state);
-    if (state.time_s > 8.0) state = InitialState(1);
+    if (state.time_s > 8.0) state = InitialState(model, 1);
   }
 }
 BENCHMARK(BM_Step);
