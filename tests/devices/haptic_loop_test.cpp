@@ -1,0 +1,113 @@
+// HapticProxy and the haptic thread (devices/haptic_proxy.h, haptic_loop.h)
+// with the scripted haptic device.
+#include "devices/haptic_loop.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+namespace teersim::devices {
+namespace {
+
+const Mat3 kSpring{Vec3{-100.0, 0.0, 0.0}, Vec3{0.0, -200.0, 0.0}, Vec3{0.0, 0.0, -300.0}};
+
+// Waits for `predicate` up to `timeout` (the loop runs on its own thread).
+template <typename P>
+bool Eventually(P predicate, std::chrono::milliseconds timeout = std::chrono::milliseconds(3000)) {
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < end) {
+    if (predicate()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return predicate();
+}
+
+TEST(HapticProxy, EvaluatesTheLinearModelAtThePosition) {
+  HapticProxy proxy;
+  EXPECT_EQ(proxy.Evaluate({1, 2, 3}), (Vec3{0, 0, 0}));  // nothing published: no force
+  ASSERT_TRUE(proxy.Publish({1.0, 2.0, 3.0}, kSpring, {0.01, 0.02, 0.03}));
+  const Vec3 f = proxy.Evaluate({0.02, 0.02, 0.02});
+  EXPECT_NEAR(f[0], 1.0 - 100.0 * 0.01, 1e-12);
+  EXPECT_NEAR(f[1], 2.0, 1e-12);
+  EXPECT_NEAR(f[2], 3.0 + 300.0 * 0.01, 1e-12);
+  proxy.Clear();
+  EXPECT_EQ(proxy.Evaluate({0.5, 0.5, 0.5}), (Vec3{0, 0, 0}));
+}
+
+TEST(HapticProxy, RefusesNonFiniteOrTooStiffModels) {
+  HapticProxy proxy;
+  ASSERT_TRUE(proxy.Publish({1.0, 0.0, 0.0}, {}, {}));
+  EXPECT_FALSE(proxy.Publish({NAN, 0.0, 0.0}, {}, {}));
+  Mat3 stiff{};
+  stiff[1][1] = -2 * kMaxProxyStiffness_N_per_m;
+  EXPECT_FALSE(proxy.Publish({0.0, 0.0, 0.0}, stiff, {}));
+  EXPECT_EQ(proxy.Model().sequence, 1);  // the good model stays
+  EXPECT_EQ(proxy.Evaluate({}), (Vec3{1.0, 0.0, 0.0}));
+}
+
+TEST(HapticLoop, SendsTheProxyForceAtTheDevicePosition) {
+  const Vec3 grip{0.01, -0.01, 0.12};
+  ScriptedHapticDevice device([&](double) { return grip; });
+  HapticProxy proxy;
+  ASSERT_TRUE(proxy.Publish({0.5, 0.0, 0.0}, kSpring, {0.0, 0.0, 0.12}));
+  HapticLoop loop(device, proxy);
+  std::string error;
+  ASSERT_TRUE(loop.Start(&error)) << error;
+  ASSERT_TRUE(Eventually([&] { return loop.Stats().cycles >= 20; }));
+  const Vec3 expected = proxy.Evaluate(grip);
+  const Vec3 sent = device.LastForce();
+  for (int k = 0; k < 3; ++k) EXPECT_NEAR(sent[k], expected[k], 1e-12) << k;
+  EXPECT_EQ(loop.Latest().position_m, grip);
+  // A new model reaches the device without any physics step in between.
+  ASSERT_TRUE(proxy.Publish({0.0, 0.0, -2.0}, {}, {}));
+  ASSERT_TRUE(Eventually([&] { return device.LastForce() == Vec3{0.0, 0.0, -2.0}; }));
+  loop.Stop();
+  EXPECT_FALSE(device.Started());
+  EXPECT_GE(loop.Stats().latency_samples, 2);
+}
+
+TEST(HapticLoop, RunsNearOneKilohertz) {
+  // Behaviour, not speed (bench haptics prints the figures): after ~200 ms
+  // the loop has run about 200 cycles, not 20 nor 2000.
+  ScriptedHapticDevice device([](double) { return Vec3{0, 0, 0.11}; });
+  HapticProxy proxy;
+  HapticLoop loop(device, proxy);
+  std::string error;
+  ASSERT_TRUE(loop.Start(&error)) << error;
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  loop.Stop();
+  const HapticLoopStats stats = loop.Stats();
+  EXPECT_GT(stats.cycles, 100);
+  EXPECT_LT(stats.cycles, 260);
+  EXPECT_GT(stats.period_error_p99_ms, 0.0);
+  EXPECT_LE(stats.period_error_median_ms, stats.period_error_p99_ms);
+}
+
+TEST(HapticLoop, DeviceLostStopsTheLoopWithAMessage) {
+  ScriptedHapticDevice device([](double) { return Vec3{0, 0, 0.11}; }, /*fail_after=*/30);
+  HapticProxy proxy;
+  HapticLoop loop(device, proxy);
+  std::string error;
+  ASSERT_TRUE(loop.Start(&error)) << error;
+  ASSERT_TRUE(Eventually([&] { return !loop.Running(); }));
+  EXPECT_NE(loop.LastEvent().find("gone after 30"), std::string::npos) << loop.LastEvent();
+  EXPECT_NE(loop.LastEvent().find("haptic loop stopped"), std::string::npos);
+  EXPECT_EQ(loop.Stats().cycles, 30);
+  EXPECT_FALSE(device.Started());
+  loop.Stop();  // idempotent after the loop ended by itself
+}
+
+TEST(HapticLoop, DeviceThatCannotStartIsReported) {
+  ScriptedHapticDevice device(nullptr);
+  HapticProxy proxy;
+  HapticLoop loop(device, proxy);
+  std::string error;
+  EXPECT_FALSE(loop.Start(&error));
+  EXPECT_NE(error.find("no path"), std::string::npos);
+  EXPECT_FALSE(loop.Running());
+}
+
+}  // namespace
+}  // namespace teersim::devices
