@@ -46,13 +46,12 @@ void SleepUntil(std::int64_t deadline_ns, std::int64_t spin_ns) {
   }
 }
 
-// The q-quantile of the first `count` values of a ring (count may exceed its size).
-double Quantile(const std::vector<double>& ring, std::size_t count, double q) {
-  const std::size_t n = std::min(count, ring.size());
-  if (n == 0) return 0.0;
-  std::vector<double> values(ring.begin(), ring.begin() + static_cast<long>(n));
-  const auto k = static_cast<std::size_t>(std::ceil(q * static_cast<double>(n))) - 1;
-  const auto at = values.begin() + static_cast<long>(std::min(k, n - 1));
+// The q-quantile (nearest rank) of `values`; 0 when empty.
+double Quantile(std::vector<double> values, double q) {
+  if (values.empty()) return 0.0;
+  const std::size_t n = values.size();
+  const auto k = static_cast<std::size_t>(std::ceil(q * static_cast<double>(n)));
+  const auto at = values.begin() + static_cast<long>(std::min(k == 0 ? 0 : k - 1, n - 1));
   std::nth_element(values.begin(), at, values.end());
   return *at;
 }
@@ -96,36 +95,49 @@ void HapticLoop::Stop() {
   running_ = false;
 }
 
-HapticSample HapticLoop::Latest() const {
-  std::lock_guard lock(mutex_);
-  return latest_;
-}
-
 std::string HapticLoop::LastEvent() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(event_mutex_);
   return last_event_;
 }
 
 void HapticLoop::Record(double period_error_ms, double latency_ms, double exchange_ms) {
-  std::lock_guard lock(mutex_);
+  // Never wait: a Stats() copy in progress costs this cycle's record only.
+  std::unique_lock lock(stats_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    ++unrecorded_;
+    return;
+  }
   if (period_error_ms >= 0.0) Push(period_errors_ms_, &period_count_, period_error_ms);
   if (latency_ms >= 0.0) Push(latencies_ms_, &latency_count_, latency_ms);
   Push(exchanges_ms_, &exchange_count_, exchange_ms);
 }
 
 HapticLoopStats HapticLoop::Stats() const {
-  std::lock_guard lock(mutex_);
+  std::vector<double> periods;
+  std::vector<double> latencies;
+  std::vector<double> exchanges;
   HapticLoopStats stats;
+  {
+    std::lock_guard lock(stats_mutex_);
+    const auto filled = [](const std::vector<double>& ring, std::size_t count) {
+      return std::vector<double>(ring.begin(),
+                                 ring.begin() + static_cast<long>(std::min(count, ring.size())));
+    };
+    periods = filled(period_errors_ms_, period_count_);
+    latencies = filled(latencies_ms_, latency_count_);
+    exchanges = filled(exchanges_ms_, exchange_count_);
+    stats.latency_samples = static_cast<long long>(latency_count_);
+  }
   stats.cycles = cycles_;
   stats.overruns = overruns_;
+  stats.unrecorded = unrecorded_;
   stats.realtime = realtime_;
-  stats.period_error_median_ms = Quantile(period_errors_ms_, period_count_, 0.5);
-  stats.period_error_p99_ms = Quantile(period_errors_ms_, period_count_, kPercentile99);
-  stats.period_error_max_ms = Quantile(period_errors_ms_, period_count_, 1.0);
-  stats.latency_samples = static_cast<long long>(latency_count_);
-  stats.latency_median_ms = Quantile(latencies_ms_, latency_count_, 0.5);
-  stats.latency_p99_ms = Quantile(latencies_ms_, latency_count_, kPercentile99);
-  stats.exchange_median_ms = Quantile(exchanges_ms_, exchange_count_, 0.5);
+  stats.period_error_median_ms = Quantile(periods, 0.5);
+  stats.period_error_p99_ms = Quantile(periods, kPercentile99);
+  stats.period_error_max_ms = Quantile(periods, 1.0);
+  stats.latency_median_ms = Quantile(latencies, 0.5);
+  stats.latency_p99_ms = Quantile(latencies, kPercentile99);
+  stats.exchange_median_ms = Quantile(exchanges, 0.5);
   return stats;
 }
 
@@ -137,15 +149,13 @@ void HapticLoop::Run() {
     param.sched_priority = kRealtimePriority;
     realtime = pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) == 0;
   }
-  {
-    std::lock_guard lock(mutex_);
-    realtime_ = realtime;
-  }
+  realtime_ = realtime;
   const auto period_ns = static_cast<std::int64_t>(options_.period_s * kNanosecondsPerSecond);
   const auto spin_ns = static_cast<std::int64_t>(options_.spin_s * kNanosecondsPerSecond);
   std::int64_t deadline_ns = MonotonicNow_ns() + period_ns;
   std::int64_t previous_wake_ns = -1;
   long long last_model = -1;
+  HapticProxyModel model;
   HapticSample sample;
   while (!stop_) {
     SleepUntil(deadline_ns, spin_ns);
@@ -157,11 +167,12 @@ void HapticLoop::Run() {
                   kNanosecondsPerSecond * kMillisecondsPerSecond;
     previous_wake_ns = wake_ns;
 
-    // Force from the proxy at the newest position; none until the device
-    // knows where the grip is (homing).
-    HapticProxyModel model;
+    // Force from the proxy's newest model (kept from the last cycle if a
+    // publication was under way) at the newest position; none until the
+    // device knows where the grip is (homing).
+    proxy_.TryModel(&model);
     Vec3 force_N{};
-    if (sample.valid) force_N = proxy_.Evaluate(sample.position_m, &model);
+    if (sample.valid) force_N = HapticProxy::ForceAt(model, sample.position_m);
     std::string error;
     HapticSample next = sample;
     const bool ok = device_.Exchange(force_N, &next, &error);
@@ -169,7 +180,7 @@ void HapticLoop::Run() {
     if (!ok) {
       const std::string message = device_.Name() + ": " + error + "; haptic loop stopped";
       log::Warn(message);
-      std::lock_guard lock(mutex_);
+      std::lock_guard lock(event_mutex_);
       last_event_ = message;
       break;
     }
@@ -180,11 +191,8 @@ void HapticLoop::Run() {
       const double sent_s = static_cast<double>(sent_ns) / kNanosecondsPerSecond;
       latency_ms = (sent_s - model.published_s) * kMillisecondsPerSecond;
     }
-    {
-      std::lock_guard lock(mutex_);
-      latest_ = sample;
-      ++cycles_;
-    }
+    latest_.Store(sample);
+    ++cycles_;
     Record(period_error_ms, latency_ms,
            static_cast<double>(sent_ns - wake_ns) / kNanosecondsPerSecond * kMillisecondsPerSecond);
 
@@ -192,7 +200,6 @@ void HapticLoop::Run() {
     deadline_ns += period_ns;
     const std::int64_t now_ns = MonotonicNow_ns();
     if (now_ns > deadline_ns + period_ns) {
-      std::lock_guard lock(mutex_);
       ++overruns_;
       deadline_ns = now_ns + period_ns;
     }
@@ -224,7 +231,7 @@ HapticLoopStats RunHapticBench(long long cycles, bool realtime, double publish_p
                     Vec3{0.0, -kSpringStiffness_N_per_m, 0.0},
                     Vec3{0.0, 0.0, -kSpringStiffness_N_per_m}};
   const auto publish_period = std::chrono::duration<double>(publish_period_s);
-  while (loop.Running() && loop.Stats().cycles < cycles) {
+  while (loop.Running() && loop.Cycles() < cycles) {
     proxy.Publish({0.0, 0.0, 1.0}, spring, loop.Latest().position_m);
     std::this_thread::sleep_for(publish_period);
   }

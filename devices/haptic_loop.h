@@ -26,6 +26,7 @@
 
 #include "devices/haptic_device.h"
 #include "devices/haptic_proxy.h"
+#include "devices/seqlock.h"
 
 namespace teersim::devices {
 
@@ -47,7 +48,8 @@ struct HapticLoopOptions {
 
 struct HapticLoopStats {
   long long cycles = 0;
-  long long overruns = 0;  // cycles started more than a period late
+  long long overruns = 0;    // cycles started more than a period late
+  long long unrecorded = 0;  // cycles whose timing was not kept (Stats() was copying)
   double period_error_median_ms = 0.0;
   double period_error_p99_ms = 0.0;
   double period_error_max_ms = 0.0;
@@ -72,9 +74,14 @@ class HapticLoop {
   void Stop();
 
   bool Running() const { return running_; }
-  HapticSample Latest() const;
+  long long Cycles() const { return cycles_; }
+  // The newest sample (lock-free for the loop; this reader may briefly retry).
+  HapticSample Latest() const { return latest_.Load(); }
   // The last notable event ("… unplugged: haptic loop stopped"), or empty.
   std::string LastEvent() const;
+  // Quantiles of the recorded timings. Meant for after a run or an
+  // occasional look: while it copies, the loop skips recording (it never
+  // waits for this lock).
   HapticLoopStats Stats() const;
 
  private:
@@ -88,18 +95,23 @@ class HapticLoop {
   std::atomic<bool> running_{false};
   std::thread thread_;
 
-  mutable std::mutex mutex_;  // guards everything below
-  HapticSample latest_;
+  std::atomic<long long> cycles_{0};
+  SeqLock<HapticSample> latest_;
+
+  mutable std::mutex event_mutex_;
   std::string last_event_;
+
+  // Timings: written by the loop under try_lock only, read by Stats().
+  mutable std::mutex stats_mutex_;
   std::vector<double> period_errors_ms_;
   std::vector<double> latencies_ms_;
   std::vector<double> exchanges_ms_;
   std::size_t period_count_ = 0;
   std::size_t latency_count_ = 0;
   std::size_t exchange_count_ = 0;
-  long long cycles_ = 0;
-  long long overruns_ = 0;
-  bool realtime_ = false;
+  std::atomic<long long> overruns_{0};
+  std::atomic<long long> unrecorded_{0};
+  std::atomic<bool> realtime_{false};
 };
 
 // `teersim bench haptics`: runs the loop for `cycles` with a scripted device

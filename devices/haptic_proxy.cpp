@@ -14,37 +14,30 @@ bool HapticProxy::Publish(const Vec3& force_N, const Mat3& stiffness_N_per_m,
       if (!std::isfinite(k) || std::abs(k) > kMaxProxyStiffness_N_per_m) return false;
     }
   }
-  const double now_s = SteadyNow_s();
-  std::lock_guard lock(mutex_);
-  model_.force_N = force_N;
-  model_.stiffness_N_per_m = stiffness_N_per_m;
-  model_.position_m = position_m;
-  model_.published_s = now_s;
-  ++model_.sequence;
+  HapticProxyModel model;
+  model.force_N = force_N;
+  model.stiffness_N_per_m = stiffness_N_per_m;
+  model.position_m = position_m;
+  model.published_s = SteadyNow_s();
+  std::lock_guard lock(publishers_);
+  model.sequence = ++sequence_;
+  model_.Store(model);
   return true;
 }
 
 void HapticProxy::Clear() {
-  const double now_s = SteadyNow_s();
-  std::lock_guard lock(mutex_);
-  model_.force_N = {};
-  model_.stiffness_N_per_m = {};
-  model_.published_s = now_s;
-  ++model_.sequence;
+  HapticProxyModel model;
+  model.published_s = SteadyNow_s();
+  std::lock_guard lock(publishers_);
+  model.sequence = ++sequence_;
+  model_.Store(model);
 }
 
-HapticProxyModel HapticProxy::Model() const {
-  std::lock_guard lock(mutex_);
-  return model_;
-}
-
-Vec3 HapticProxy::Evaluate(const Vec3& position_m, HapticProxyModel* model) const {
-  const HapticProxyModel m = Model();
-  if (model != nullptr) *model = m;
+Vec3 HapticProxy::ForceAt(const HapticProxyModel& model, const Vec3& position_m) {
   Vec3 dx{};
-  for (int k = 0; k < 3; ++k) dx[k] = position_m[k] - m.position_m[k];
-  const Vec3 spring = Multiply(m.stiffness_N_per_m, dx);
-  return {m.force_N[0] + spring[0], m.force_N[1] + spring[1], m.force_N[2] + spring[2]};
+  for (int k = 0; k < 3; ++k) dx[k] = position_m[k] - model.position_m[k];
+  const Vec3 spring = Multiply(model.stiffness_N_per_m, dx);
+  return {model.force_N[0] + spring[0], model.force_N[1] + spring[1], model.force_N[2] + spring[2]};
 }
 
 }  // namespace teersim::devices

@@ -17,6 +17,7 @@
 #include <mutex>
 
 #include "devices/falcon_kinematics.h"  // Mat3
+#include "devices/seqlock.h"
 #include "devices/vec3.h"
 
 namespace teersim::devices {
@@ -36,19 +37,28 @@ struct HapticProxyModel {
 
 class HapticProxy {
  public:
-  // From physics. False (model unchanged) when a value is not finite or a
-  // stiffness entry exceeds kMaxProxyStiffness_N_per_m: a broken step must
-  // never reach the user's hand.
+  // From physics (any thread; publishers are serialised). False (model
+  // unchanged) when a value is not finite or a stiffness entry exceeds
+  // kMaxProxyStiffness_N_per_m: a broken step must never reach the user's hand.
   bool Publish(const Vec3& force_N, const Mat3& stiffness_N_per_m, const Vec3& position_m);
   // No force (device released, run paused).
   void Clear();
-  // From the haptic thread: F(x); *model (optional) receives the model used.
-  Vec3 Evaluate(const Vec3& position_m, HapticProxyModel* model = nullptr) const;
-  HapticProxyModel Model() const;
+
+  // From the haptic thread: the newest model without ever blocking (a
+  // SeqLock); false when a publication was in progress every time it
+  // looked, and the caller keeps the model it had.
+  bool TryModel(HapticProxyModel* model) const { return model_.TryLoad(model); }
+  // From other threads (tests, tools).
+  HapticProxyModel Model() const { return model_.Load(); }
+  Vec3 Evaluate(const Vec3& position_m) const { return ForceAt(Model(), position_m); }
+
+  // F(x) = f0 + K (x - x0).
+  static Vec3 ForceAt(const HapticProxyModel& model, const Vec3& position_m);
 
  private:
-  mutable std::mutex mutex_;  // held for a copy of a few dozen doubles only
-  HapticProxyModel model_;
+  std::mutex publishers_;   // serialises writers only; readers never take it
+  long long sequence_ = 0;  // guarded by publishers_
+  SeqLock<HapticProxyModel> model_;
 };
 
 }  // namespace teersim::devices

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -22,6 +23,41 @@ bool Eventually(P predicate, std::chrono::milliseconds timeout = std::chrono::mi
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   return predicate();
+}
+
+TEST(SeqLock, ReadersNeverSeeATornValue) {
+  // A writer stores values whose parts all agree; a concurrent reader must
+  // never see parts from two different stores.
+  struct Parts {
+    long long a = 0;
+    double b[6] = {};
+    long long c = 0;
+  };
+  SeqLock<Parts> slot;
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (long long i = 1; i <= 200000; ++i) {
+      Parts p;
+      p.a = p.c = i;
+      for (double& b : p.b) b = static_cast<double>(i);
+      slot.Store(p);
+    }
+    done = true;
+  });
+  long long reads = 0;
+  long long last = 0;
+  while (!done) {
+    Parts p;
+    if (!slot.TryLoad(&p)) continue;
+    ++reads;
+    ASSERT_EQ(p.a, p.c);
+    for (double b : p.b) ASSERT_EQ(b, static_cast<double>(p.a));
+    ASSERT_GE(p.a, last);  // never older than a value already seen
+    last = p.a;
+  }
+  writer.join();
+  EXPECT_GT(reads, 0);
+  EXPECT_EQ(slot.Load().a, 200000);
 }
 
 TEST(HapticProxy, EvaluatesTheLinearModelAtThePosition) {
