@@ -105,18 +105,25 @@ TEST(HapticLoop, SendsTheProxyForceAtTheDevicePosition) {
 }
 
 TEST(HapticLoop, RunsNearOneKilohertz) {
-  // Behaviour, not speed (bench haptics prints the figures): after ~200 ms
-  // the loop has run about 200 cycles, not 20 nor 2000.
+  // Behaviour, not speed (bench haptics prints the figures): over a measured
+  // stretch of wall time the loop runs about one cycle per millisecond — not
+  // a tenth, not ten times. The bounds are loose for loaded CI machines: the
+  // loop re-phases after overruns (fewer cycles) and never bursts (more).
+  constexpr double kMinCyclesPerMs = 0.5;
+  constexpr double kMaxCyclesPerMs = 1.05;
   ScriptedHapticDevice device([](double) { return Vec3{0, 0, 0.11}; });
   HapticProxy proxy;
   HapticLoop loop(device, proxy);
   std::string error;
+  const auto start = std::chrono::steady_clock::now();
   ASSERT_TRUE(loop.Start(&error)) << error;
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   loop.Stop();
+  const double elapsed_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const HapticLoopStats stats = loop.Stats();
-  EXPECT_GT(stats.cycles, 100);
-  EXPECT_LT(stats.cycles, 260);
+  EXPECT_GT(static_cast<double>(stats.cycles), kMinCyclesPerMs * elapsed_ms);
+  EXPECT_LT(static_cast<double>(stats.cycles), kMaxCyclesPerMs * elapsed_ms + 1);
   EXPECT_GT(stats.period_error_p99_ms, 0.0);
   EXPECT_LE(stats.period_error_median_ms, stats.period_error_p99_ms);
 }
