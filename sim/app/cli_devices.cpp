@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "base/input_error.h"
+#include "devices/falcon_protocol.h"
 #include "devices/hid_descriptor.h"
 #include "devices/hid_profile.h"
 #include "devices/hid_usages.h"
@@ -70,6 +71,10 @@ int ListDevices(bool json) {
               << device.product;
     if (const std::string profile = ProfileFor(profiles, device); !profile.empty()) {
       std::cout << "  [profile " << profile << ']';
+    }
+    if (device.vendor_id == devices::kFalconVendorId &&
+        device.product_id == devices::kFalconProductId) {
+      std::cout << "  [haptic: Novint Falcon, needs your own firmware file]";
     }
     std::cout << '\n';
   }

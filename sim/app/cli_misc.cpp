@@ -1,6 +1,7 @@
 // Subcommands whose contracts are fixed now and whose work lands with later
 // issues: bench (render #6 in bench_render.cpp, physics #3 in bench_physics.cpp,
-// haptics #7) and report (scoring #8); replay, score and trainee live in their own files.
+// haptics #7 in bench_haptics.cpp) and report (scoring #8); replay, score and
+// trainee live in their own files.
 #include <memory>
 #include <string_view>
 
@@ -18,9 +19,9 @@ void AddBenchCommand(CLI::App& app, Handler* handler) {
     const char* issue;
   };
   AddPhysicsBenchCommand(*bench, handler);
+  AddHapticsBenchCommand(*bench, handler);
   static constexpr Entry kEntries[] = {
       {"render", "Frames per second of the full layout at 1280x720", "views issue #6"},
-      {"haptics", "Haptic loop period error and latency", "devices issue #7"},
   };
   for (const auto& entry : kEntries) {
     CLI::App* sub = bench->add_subcommand(entry.name, entry.help);

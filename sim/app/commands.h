@@ -18,6 +18,8 @@ void AddDevicesCommand(CLI::App& app, Handler* handler);
 void AddBenchCommand(CLI::App& app, Handler* handler);
 // `bench physics`, registered by AddBenchCommand (bench_physics.cpp).
 void AddPhysicsBenchCommand(CLI::App& bench, Handler* handler);
+// `bench haptics` (bench_haptics.cpp).
+void AddHapticsBenchCommand(CLI::App& bench, Handler* handler);
 // replay (cli_replay.cpp); score, report, trainee (the scoring issue).
 void AddReplayCommand(CLI::App& app, Handler* handler);
 void AddTraineeCommand(CLI::App& app, Handler* handler);

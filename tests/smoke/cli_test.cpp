@@ -145,6 +145,19 @@ TEST(Cli, BenchPhysicsPrintsScenarios) {
   EXPECT_EQ(out["scenarios"][3]["elements"].get<int>(), 2 * out["scenarios"][2]["elements"].get<int>());
 }
 
+// Issue #7: `bench haptics --json` prints exactly the loop's period error
+// (median, p99) and latency (a short run; the numbers are not checked here).
+TEST(Cli, BenchHapticsPrintsPeriodErrorAndLatency) {
+  const CliResult result = RunCli("bench haptics --json --cycles 300");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const nlohmann::json out = nlohmann::json::parse(result.out);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_GT(out["period_error_median_ms"].get<double>(), 0.0);
+  EXPECT_GE(out["period_error_p99_ms"].get<double>(), out["period_error_median_ms"].get<double>());
+  EXPECT_GT(out["latency_ms"].get<double>(), 0.0);
+  EXPECT_EQ(RunCli("bench haptics --cycles 5").exit_code, 2);
+}
+
 TEST(Cli, RenderStartsItsOwnXvfbWhenNoDisplay) {
   const auto png = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/cli-overview.png";
   std::filesystem::remove(png);
