@@ -14,12 +14,12 @@ if [[ -n "${DISPLAY:-}" && "${TEERSIM_HEADLESS:-0}" != 1 ]]; then
   exec "$teersim"
 fi
 
-# Headless demo: the default case driven by the demo script (the autopilot
-# replaces it once the procedure lands), rendered views and the run's report.
+# Headless demo: the default case performed by the expert autopilot, views of
+# the run rendered from its recording at the grasp, and the run's report.
 out=out/demo
-"$teersim" run --case p2_flail --script scenes/scripts/demo_short.yaml --headless --out "$out"
-"$teersim" render --case p2_flail --view overview --time 2 --out "$out/overview.png" >/dev/null
-"$teersim" render --case p2_flail --view layout --time 2 --out "$out/layout.png" >/dev/null
+"$teersim" run --case p2_flail --autopilot --headless --out "$out"
+"$teersim" render --recording "$out/recording.teerrec" --at 60 --view overview --out "$out/overview.png" >/dev/null
+"$teersim" render --recording "$out/recording.teerrec" --at 60 --view layout --out "$out/layout.png" >/dev/null
 "$teersim" report "$out/recording.teerrec" --out "$out/report.html" >/dev/null
 echo
 echo "teersim demo finished. Outputs:"

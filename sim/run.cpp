@@ -387,10 +387,32 @@ Snapshot MakeSnapshot(const Model& model, const State& state, SnapshotContent co
           snapshot.mitral_jet.direction = {static_cast<float>(axis[0] / length),
                                            static_cast<float>(axis[1] / length),
                                            static_cast<float>(axis[2] / length)};
-          snapshot.mitral_jet.eroa_m2 = model.baseline_outcome.eroa_m2;
+          // The current orifice: shrinks as clips close on the leaflets.
+          snapshot.mitral_jet.eroa_m2 = state.procedure.eroa_m2;
         }
       }
     }
+  }
+  // The instruments in the patient and the clips in place.
+  for (const auto& shape : InstrumentShapes(model.procedure, state.handles, state.procedure)) {
+    SnapshotPolyline line;
+    line.name = shape.name;
+    line.radius_m = static_cast<float>(shape.radius_m);
+    line.points_m.reserve(shape.points.size() * 3);
+    for (const auto& p : shape.points) {
+      for (double c : p) line.points_m.push_back(static_cast<float>(c));
+    }
+    const bool metal = shape.name.starts_with("clip") || shape.name == "needle";
+    line.rgba = metal ? std::array<float, 4>{0.85f, 0.85f, 0.9f, 1.0f}
+                      : std::array<float, 4>{0.3f, 0.55f, 0.9f, 1.0f};
+    line.tissue = metal ? TissueKind::kMetal : TissueKind::kCatheter;
+    snapshot.instruments.push_back(std::move(line));
+  }
+  if (state.procedure.punctured) {
+    const auto& site = state.procedure.puncture_site;
+    snapshot.landmarks.push_back(
+        {"tsp_site",
+         {static_cast<float>(site[0]), static_cast<float>(site[1]), static_cast<float>(site[2])}});
   }
   // The anatomy at render resolution (end-diastole until the motion model).
   if (model.anatomy && content == SnapshotContent::kEverything) {
