@@ -922,6 +922,7 @@ void StepTransseptal(const ProcedureModel& model, const devices::ControlFrame& h
 
 void TrackContactForce(const ProcedureModel& model, double force, int instrument, double time_s,
                        double dt_s, ProcedureState* s) {
+  s->contact_force_N = force;
   s->peak_contact_force_N = std::max(s->peak_contact_force_N, force);
   s->contact_force_integral_Ns += force * dt_s;
   const bool above = force >= model.instruments.excessive_force_N;
@@ -1197,6 +1198,7 @@ void StepProcedure(const ProcedureModel& model, const ValveModelInputs& valve,
                    const devices::ControlFrame& handles, double time_s, double dt_s,
                    ProcedureState* state) {
   state->phase_time_s[static_cast<std::size_t>(state->phase)] += dt_s;
+  state->contact_force_N = 0.0;
   StepTransseptal(model, handles, time_s, state);
   if (state->punctured) StepClipDelivery(model, valve, handles, time_s, dt_s, state);
   // Tip path lengths (instrument economy, §3.3).
@@ -1265,7 +1267,7 @@ StateHasher& AddToHash(const ProcedureState& s, StateHasher& hasher) {
   }
   hasher.Add(s.awaiting_reload).Add(s.eroa_m2).Add(s.mva_m2).Add(s.mean_gradient_mmHg);
   hasher.Add(static_cast<std::int64_t>(s.mr_grade)).Add(s.slda);
-  hasher.Add(s.peak_contact_force_N)
+  hasher.Add(s.contact_force_N).Add(s.peak_contact_force_N)
       .Add(s.contact_force_integral_Ns)
       .Add(s.time_above_force_threshold_s);
   hasher.Add(static_cast<std::int64_t>(s.contacts_above_threshold)).Add(s.above_threshold);

@@ -278,6 +278,7 @@ struct ProcedureState {
   bool slda = false;
 
   // Metrics.
+  double contact_force_N = 0.0;  // this step's largest LA wall force
   double peak_contact_force_N = 0.0;
   double contact_force_integral_Ns = 0.0;
   double time_above_force_threshold_s = 0.0;
