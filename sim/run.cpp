@@ -421,8 +421,24 @@ Snapshot MakeSnapshot(const Model& model, const State& state, SnapshotContent co
       mesh.name = structure.name;
       mesh.rgba = structure.rgba;
       mesh.vertices_m.reserve(structure.render.vertices.size() * 3);
+      // The fossa tents under the needle: a Gaussian dent of the tent depth
+      // towards the LA around the contact point (width [DESIGN], a few mm as
+      // TEE shows it).
+      const bool tented = structure.name == "fossa_ovalis" &&
+                          state.procedure.septal_contact_active &&
+                          state.procedure.tent_depth_m > 0.0;
+      constexpr double kTentWidth_m = 0.004;
+      const auto& normal = model.procedure.septum_normal;
+      const auto& contact = state.procedure.septal_contact;
       for (const auto& v : structure.render.vertices) {
-        for (double c : v) mesh.vertices_m.push_back(static_cast<float>(c));
+        double dent = 0.0;
+        if (tented) {
+          double r2 = 0.0;
+          for (int k = 0; k < 3; ++k) r2 += (v[k] - contact[k]) * (v[k] - contact[k]);
+          dent = state.procedure.tent_depth_m * std::exp(-r2 / (kTentWidth_m * kTentWidth_m));
+        }
+        for (int k = 0; k < 3; ++k)
+          mesh.vertices_m.push_back(static_cast<float>(v[k] + dent * normal[k]));
       }
       mesh.indices.reserve(structure.render.triangles.size() * 3);
       for (const auto& t : structure.render.triangles)

@@ -10,11 +10,15 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "scenes/case_library.h"
 #include "scenes/vec3.h"
+#include "sim/autopilot.h"
 #include "sim/replay.h"
 #include "sim/run.h"
+#include "sim/scoring.h"
+#include "sim/step.h"
 
 namespace teersim::sim {
 namespace {
@@ -155,6 +159,115 @@ TEST(Procedure, AutopilotRunIsDeterministicAndReplaysBitForBit) {
   // The recording keeps the procedure's events for scoring.
   EXPECT_TRUE(std::any_of(recording.events.begin(), recording.events.end(),
                           [](const RecordedEvent& e) { return e.name == "release"; }));
+}
+
+// Runs the expert autopilot with one gripper held up: the clip can only hold
+// the leaflet under the other arm.
+struct SteppedRun {
+  State state;
+  std::vector<RecordedEvent> events;
+};
+SteppedRun RunExpertWithOneGripper(const Model& model) {
+  Autopilot pilot(model, AutopilotStyle::kExpert);
+  SteppedRun run{InitialState(model), {}};
+  Input input;
+  while (!pilot.Finished() && run.state.status == StepStatus::kOk) {
+    pilot.Sample(run.state, &input.controls);
+    input.controls.Set(devices::ControlId::kClipGripperRight, 0.0);
+    Step(model, input, &run.state);
+  }
+  run.events = ProcedureEvents(run.state.procedure, 0);
+  return run;
+}
+
+std::vector<std::string> ErrorNames(const SteppedRun& run) {
+  const ScoreResult score =
+      ScoreRun(LoadRubric(DefaultRubricPath()), MetricsFromRun(run.state, run.events), run.events,
+               run.state.time_s);
+  std::vector<std::string> names;
+  for (const auto& error : score.errors) names.push_back(error.name);
+  return names;
+}
+
+TEST(Procedure, ReleaseOnOneLeafletIsRecognised) {
+  const Model model = CompileModel(scenes::LoadCaseDescription(scenes::ResolveCase("p2_flail")));
+  const SteppedRun run = RunExpertWithOneGripper(model);
+  const ProcedureState& p = run.state.procedure;
+  ASSERT_GE(p.clips_released, 1);
+  EXPECT_TRUE(p.slda);
+  const ClipRecord& clip = p.released[0];
+  EXPECT_LT(std::min(clip.insertion_anterior_m, clip.insertion_posterior_m),
+            OutcomeModelConstants{}.attachment_threshold_m);
+  // A clip on one leaflet closes nothing: MR stays at its baseline grade.
+  EXPECT_EQ(p.mr_grade, model.baseline_outcome.mr_grade);
+  EXPECT_THAT(ErrorNames(run),
+              ::testing::IsSupersetOf({"single_leaflet_grasp", "release_with_slda"}));
+}
+
+TEST(Procedure, ReleaseWithAGradientAboveFiveIsRecognised) {
+  // A small valve (tests/data/cases): the expert's well-placed clip still
+  // leaves more than 5 mmHg (§2.3 [S48]).
+  RunOptions options;
+  options.case_file =
+      std::filesystem::path(TEERSIM_SOURCE_DIR) / "tests/data/cases/small_valve_high_gradient.yaml";
+  options.autopilot = AutopilotStyle::kExpert;
+  options.out_dir = OutDir("small_valve_high_gradient");
+  const RunResult run = RunHeadless(options);
+  ASSERT_TRUE(run.final_state.procedure.completed);
+  EXPECT_LT(run.baseline.mean_gradient_mmHg, kGradientLimit_mmHg);
+  EXPECT_GT(run.final_state.procedure.mean_gradient_mmHg, kGradientLimit_mmHg);
+  const auto summary = nlohmann::json::parse(RunSummaryJson(run));
+  EXPECT_TRUE(summary["outcome"]["gradient_over_5_mmHg"].get<bool>());
+  std::vector<std::string> errors;
+  for (const auto& error : summary["score"]["errors"]) errors.push_back(error["name"]);
+  EXPECT_THAT(errors, ::testing::Contains("release_with_high_gradient"));
+}
+
+TEST(Procedure, NeedleTentsTheFossaBeforeItPunctures) {
+  // Step the expert until the tenting event, then until the puncture: the
+  // tent deepens with the push and the snapshot's fossa is dented by it.
+  const Model model = CompileModel(scenes::LoadCaseDescription(scenes::ResolveCase("p2_flail")));
+  Autopilot pilot(model, AutopilotStyle::kExpert);
+  State state = InitialState(model);
+  Input input;
+  double deepest_tent_m = 0.0, force_at_deepest_N = 0.0;
+  std::optional<Snapshot> tented;
+  while (!state.procedure.punctured && state.time_s < 60.0) {
+    pilot.Sample(state, &input.controls);
+    Step(model, input, &state);
+    // While the needle pushes (the sheath no longer slides over the septum).
+    const bool pushing = state.handles.Get(devices::ControlId::kNeedleTranslation) > 0.0;
+    if (pushing && state.procedure.tent_depth_m > deepest_tent_m) {
+      // Force rises with the tent (membrane stiffness), never falls while pushing.
+      EXPECT_GE(state.procedure.septal_force_N, force_at_deepest_N);
+      deepest_tent_m = state.procedure.tent_depth_m;
+      force_at_deepest_N = state.procedure.septal_force_N;
+      if (deepest_tent_m > 0.004 && !tented) tented = MakeSnapshot(model, state);
+    }
+  }
+  ASSERT_TRUE(state.procedure.punctured);
+  // Puncture at the fossa's threshold (2.5 N at 1.8 mm, thickness-scaled).
+  const double threshold_N = model.procedure.instruments.fossa_puncture_force_N *
+                             model.procedure.fossa_thickness_m /
+                             model.procedure.instruments.reference_fossa_thickness_m;
+  EXPECT_NEAR(force_at_deepest_N, threshold_N, 0.05 * threshold_N);
+  ASSERT_TRUE(tented.has_value());
+  // The fossa mesh moved towards the LA by about the tent depth somewhere.
+  const auto fossa = std::find_if(tented->meshes.begin(), tented->meshes.end(),
+                                  [](const SnapshotMesh& m) { return m.name == "fossa_ovalis"; });
+  ASSERT_NE(fossa, tented->meshes.end());
+  const auto* original = model.anatomy->Find("fossa_ovalis");
+  double largest_dent_m = 0.0;
+  for (std::size_t i = 0; i < original->render.vertices.size(); ++i) {
+    double along = 0.0;
+    for (int k = 0; k < 3; ++k) {
+      along += (fossa->vertices_m[3 * i + static_cast<std::size_t>(k)] -
+                original->render.vertices[i][static_cast<std::size_t>(k)]) *
+               model.procedure.septum_normal[static_cast<std::size_t>(k)];
+    }
+    largest_dent_m = std::max(largest_dent_m, along);
+  }
+  EXPECT_GT(largest_dent_m, 0.5 * 0.004);
 }
 
 }  // namespace
