@@ -13,6 +13,7 @@
 #include "sim/recording.h"
 #include "sim/scoring.h"
 #include "sim/step.h"
+#include "sim/valve_motion.h"
 
 namespace teersim::sim {
 namespace {
@@ -402,6 +403,13 @@ Snapshot MakeSnapshot(const Model& model, const State& state, SnapshotContent co
     for (const auto& p : shape.points) {
       for (double c : p) line.points_m.push_back(static_cast<float>(c));
     }
+    // Released clips ride on the leaflets: they move with the annulus.
+    if (shape.name.starts_with("clip_") && !shape.name.starts_with("clip_arm") && model.anatomy) {
+      const auto shift = scenes::AnnulusDisplacement(model.case_description.anatomy.parameters,
+                                                     *model.anatomy, state.cardiac_phase);
+      for (std::size_t i = 0; i < line.points_m.size(); ++i)
+        line.points_m[i] += static_cast<float>(shift[i % 3]);
+    }
     const bool metal = shape.name.starts_with("clip") || shape.name == "needle";
     line.rgba = metal ? std::array<float, 4>{0.85f, 0.85f, 0.9f, 1.0f}
                       : std::array<float, 4>{0.3f, 0.55f, 0.9f, 1.0f};
@@ -443,6 +451,8 @@ Snapshot MakeSnapshot(const Model& model, const State& state, SnapshotContent co
       mesh.indices.reserve(structure.render.triangles.size() * 3);
       for (const auto& t : structure.render.triangles)
         mesh.indices.insert(mesh.indices.end(), t.begin(), t.end());
+      // The valve beats: annulus motion, leaflets open in diastole (sim/valve_motion.h).
+      MoveValveMesh(model, state, &mesh);
       snapshot.meshes.push_back(std::move(mesh));
     }
   }
