@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <numbers>
 
+#include "base/input_error.h"
 #include "scenes/vec3.h"
 
 namespace teersim::sim {
@@ -57,6 +58,10 @@ std::string_view AutopilotStyleName(AutopilotStyle style) {
 }
 
 Autopilot::Autopilot(const Model& model, AutopilotStyle style) : model_(model), style_(style) {
+  if (!model.procedure.available) {
+    throw InputError("autopilot: case " + model.case_description.name +
+                     " cannot be performed: " + model.procedure.unavailable_reason);
+  }
   extra_roll_rad_ = style == AutopilotStyle::kPoor ? kPoorRollError_rad : 0.0;
   PlanPuncture();
 }

@@ -27,6 +27,8 @@ enum class AutopilotStyle { kExpert, kPoor };
 
 class Autopilot {
  public:
+  // Throws InputError when the case's anatomy cannot be performed (see
+  // ProcedureModel::available).
   Autopilot(const Model& model, AutopilotStyle style);
 
   // The commands for the next step, given the state so far. Deterministic:

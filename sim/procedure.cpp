@@ -601,6 +601,7 @@ ProcedureModel CompileProcedureModel(const scenes::Anatomy& anatomy,
     model.left_atrium_mesh = la->collision;
   }
   if (const auto* aorta = anatomy.Find("aortic_root")) model.aortic_root_mesh = aorta->collision;
+  model.available = true;
   return model;
 }
 
@@ -1197,6 +1198,7 @@ void UpdatePhase(const ProcedureModel& model, const devices::ControlFrame& h, do
 void StepProcedure(const ProcedureModel& model, const ValveModelInputs& valve,
                    const devices::ControlFrame& handles, double time_s, double dt_s,
                    ProcedureState* state) {
+  if (!model.available) return;
   state->phase_time_s[static_cast<std::size_t>(state->phase)] += dt_s;
   state->contact_force_N = 0.0;
   StepTransseptal(model, handles, time_s, state);
@@ -1267,7 +1269,8 @@ StateHasher& AddToHash(const ProcedureState& s, StateHasher& hasher) {
   }
   hasher.Add(s.awaiting_reload).Add(s.eroa_m2).Add(s.mva_m2).Add(s.mean_gradient_mmHg);
   hasher.Add(static_cast<std::int64_t>(s.mr_grade)).Add(s.slda);
-  hasher.Add(s.contact_force_N).Add(s.peak_contact_force_N)
+  hasher.Add(s.contact_force_N)
+      .Add(s.peak_contact_force_N)
       .Add(s.contact_force_integral_Ns)
       .Add(s.time_above_force_threshold_s);
   hasher.Add(static_cast<std::int64_t>(s.contacts_above_threshold)).Add(s.above_threshold);
@@ -1289,6 +1292,7 @@ std::vector<InstrumentShape> InstrumentShapes(const ProcedureModel& model,
                                               const devices::ControlFrame& h,
                                               const ProcedureState& state) {
   std::vector<InstrumentShape> shapes;
+  if (!model.available) return shapes;
   constexpr double kSample_m = 0.004;
   // 14 Fr transseptal sheath set, 24 Fr guide, ~22 Fr sleeve, ~17 Fr delivery [BK].
   constexpr double kSheathRadius_m = 0.0023, kGuideRadius_m = 0.004, kSleeveRadius_m = 0.0035;

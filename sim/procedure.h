@@ -170,6 +170,11 @@ struct ValveFrame {
 };
 
 struct ProcedureModel {
+  // False when the anatomy lacks what the procedure needs (an imported
+  // segmentation without the venous route, say): the case can still be
+  // viewed, but not performed; `unavailable_reason` says what is missing.
+  bool available = false;
+  std::string unavailable_reason;
   InstrumentSet instruments;
   // Venous route: femoral puncture → RA, cumulative arc length per point.
   std::vector<Vec3> route;

@@ -1,5 +1,6 @@
 #include "sim/state.h"
 
+#include "base/input_error.h"
 #include "sim/model.h"
 
 namespace teersim::sim {
@@ -56,9 +57,17 @@ Model CompileModel(const scenes::CaseDescription& description) {
   model.valve = ValveInputsFromCase(description, measured);
   model.baseline_outcome =
       EvaluateOutcome(model.valve.lesion, model.valve.geometry, model.valve.haemodynamics, {});
-  model.procedure = CompileProcedureModel(*model.anatomy, description.anatomy.parameters,
-                                          LoadInstrumentSet(DefaultInstrumentSetPath()),
-                                          model.valve.geometry.intercommissural_m);
+  // An anatomy without the venous route or septal landmarks (an imported
+  // segmentation of the heart only) can be viewed but not performed.
+  const InstrumentSet instruments = LoadInstrumentSet(DefaultInstrumentSetPath());
+  try {
+    model.procedure = CompileProcedureModel(*model.anatomy, description.anatomy.parameters,
+                                            instruments, model.valve.geometry.intercommissural_m);
+  } catch (const InputError& error) {
+    model.procedure = ProcedureModel{};
+    model.procedure.instruments = instruments;
+    model.procedure.unavailable_reason = error.what();
+  }
   return model;
 }
 

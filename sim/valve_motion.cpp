@@ -125,7 +125,10 @@ void MoveValveMesh(const Model& model, const State& state, SnapshotMesh* mesh) {
                                                  *model.anatomy, state.cardiac_phase);
   const bool anterior = mesh->name == "anterior_leaflet";
   const bool leaflet = anterior || mesh->name == "posterior_leaflet";
-  const double opening = leaflet ? LeafletOpening(state.cardiac_phase) : 0.0;
+  // Without the procedure's valve frame (an imported anatomy lacking the
+  // valve landmarks) only the annulus motion applies.
+  const double opening =
+      leaflet && model.procedure.available ? LeafletOpening(state.cardiac_phase) : 0.0;
   const Ring ring = RingFromAnatomy(model);
   const double max_angle = anterior ? kAnteriorOpening_rad : kPosteriorOpening_rad;
   const Vec3 down = -1.0 * valve.w;

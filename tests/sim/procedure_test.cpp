@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "base/input_error.h"
 #include "scenes/case_library.h"
 #include "scenes/vec3.h"
 #include "sim/autopilot.h"
@@ -268,6 +269,29 @@ TEST(Procedure, NeedleTentsTheFossaBeforeItPunctures) {
     largest_dent_m = std::max(largest_dent_m, along);
   }
   EXPECT_GT(largest_dent_m, 0.5 * 0.004);
+}
+
+TEST(Procedure, ImportedHeartOnlyAnatomyCanBeViewedButNotPerformed) {
+  // tests/data/cases/imported_patient_demo.yaml: no venous route.
+  const auto case_file =
+      std::filesystem::path(TEERSIM_SOURCE_DIR) / "tests/data/cases/imported_patient_demo.yaml";
+  const Model model = CompileModel(scenes::LoadCaseDescription(case_file));
+  EXPECT_FALSE(model.procedure.available);
+  EXPECT_THAT(model.procedure.unavailable_reason, ::testing::HasSubstr("venous_centreline"));
+  State state = InitialState(model);
+  for (int i = 0; i < 100; ++i) Step(model, Input{}, &state);
+  EXPECT_EQ(state.status, StepStatus::kOk);
+  EXPECT_FALSE(MakeSnapshot(model, state).meshes.empty());
+  RunOptions options;
+  options.case_file = case_file;
+  options.autopilot = AutopilotStyle::kExpert;
+  options.out_dir = OutDir("imported");
+  try {
+    RunHeadless(options);
+    ADD_FAILURE() << "the autopilot cannot perform a heart-only anatomy";
+  } catch (const InputError& error) {
+    EXPECT_THAT(error.what(), ::testing::HasSubstr("cannot be performed"));
+  }
 }
 
 }  // namespace
