@@ -1,12 +1,12 @@
 #include "sim/recording.h"
 
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 #include <zlib.h>
 
 #include <cstring>
 #include <fstream>
 #include <iterator>
-#include <nlohmann/json.hpp>
 
 #include "base/input_error.h"
 
@@ -134,10 +134,9 @@ void RecordingWriter::AppendEvent(const RecordedEvent& event) {
   // early with the hash of the last state it has seen (0 = not checked).
   last_hash_ = 0;
   FlushSteps();
-  nlohmann::ordered_json json{
-      {"time_s", event.time_s},
-      {"name", event.name},
-      {"details", nlohmann::ordered_json::parse(event.details.empty() ? "{}" : event.details)}};
+  nlohmann::ordered_json json{{"time_s", event.time_s},
+                              {"name", event.name},
+                              {"details", nlohmann::ordered_json::parse(event.details.empty() ? "{}" : event.details)}};
   WriteChunk(kChunkEvent, JsonPayload(json));
 }
 
@@ -180,8 +179,7 @@ std::int64_t Recording::StepCount() const {
 Recording ReadRecording(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path.string() + ": cannot open recording");
-  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                        std::istreambuf_iterator<char>());
+  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::string name = path.string();
   if (bytes.size() < sizeof kMagic + 4 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
     throw InputError(name + ": byte 0: not a teersim recording (bad magic)");
@@ -206,8 +204,7 @@ Recording ReadRecording(const std::filesystem::path& path) {
     const std::uint32_t kind = GetU32(bytes.data() + offset);
     const std::uint32_t size = GetU32(bytes.data() + offset + 4);
     if (size > kMaxChunkPayloadBytes || bytes.size() - offset - 12 < size) {
-      recording.warnings.push_back(
-          at + "recording is truncated or damaged (chunk length); read up to here");
+      recording.warnings.push_back(at + "recording is truncated or damaged (chunk length); read up to here");
       break;
     }
     const std::uint8_t* payload = bytes.data() + offset + 8;
@@ -246,11 +243,9 @@ Recording ReadRecording(const std::filesystem::path& path) {
         recording.events.push_back({json.at("time_s"), json.at("name"), json.at("details").dump()});
       } else if (kind == kChunkEnd) {
         const auto json = nlohmann::json::parse(payload, payload + size);
-        recording.end =
-            RecordingEnd{json.at("steps"), json.at("final_state_hash"), json.at("status")};
+        recording.end = RecordingEnd{json.at("steps"), json.at("final_state_hash"), json.at("status")};
       } else {
-        recording.warnings.push_back(at + "unknown chunk kind " + std::to_string(kind) +
-                                     " skipped");
+        recording.warnings.push_back(at + "unknown chunk kind " + std::to_string(kind) + " skipped");
       }
     } catch (const nlohmann::json::exception& error) {
       throw InputError(at + "malformed chunk: " + error.what());

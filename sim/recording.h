@@ -36,7 +36,7 @@ struct RecordingHeader {
   std::string case_text;  // the case file's YAML, so a replay needs no other file
   std::uint64_t seed = 0;
   double step_s = 0.0;
-  std::string driver;   // "script demo_short.yaml", "autopilot", "keyboard", "joystick …"
+  std::string driver;  // "script demo_short.yaml", "autopilot", "keyboard", "joystick …"
   std::string trainee;  // empty when the run is not attributed
 };
 
@@ -96,7 +96,7 @@ struct Recording {
   RecordingHeader header;
   std::vector<InputChunk> chunks;
   std::vector<RecordedEvent> events;
-  std::optional<RecordingEnd> end;    // absent when the run was cut short
+  std::optional<RecordingEnd> end;  // absent when the run was cut short
   std::vector<std::string> warnings;  // truncation, checksum failures
 
   std::int64_t StepCount() const;

@@ -33,12 +33,10 @@ struct ReportImage {
 };
 
 // Replays the recording, sampling the series; also returns the replay result.
-RunSeries CollectRunSeries(const Recording& recording, const std::string& recording_name,
-                           ReplayResult* replay);
+RunSeries CollectRunSeries(const Recording& recording, const std::string& recording_name, ReplayResult* replay);
 
-std::string RunReportHtml(const std::string& recording_name, const Recording& recording,
-                          const ReplayResult& replay, const ScoreResult& score,
-                          const RunSeries& series, const std::vector<ReportImage>& images);
+std::string RunReportHtml(const std::string& recording_name, const Recording& recording, const ReplayResult& replay,
+                          const ScoreResult& score, const RunSeries& series, const std::vector<ReportImage>& images);
 
 std::string ProgressReportHtml(const std::string& trainee, const std::vector<RunRow>& runs);
 

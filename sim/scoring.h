@@ -32,10 +32,10 @@ Metrics MetricsFromRun(const State& final_state, const std::vector<RecordedEvent
 
 // A condition on a run: an event occurred, or a metric crossed a threshold.
 struct RubricCondition {
-  std::string event;            // event name; "" when metric-only
-  std::string metric;           // metric name; "" when event-only
-  std::optional<double> above;  // metric > above
-  std::optional<double> below;  // metric < below
+  std::string event;                   // event name; "" when metric-only
+  std::string metric;                  // metric name; "" when event-only
+  std::optional<double> above;         // metric > above
+  std::optional<double> below;         // metric < below
 };
 
 struct ChecklistStep {
@@ -53,11 +53,11 @@ struct WeightedError {
 
 struct MetricBand {
   std::string metric;
-  double expert_low = 0.0;  // a value inside [expert_low, expert_high] scores 1
+  double expert_low = 0.0;   // a value inside [expert_low, expert_high] scores 1
   double expert_high = 0.0;
-  double novice = 0.0;  // scores 0 at and beyond this value (either side)
+  double novice = 0.0;       // scores 0 at and beyond this value (either side)
   double weight = 1.0;
-  std::string source;  // the reference row the band comes from
+  std::string source;        // the reference row the band comes from
 };
 
 struct Rubric {
@@ -109,8 +109,7 @@ ScoreResult ScoreRun(const Rubric& rubric, const Metrics& metrics,
                      const std::vector<RecordedEvent>& events, double end_time_s);
 
 // The score part of `teersim score --json` and of run summaries:
-// {rubric, total, checklist_points, metric_points, error_penalty, errors:[{name, severity,
-// time_s}],
+// {rubric, total, checklist_points, metric_points, error_penalty, errors:[{name, severity, time_s}],
 //  checklist:[{name, passed}], metric_scores:[…], metrics:{name: value}}.
 std::string ScoreJson(const ScoreResult& result);
 

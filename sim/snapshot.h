@@ -38,17 +38,17 @@ struct SnapshotMesh {
 };
 
 struct SnapshotPolyline {
-  std::string name;             // "guide", "sleeve", "needle", …
-  std::vector<float> points_m;  // x,y,z triples, patient frame
-  float radius_m = 0.0f;        // 0: a guide line (e.g. a centreline), not imaged
+  std::string name;                    // "guide", "sleeve", "needle", …
+  std::vector<float> points_m;         // x,y,z triples, patient frame
+  float radius_m = 0.0f;                // 0: a guide line (e.g. a centreline), not imaged
   std::array<float, 4> rgba{0.9f, 0.9f, 0.9f, 1.0f};
   TissueKind tissue = TissueKind::kAuto;  // kAuto: "clip"/"needle" metal, others catheter
 };
 
 // A named point in the patient frame the views orient themselves by, e.g.
 // "tee_probe" (TEE transducer position), "aortic_valve" or
-// "aortic_valve_centre" (12 o'clock of the en-face view), "mitral_annulus_normal_tip" (a point 1 cm
-// into the LA along the annulus normal). Views fall back to defaults when a landmark is missing.
+// "aortic_valve_centre" (12 o'clock of the en-face view), "mitral_annulus_normal_tip" (a point 1 cm into the LA along
+// the annulus normal). Views fall back to defaults when a landmark is missing.
 struct SnapshotLandmark {
   std::string name;
   std::array<float, 3> p_m{};  // patient frame

@@ -35,7 +35,7 @@ struct PlotSpec {
 std::string LinePlotSvg(const PlotSpec& spec, const std::vector<PlotSeries>& series);
 
 struct BandBar {
-  std::string label;  // metric name with unit
+  std::string label;         // metric name with unit
   std::optional<double> value;
   double expert_low = 0.0, expert_high = 0.0, novice = 0.0;
   std::optional<double> score;  // [0, 1]
@@ -43,8 +43,7 @@ struct BandBar {
 
 // One row per metric: the axis spans band and novice value, the expert band is
 // shaded green, the value is a marker coloured by its score.
-std::string BandBarsSvg(const std::string& title, const std::vector<BandBar>& bars,
-                        int width_px = 760);
+std::string BandBarsSvg(const std::string& title, const std::vector<BandBar>& bars, int width_px = 760);
 
 // "Nice" axis ticks (1, 2, 5 × 10^k) covering [low, high]; exposed for tests.
 std::vector<double> NiceTicks(double low, double high, int target_count);

@@ -79,8 +79,7 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
   Statement& Bind(int index, const std::string& text) {
-    sqlite3_bind_text(statement_, index, text.c_str(), static_cast<int>(text.size()),
-                      SQLITE_TRANSIENT);
+    sqlite3_bind_text(statement_, index, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
     return *this;
   }
   Statement& Bind(int index, std::int64_t value) {
@@ -124,8 +123,7 @@ std::filesystem::path DefaultDatabasePath() {
 TraineeDatabase::TraineeDatabase(const std::filesystem::path& path) : path_(path.string()) {
   std::error_code ignored;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ignored);
-  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
@@ -165,8 +163,7 @@ void TraineeDatabase::Migrate() {
   const int version = UserVersion();
   if (version > kSchemaVersion) {
     throw InputError(path_ + ": database schema version " + std::to_string(version) +
-                     " is newer than this teersim understands (" + std::to_string(kSchemaVersion) +
-                     ")");
+                     " is newer than this teersim understands (" + std::to_string(kSchemaVersion) + ")");
   }
   for (int next = version; next < kSchemaVersion; ++next) {
     // Each step is one transaction: a crash mid-migration leaves the old version.
@@ -187,8 +184,7 @@ TraineeRow TraineeDatabase::AddTrainee(const std::string& name) {
   if (FindTrainee(name)) throw InputError("trainee '" + name + "' already exists");
   Statement insert(db_, "INSERT INTO trainees(name, created_at) VALUES (?, ?)", path_);
   insert.Bind(1, name).Bind(2, NowUtc());
-  if (insert.Step() != SQLITE_DONE)
-    throw InputError(path_ + ": cannot add trainee: " + sqlite3_errmsg(db_));
+  if (insert.Step() != SQLITE_DONE) throw InputError(path_ + ": cannot add trainee: " + sqlite3_errmsg(db_));
   return *FindTrainee(name);
 }
 
@@ -198,8 +194,7 @@ std::vector<TraineeRow> TraineeDatabase::ListTrainees() const {
                   "LEFT JOIN runs r ON r.trainee_id = t.id GROUP BY t.id ORDER BY t.name",
                   path_);
   std::vector<TraineeRow> rows;
-  while (query.Step() == SQLITE_ROW)
-    rows.push_back({query.Int(0), query.Text(1), query.Text(2), query.Int(3)});
+  while (query.Step() == SQLITE_ROW) rows.push_back({query.Int(0), query.Text(1), query.Text(2), query.Int(3)});
   return rows;
 }
 
@@ -219,22 +214,17 @@ std::int64_t TraineeDatabase::StartRun(const std::string& trainee, const std::st
   std::optional<TraineeRow> who;
   if (!trainee.empty()) {
     who = FindTrainee(trainee);
-    if (!who)
-      throw InputError("unknown trainee '" + trainee + "' (add with: teersim trainee add NAME)");
+    if (!who) throw InputError("unknown trainee '" + trainee + "' (add with: teersim trainee add NAME)");
   }
   Exec("BEGIN IMMEDIATE;");
   try {
-    Statement upsert(db_,
-                     "INSERT INTO cases(name, title) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET "
-                     "title = excluded.title",
-                     path_);
+    Statement upsert(db_, "INSERT INTO cases(name, title) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET title = excluded.title", path_);
     upsert.Bind(1, case_name).Bind(2, case_title);
     if (upsert.Step() != SQLITE_DONE) throw InputError(path_ + ": " + sqlite3_errmsg(db_));
-    Statement insert(
-        db_,
-        "INSERT INTO runs(trainee_id, case_name, started_at, status, driver, recording_path, pid) "
-        "VALUES (?, ?, ?, 'running', ?, ?, ?)",
-        path_);
+    Statement insert(db_,
+                     "INSERT INTO runs(trainee_id, case_name, started_at, status, driver, recording_path, pid) "
+                     "VALUES (?, ?, ?, 'running', ?, ?, ?)",
+                     path_);
     if (who) {
       insert.Bind(1, who->id);
     } else {
@@ -258,11 +248,8 @@ void TraineeDatabase::FinishRun(std::int64_t run_id, const std::string& status, 
                    "summary_json = ? WHERE id = ?",
                    path_);
   update.Bind(1, status).Bind(2, NowUtc()).Bind(3, duration_s);
-  update.Bind(4, static_cast<std::int64_t>(completed ? 1 : 0))
-      .Bind(5, summary_json)
-      .Bind(6, run_id);
-  if (update.Step() != SQLITE_DONE)
-    throw InputError(path_ + ": cannot finish run: " + sqlite3_errmsg(db_));
+  update.Bind(4, static_cast<std::int64_t>(completed ? 1 : 0)).Bind(5, summary_json).Bind(6, run_id);
+  if (update.Step() != SQLITE_DONE) throw InputError(path_ + ": cannot finish run: " + sqlite3_errmsg(db_));
 }
 
 int TraineeDatabase::MarkInterruptedRuns() {
@@ -276,8 +263,7 @@ int TraineeDatabase::MarkInterruptedRuns() {
     }
   }
   for (const std::int64_t id : dead) {
-    Statement update(
-        db_, "UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'", path_);
+    Statement update(db_, "UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'", path_);
     update.Bind(1, id);
     update.Step();
   }
@@ -286,21 +272,17 @@ int TraineeDatabase::MarkInterruptedRuns() {
 
 std::vector<RunRow> TraineeDatabase::History(const std::string& trainee) const {
   if (!FindTrainee(trainee)) throw InputError("unknown trainee '" + trainee + "'");
-  Statement query(
-      db_,
-      "SELECT r.id, t.name, r.case_name, r.started_at, r.status, r.duration_s, r.driver, "
-      "r.recording_path, (SELECT s.total FROM scores s WHERE s.run_id = r.id ORDER BY s.id DESC "
-      "LIMIT 1), "
-      "r.completed, r.summary_json FROM runs r JOIN trainees t ON t.id = r.trainee_id WHERE t.name "
-      "= ? "
-      "ORDER BY r.started_at, r.id",
-      path_);
+  Statement query(db_,
+                  "SELECT r.id, t.name, r.case_name, r.started_at, r.status, r.duration_s, r.driver, "
+                  "r.recording_path, (SELECT s.total FROM scores s WHERE s.run_id = r.id ORDER BY s.id DESC LIMIT 1), "
+                  "r.completed, r.summary_json FROM runs r JOIN trainees t ON t.id = r.trainee_id WHERE t.name = ? "
+                  "ORDER BY r.started_at, r.id",
+                  path_);
   query.Bind(1, trainee);
   std::vector<RunRow> rows;
   while (query.Step() == SQLITE_ROW) {
-    RunRow row{query.Int(0),  query.Text(1),     query.Text(2), query.Text(3),
-               query.Text(4), query.Real(5),     query.Text(6), query.Text(7),
-               std::nullopt,  query.Int(9) != 0, query.Text(10)};
+    RunRow row{query.Int(0), query.Text(1), query.Text(2), query.Text(3), query.Text(4), query.Real(5),
+               query.Text(6), query.Text(7), std::nullopt, query.Int(9) != 0, query.Text(10)};
     if (!query.IsNull(8)) row.score_total = query.Real(8);
     rows.push_back(std::move(row));
   }

@@ -29,7 +29,7 @@ struct RunRow {
   std::string trainee;  // empty when not attributed
   std::string case_name;
   std::string started_at;
-  std::string status;  // running | finished | fault | interrupted
+  std::string status;   // running | finished | fault | interrupted
   double duration_s = 0.0;
   std::string driver;
   std::string recording_path;
@@ -61,8 +61,8 @@ class TraineeDatabase {
   std::int64_t StartRun(const std::string& trainee, const std::string& case_name,
                         const std::string& case_title, const std::string& driver,
                         const std::string& recording_path);
-  void FinishRun(std::int64_t run_id, const std::string& status, double duration_s, bool completed,
-                 const std::string& summary_json);
+  void FinishRun(std::int64_t run_id, const std::string& status, double duration_s,
+                 bool completed, const std::string& summary_json);
   // Marks runs left "running" by a process that no longer exists as
   // "interrupted"; returns how many.
   int MarkInterruptedRuns();

@@ -24,8 +24,8 @@ ValveModelInputs ValveInputsFromCase(const scenes::CaseDescription& description,
   ValveModelInputs inputs;
   inputs.geometry.intercommissural_m = mm("annulus_ic_mm", parameters.annulus_ic_m);
   const double ap_m = mm("annulus_ap_mm", parameters.annulus_ap_m);
-  inputs.geometry.baseline_mva_m2 = std::numbers::pi / 4.0 * ap_m *
-                                    inputs.geometry.intercommissural_m * kOpenAreaFractionOfAnnulus;
+  inputs.geometry.baseline_mva_m2 =
+      std::numbers::pi / 4.0 * ap_m * inputs.geometry.intercommissural_m * kOpenAreaFractionOfAnnulus;
 
   inputs.lesion.eroa_m2 = measured.Get("eroa_cm2").value_or(0.0) * kSquareMetresPerSquareCentimetre;
   double width_m = kDefaultLesionWidth_m;
@@ -40,8 +40,7 @@ ValveModelInputs ValveInputsFromCase(const scenes::CaseDescription& description,
   // the postero-medial (s > 0); the middle scallop and functional gaps are central.
   const auto& degenerative = parameters.degenerative;
   if (degenerative.kind != scenes::DegenerativeKind::kNone && !parameters.functional.present) {
-    inputs.lesion.centre_m =
-        (degenerative.scallop.index - 2) * inputs.geometry.intercommissural_m / 3.0;
+    inputs.lesion.centre_m = (degenerative.scallop.index - 2) * inputs.geometry.intercommissural_m / 3.0;
   }
   inputs.haemodynamics.heart_rate_hz = description.heart_rate_hz;
   return inputs;
