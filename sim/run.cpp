@@ -1,6 +1,7 @@
 #include "sim/run.h"
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -200,6 +201,28 @@ std::string RunSummaryJson(const RunResult& result) {
   return json.dump(2);
 }
 
+std::vector<std::string> ProcedureWarnings(const ProcedureModel& model, const ProcedureState& p) {
+  std::vector<std::string> warnings;
+  char text[96];
+  if (p.contact_force_N >= model.instruments.excessive_force_N) {
+    std::snprintf(text, sizeof text, "WALL FORCE %.2f N", p.contact_force_N);
+    warnings.emplace_back(text);
+  }
+  if (p.septal_contact_active && p.tent_depth_m > 0.0) {
+    std::snprintf(text, sizeof text, "tenting %.1f mm, %.1f N", p.tent_depth_m * 1000.0,
+                  p.septal_force_N);
+    warnings.emplace_back(text);
+  }
+  if (p.aortic_puncture) warnings.emplace_back("AORTIC PUNCTURE");
+  if (p.la_perforation) warnings.emplace_back("LA WALL PERFORATION");
+  if (p.entangled) warnings.emplace_back("CHORDAL ENTANGLEMENT");
+  if (p.slda) warnings.emplace_back("SINGLE-LEAFLET ATTACHMENT");
+  if (p.mean_gradient_mmHg > 5.0) warnings.emplace_back("gradient > 5 mmHg");
+  if (p.clip_in_lv && p.clip_arm_angle_rad > 0.0 && !p.reached_lv)
+    warnings.emplace_back("arms open crossing");
+  return warnings;
+}
+
 std::vector<RecordedEvent> ProcedureEvents(const ProcedureState& procedure, int first) {
   std::vector<RecordedEvent> events;
   for (int i = std::max(first, 0); i < procedure.event_count; ++i) {
@@ -363,6 +386,11 @@ Snapshot MakeSnapshot(const Model& model, const State& state, SnapshotContent co
   snapshot.handles = state.handles;
   snapshot.status = std::string(StepStatusName(state.status));
   snapshot.dap_Gycm2 = state.dap_Gycm2;
+  snapshot.phase = std::string(PhaseName(state.procedure.phase));
+  snapshot.heart_rate_bpm = model.case_description.heart_rate_hz * 60.0;
+  snapshot.mr_grade = state.procedure.mr_grade;
+  snapshot.mean_gradient_mmHg = state.procedure.mean_gradient_mmHg;
+  snapshot.warnings = ProcedureWarnings(model.procedure, state.procedure);
   if (model.anatomy) {
     // Landmarks by the anatomy's names, plus the names the views look for.
     const auto& marks = model.anatomy->landmarks;

@@ -58,6 +58,11 @@ RunResult RunHeadless(const RunOptions& options);
 // match them, details as JSON), from index `first` on.
 std::vector<RecordedEvent> ProcedureEvents(const ProcedureState& procedure, int first);
 
+// What the HUD must flag now: wall force over the threshold, tenting,
+// complications, SLDA, a gradient over 5 mmHg.
+std::vector<std::string> ProcedureWarnings(const ProcedureModel& model,
+                                           const ProcedureState& procedure);
+
 // The procedure outcome object of run summaries (issue #5's `outcome` keys).
 std::string OutcomeJson(const ProcedureState& procedure, const Outcome& baseline);
 

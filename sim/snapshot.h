@@ -77,6 +77,14 @@ struct Snapshot {
   double dap_Gycm2 = 0.0;  // dose–area product so far (sim/fluoro_dose.h)
   devices::ControlFrame handles;
   std::string status;
+  // The procedure as the HUD shows it: phase, heart rate, the valve's current
+  // MR grade and mean gradient, and warnings a fellow must see now (wall
+  // force, tenting, complications).
+  std::string phase;
+  double heart_rate_bpm = 0.0;
+  int mr_grade = 0;
+  double mean_gradient_mmHg = 0.0;
+  std::vector<std::string> warnings;
   std::vector<SnapshotMesh> meshes;
   std::vector<SnapshotPolyline> instruments;
   std::vector<SnapshotLandmark> landmarks;

@@ -341,7 +341,7 @@ osg::ref_ptr<osg::Camera> OverviewPanel(const sim::Snapshot& snapshot, const Pan
 
 osg::ref_ptr<osg::Camera> HudStrip(const sim::Snapshot& snapshot, const PanelRect& rect) {
   osg::ref_ptr<osg::Camera> panel = PanelCamera(rect, osg::Vec4(0.05f, 0.06f, 0.08f, 1.0f));
-  const float size = std::min(kOverlayTextSize_px, static_cast<float>(rect.height) / 5.6f);
+  const float size = std::min(kOverlayTextSize_px, static_cast<float>(rect.height) / 6.6f);
   const float top = static_cast<float>(rect.height) - 4.0f;
   panel->addChild(PanelText(HudLines(snapshot), kOverlayMargin_px, top, size, kOverlayText));
   // Imaging state on the right: C-arm, TEE probe, beam and dose.

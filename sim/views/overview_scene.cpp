@@ -1,13 +1,12 @@
 #include "sim/views/overview_scene.h"
 
+#include <cmath>
+#include <cstdio>
 #include <osg/Geode>
 #include <osg/Geometry>
 #include <osg/LineWidth>
 #include <osg/Material>
 #include <osgText/Text>
-
-#include <cmath>
-#include <cstdio>
 
 #include "sim/views/osg_conversions.h"
 
@@ -67,7 +66,8 @@ osg::ref_ptr<osg::Geometry> PolylineGeometry(const std::vector<float>& points_m,
   auto colours = new osg::Vec4Array;
   colours->push_back(ToOsg(rgba));
   geometry->setColorArray(colours, osg::Array::BIND_OVERALL);
-  geometry->addPrimitiveSet(new osg::DrawArrays(GL_LINE_STRIP, 0, static_cast<int>(vertices->size())));
+  geometry->addPrimitiveSet(
+      new osg::DrawArrays(GL_LINE_STRIP, 0, static_cast<int>(vertices->size())));
   auto state = geometry->getOrCreateStateSet();
   state->setAttributeAndModes(new osg::LineWidth(width_px));
   state->setMode(GL_LIGHTING, osg::StateAttribute::OFF);
@@ -77,9 +77,12 @@ osg::ref_ptr<osg::Geometry> PolylineGeometry(const std::vector<float>& points_m,
 osg::ref_ptr<osg::Geode> AxisTriad() {
   osg::ref_ptr<osg::Geode> geode = new osg::Geode;
   const float length = static_cast<float>(kAxisLength_m);
-  geode->addDrawable(PolylineGeometry({0, 0, 0, length, 0, 0}, {1, 0.2f, 0.2f, 1}, kAxisLineWidth_px));
-  geode->addDrawable(PolylineGeometry({0, 0, 0, 0, length, 0}, {0.2f, 1, 0.2f, 1}, kAxisLineWidth_px));
-  geode->addDrawable(PolylineGeometry({0, 0, 0, 0, 0, length}, {0.3f, 0.4f, 1, 1}, kAxisLineWidth_px));
+  geode->addDrawable(
+      PolylineGeometry({0, 0, 0, length, 0, 0}, {1, 0.2f, 0.2f, 1}, kAxisLineWidth_px));
+  geode->addDrawable(
+      PolylineGeometry({0, 0, 0, 0, length, 0}, {0.2f, 1, 0.2f, 1}, kAxisLineWidth_px));
+  geode->addDrawable(
+      PolylineGeometry({0, 0, 0, 0, 0, length}, {0.3f, 0.4f, 1, 1}, kAxisLineWidth_px));
   return geode;
 }
 
@@ -106,7 +109,8 @@ osg::ref_ptr<osg::Group> BuildDynamicNode(const sim::Snapshot& snapshot) {
   osg::ref_ptr<osg::Group> root = new osg::Group;
   osg::ref_ptr<osg::Geode> instruments = new osg::Geode;
   for (const auto& instrument : snapshot.instruments) {
-    instruments->addDrawable(PolylineGeometry(instrument.points_m, instrument.rgba, kInstrumentLineWidth_px));
+    instruments->addDrawable(
+        PolylineGeometry(instrument.points_m, instrument.rgba, kInstrumentLineWidth_px));
   }
   root->addChild(instruments);
   root->addChild(AxisTriad());
@@ -119,29 +123,44 @@ OverviewCamera DefaultOverviewCamera() {
   // It frames the heart and the venous route down to the right groin (about
   // 60 cm) and looks down the septum's normal from the right atrium, so the
   // fossa faces the viewer (patient frame: scenes/README.md).
-  return {osg::Vec3d(-0.43, -0.36, -0.20), osg::Vec3d(-0.04, 0.0, -0.20), osg::Vec3d(0.0, -1.0, 0.0)};
+  return {osg::Vec3d(-0.43, -0.36, -0.20), osg::Vec3d(-0.04, 0.0, -0.20),
+          osg::Vec3d(0.0, -1.0, 0.0)};
 }
 
 std::vector<std::string> HudLines(const sim::Snapshot& snapshot) {
-  char line[160];
+  char line[200];
   std::vector<std::string> lines;
-  lines.push_back("teersim  |  " + snapshot.case_title + " (" + snapshot.case_name + ")");
-  std::snprintf(line, sizeof line, "t = %.2f s   cardiac phase %.2f   fluoro %.1f s   status %s",
-                snapshot.time_s, snapshot.cardiac_phase, snapshot.fluoro_time_s,
-                snapshot.status.c_str());
+  lines.push_back("teersim  |  " + snapshot.case_title + " (" + snapshot.case_name +
+                  ")  |  phase " + snapshot.phase);
+  std::snprintf(line, sizeof line,
+                "t = %.2f s   HR %.0f/min  cardiac phase %.2f   fluoro %.1f s   status %s",
+                snapshot.time_s, snapshot.heart_rate_bpm, snapshot.cardiac_phase,
+                snapshot.fluoro_time_s, snapshot.status.c_str());
   lines.push_back(line);
   using devices::ControlId;
   const auto mm = [&](ControlId id) { return snapshot.handles.Get(id) * 1000.0; };
   const auto deg = [&](ControlId id) { return snapshot.handles.Get(id) * 180.0 / M_PI; };
-  std::snprintf(line, sizeof line, "guide %.0f mm %.0f deg knob %+.0f deg   sleeve %.0f mm A/P %+.0f M/L %+.0f",
+  std::snprintf(line, sizeof line,
+                "guide %.0f mm %.0f deg knob %+.0f deg   sleeve %.0f mm A/P %+.0f M/L %+.0f",
                 mm(ControlId::kGuideTranslation), deg(ControlId::kGuideRotation),
                 deg(ControlId::kGuideKnob), mm(ControlId::kSleeveTranslation),
                 deg(ControlId::kSleeveApKnob), deg(ControlId::kSleeveMlKnob));
   lines.push_back(line);
-  std::snprintf(line, sizeof line, "delivery %.0f mm %.0f deg   clip arms %.0f deg",
-                mm(ControlId::kDeliveryTranslation), deg(ControlId::kDeliveryRotation),
-                deg(ControlId::kClipArmAngle));
+  const auto down = [&](ControlId id) { return snapshot.handles.Pressed(id) ? "down" : "up"; };
+  std::snprintf(
+      line, sizeof line,
+      "delivery %.0f mm %.0f deg   clip arms %.0f deg  grippers L %s R %s%s   MR %d+  %.1f mmHg",
+      mm(ControlId::kDeliveryTranslation), deg(ControlId::kDeliveryRotation),
+      deg(ControlId::kClipArmAngle), down(ControlId::kClipGripperLeft),
+      down(ControlId::kClipGripperRight),
+      snapshot.handles.Pressed(ControlId::kClipLock) ? "  LOCKED" : "", snapshot.mr_grade,
+      snapshot.mean_gradient_mmHg);
   lines.push_back(line);
+  if (!snapshot.warnings.empty()) {
+    std::string warning = "!";
+    for (const auto& w : snapshot.warnings) warning += "  " + w;
+    lines.push_back(warning);
+  }
   return lines;
 }
 

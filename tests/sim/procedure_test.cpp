@@ -37,8 +37,10 @@ constexpr double kInsertionGoal_mm = 6.0;
 constexpr int kOptimalMrGrade = 1;
 constexpr double kGradientLimit_mmHg = 5.0;
 
+// A directory per test (ctest runs the tests of this file in parallel).
 std::filesystem::path OutDir(const std::string& name) {
-  const auto dir = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out" / "procedure" / name;
+  const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const auto dir = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out" / "procedure" / test / name;
   std::filesystem::create_directories(dir);
   return dir;
 }

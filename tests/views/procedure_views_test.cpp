@@ -59,7 +59,9 @@ const ExpertRun& Expert() {
     sim::RunOptions options;
     options.case_file = case_file;
     options.autopilot = sim::AutopilotStyle::kExpert;
-    options.out_dir = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out" / "procedure-views";
+    // A directory per test: ctest runs this file's tests in parallel processes.
+    options.out_dir = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out" / "procedure-views" /
+                      ::testing::UnitTest::GetInstance()->current_test_info()->name();
     return ExpertRun{sim::CompileModel(scenes::LoadCaseDescription(case_file)),
                      sim::RunHeadless(options)};
   }();
