@@ -33,7 +33,10 @@ int RunCommand(const RunArgs& args) {
     if (!args.script.empty()) {
       return NotAvailableYet("run --script in the GUI (add --headless)", "views issue #6");
     }
-    return views::RunGui(sim::CompileModel(scenes::LoadCaseDescription(case_file)), {});
+    const auto device = OpenGuiDevice();
+    views::GuiOptions gui;
+    gui.device = device.get();
+    return views::RunGui(sim::CompileModel(scenes::LoadCaseDescription(case_file)), gui);
   }
   if (args.script.empty() && !args.autopilot) {
     throw InputError("run: headless runs need a driver: --script FILE or --autopilot");

@@ -5,7 +5,11 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
+
+#include "devices/input_device.h"
+#include "sim/views/gui.h"
 
 namespace teersim::app {
 
@@ -35,5 +39,11 @@ int Guarded(const std::function<int()>& body);
 int NotAvailableYet(const std::string& what, const std::string& issue);
 
 bool HasDisplay();
+
+// The GUI's USB device: the first HID joystick, gamepad, 3D mouse or catheter
+// interface a built-in profile matches, picked up whenever it is plugged in
+// (null when TEERSIM_NO_DEVICE=1).
+std::unique_ptr<devices::InputDevice> OpenGuiDevice();
+
 
 }  // namespace teersim::app

@@ -21,7 +21,7 @@ int RunDefaultGui(bool headless_requested) {
               << (headless_requested ? " (--headless given)" : " (DISPLAY is not set)") << ".\n"
               << "Run a case without a window instead, e.g.\n"
               << "  teersim run --case " << scenes::kDefaultCaseName
-              << " --script scenes/scripts/demo_short.yaml --headless --out out/demo\n"
+              << " --autopilot --headless --out out/demo\n"
               << "or render a view: teersim render --case " << scenes::kDefaultCaseName
               << " --view overview --out overview.png\n";
     return kExitBadInput;
@@ -29,7 +29,10 @@ int RunDefaultGui(bool headless_requested) {
   return Guarded([] {
     const auto description =
         scenes::LoadCaseDescription(scenes::ResolveCase(scenes::kDefaultCaseName));
-    return views::RunGui(sim::CompileModel(description), views::GuiOptions{});
+    const auto device = OpenGuiDevice();
+    views::GuiOptions options;
+    options.device = device.get();
+    return views::RunGui(sim::CompileModel(description), options);
   });
 }
 

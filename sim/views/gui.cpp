@@ -153,6 +153,8 @@ int RunGui(const sim::Model& model, const GuiOptions& options) {
   sim::State state = sim::InitialState(model);
   sim::FixedStepLoop loop(model.step_s, kMaxStepsPerFrame);
   sim::Input input;
+  devices::ControlFrame previous_keys = keyboard->Targets();
+  input.controls = previous_keys;
   FluoroMonitor fluoro_monitor;  // last-image hold across frames
   osg::Timer_t last_tick = osg::Timer::instance()->tick();
   while (!viewer.done()) {
@@ -160,8 +162,19 @@ int RunGui(const sim::Model& model, const GuiOptions& options) {
     const osg::Timer_t now = osg::Timer::instance()->tick();
     const int steps = loop.Advance(osg::Timer::instance()->delta_s(last_tick, now));
     last_tick = now;
-    input.controls = keyboard->Targets();
-    for (int i = 0; i < steps; ++i) sim::Step(model, input, &state);
+    // The keyboard's nudges, then the device over the controls it maps (its
+    // rate controls integrate in the running set-points, so both compose).
+    for (int i = 0; i < steps; ++i) {
+      const devices::ControlFrame& keys = keyboard->Targets();
+      for (std::size_t c = 0; c < devices::kControlCount; ++c) {
+        if (keys.values[c] != previous_keys.values[c]) {
+          input.controls.values[c] += keys.values[c] - previous_keys.values[c];
+        }
+      }
+      previous_keys = keys;
+      if (options.device) options.device->Sample(state.time_s, &input.controls);
+      sim::Step(model, input, &state);
+    }
 
     // Rebuild the dynamic part of the scene from a snapshot.
     const sim::Snapshot snapshot = sim::MakeSnapshot(model, state, sim::SnapshotContent::kWithoutAnatomy);
@@ -184,6 +197,7 @@ int RunGui(const sim::Model& model, const GuiOptions& options) {
     } else {
       lines.emplace_back("H: keys");
     }
+    if (options.device) lines.push_back("device: " + options.device->Name());
     root->addChild(BuildHud(lines, width, height));
     viewer.frame();
   }

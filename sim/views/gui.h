@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "devices/controls.h"
+#include "devices/input_device.h"
 #include "sim/model.h"
 
 namespace teersim::views {
@@ -27,6 +28,9 @@ std::vector<std::string> KeyHelpLines();
 struct GuiOptions {
   int width_px = 1280;
   int height_px = 720;
+  // A USB device (joystick, gamepad, 3D mouse, catheter interface): it drives
+  // the controls its profile maps, the keyboard the rest. May be null.
+  devices::InputDevice* device = nullptr;
 };
 
 // Opens the window and runs until it is closed. Returns 0, or 1 with a message
