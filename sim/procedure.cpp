@@ -1202,7 +1202,14 @@ void StepProcedure(const ProcedureModel& model, const ValveModelInputs& valve,
   state->phase_time_s[static_cast<std::size_t>(state->phase)] += dt_s;
   state->contact_force_N = 0.0;
   StepTransseptal(model, handles, time_s, state);
-  if (state->punctured) StepClipDelivery(model, valve, handles, time_s, dt_s, state);
+  if (state->punctured) {
+    StepClipDelivery(model, valve, handles, time_s, dt_s, state);
+  } else {
+    // Before the septum is open the guide can go no further than the RA.
+    const double insertion =
+        std::clamp(handles.Get(ControlId::kGuideTranslation), 0.0, model.route_length_m);
+    state->guide_tip = state->sleeve_tip = state->clip_hub = RoutePoint(model, insertion);
+  }
   // Tip path lengths (instrument economy, §3.3).
   state->tip_path_length_m[0] += Distance(state->set_tip, state->last_set_tip);
   state->tip_path_length_m[1] += Distance(state->guide_tip, state->last_guide_tip);
