@@ -979,9 +979,12 @@ void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve
   s->clip_arm_angle_rad = s->clip_outside ? h.Get(ControlId::kClipArmAngle) : 0.0;
 
   // Wall contact of the guide tip, the sleeve tip and the clip.
-  const double force = std::max(
-      {ContactForceFor(model, s->guide_tip, site), ContactForceFor(model, s->sleeve_tip, site),
-       s->clip_outside ? ContactForceFor(model, s->clip_hub, site) : 0.0});
+  const double guide_force = ContactForceFor(model, s->guide_tip, site);
+  const double delivery_force = std::max(ContactForceFor(model, s->sleeve_tip, site),
+                                         s->clip_outside ? ContactForceFor(model, s->clip_hub, site) : 0.0);
+  s->handle_force_N[1] = guide_force;
+  s->handle_force_N[2] = delivery_force;
+  const double force = std::max(guide_force, delivery_force);
   TrackContactForce(model, force, 0, time_s, dt_s, s);
 
   // Clip relative to the valve.
@@ -1201,7 +1204,9 @@ void StepProcedure(const ProcedureModel& model, const ValveModelInputs& valve,
   if (!model.available) return;
   state->phase_time_s[static_cast<std::size_t>(state->phase)] += dt_s;
   state->contact_force_N = 0.0;
+  state->handle_force_N = {0.0, 0.0, 0.0};
   StepTransseptal(model, handles, time_s, state);
+  state->handle_force_N[0] = state->septal_contact_active ? state->septal_force_N : 0.0;
   if (state->punctured) {
     StepClipDelivery(model, valve, handles, time_s, dt_s, state);
   } else {
@@ -1276,6 +1281,7 @@ StateHasher& AddToHash(const ProcedureState& s, StateHasher& hasher) {
   }
   hasher.Add(s.awaiting_reload).Add(s.eroa_m2).Add(s.mva_m2).Add(s.mean_gradient_mmHg);
   hasher.Add(static_cast<std::int64_t>(s.mr_grade)).Add(s.slda);
+  hasher.Add(std::span<const double>(s.handle_force_N));
   hasher.Add(s.contact_force_N)
       .Add(s.peak_contact_force_N)
       .Add(s.contact_force_integral_Ns)

@@ -282,6 +282,12 @@ struct ProcedureState {
   int mr_grade = 0;
   bool slda = false;
 
+  // What the hands feel: the anatomy's push back along each instrument (N,
+  // resisting advance): the transseptal set on the septum, the guide tip and
+  // the clip delivery system (sleeve tip, clip) on the LA wall. Version 1
+  // of the handle reaction, from the kinematic model's contact forces.
+  std::array<double, 3> handle_force_N{};  // transseptal set, guide, clip delivery system
+
   // Metrics.
   double contact_force_N = 0.0;  // this step's largest LA wall force
   double peak_contact_force_N = 0.0;

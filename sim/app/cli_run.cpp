@@ -34,9 +34,7 @@ int RunCommand(const RunArgs& args) {
       return NotAvailableYet("run --script in the GUI (add --headless)", "views issue #6");
     }
     const auto device = OpenGuiDevice();
-    views::GuiOptions gui;
-    gui.device = device.get();
-    return views::RunGui(sim::CompileModel(scenes::LoadCaseDescription(case_file)), gui);
+    return views::RunGui(sim::CompileModel(scenes::LoadCaseDescription(case_file)), GuiOptionsFor(device.get()));
   }
   if (args.script.empty() && !args.autopilot) {
     throw InputError("run: headless runs need a driver: --script FILE or --autopilot");

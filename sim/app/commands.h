@@ -3,12 +3,11 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <memory>
 #include <string>
 
-#include "devices/input_device.h"
+#include "devices/hid_usb_device.h"
 #include "sim/views/gui.h"
 
 namespace teersim::app {
@@ -43,7 +42,9 @@ bool HasDisplay();
 // The GUI's USB device: the first HID joystick, gamepad, 3D mouse or catheter
 // interface a built-in profile matches, picked up whenever it is plugged in
 // (null when TEERSIM_NO_DEVICE=1).
-std::unique_ptr<devices::InputDevice> OpenGuiDevice();
-
+std::unique_ptr<devices::HidUsbDevice> OpenGuiDevice();
+// GUI options driving the GUI with `device` (may be null) and, when it is a
+// catheter interface, sending it the handle forces each frame.
+views::GuiOptions GuiOptionsFor(devices::HidUsbDevice* device);
 
 }  // namespace teersim::app

@@ -30,9 +30,7 @@ int RunDefaultGui(bool headless_requested) {
     const auto description =
         scenes::LoadCaseDescription(scenes::ResolveCase(scenes::kDefaultCaseName));
     const auto device = OpenGuiDevice();
-    views::GuiOptions options;
-    options.device = device.get();
-    return views::RunGui(sim::CompileModel(description), options);
+    return views::RunGui(sim::CompileModel(description), GuiOptionsFor(device.get()));
   });
 }
 

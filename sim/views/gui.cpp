@@ -175,6 +175,7 @@ int RunGui(const sim::Model& model, const GuiOptions& options) {
       if (options.device) options.device->Sample(state.time_s, &input.controls);
       sim::Step(model, input, &state);
     }
+    if (options.after_steps) options.after_steps(state);
 
     // Rebuild the dynamic part of the scene from a snapshot.
     const sim::Snapshot snapshot = sim::MakeSnapshot(model, state, sim::SnapshotContent::kWithoutAnatomy);

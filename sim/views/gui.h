@@ -3,22 +3,24 @@
 // (KeyboardControls; press H for the key list).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "devices/controls.h"
 #include "devices/input_device.h"
 #include "sim/model.h"
+#include "sim/state.h"
 
 namespace teersim::views {
 
 // One key binding: a key nudges a control's set-point by `step` (SI) or, for
 // buttons, toggles it.
 struct KeyBinding {
-  int key;                     // osgGA::GUIEventAdapter key symbol or ASCII
-  std::string key_label;       // "Up", "+", "w"
+  int key;                // osgGA::GUIEventAdapter key symbol or ASCII
+  std::string key_label;  // "Up", "+", "w"
   devices::ControlId control;
-  double step;                 // SI; 0 = toggle a button
+  double step;  // SI; 0 = toggle a button
 };
 
 const std::vector<KeyBinding>& DefaultKeyBindings();
@@ -31,6 +33,9 @@ struct GuiOptions {
   // A USB device (joystick, gamepad, 3D mouse, catheter interface): it drives
   // the controls its profile maps, the keyboard the rest. May be null.
   devices::InputDevice* device = nullptr;
+  // Called after each frame's steps with the state (force feedback to the
+  // device, say). May be empty.
+  std::function<void(const sim::State&)> after_steps;
 };
 
 // Opens the window and runs until it is closed. Returns 0, or 1 with a message

@@ -1,9 +1,12 @@
 // Device profiles: the built-in YAML profiles choose themselves for the real
 // descriptors in tests/data/hid and turn decoded reports into controls.
+#include "devices/catheter_interface.h"
 #include "devices/hid_profile.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <map>
 
 #include <numbers>
 
@@ -291,4 +294,34 @@ TEST(HidProfile, UsagesTheDeviceLacksAreListedNotFatal) {
 }
 
 }  // namespace
+// The interface's force output (report 2): handle forces in 0.01 N and
+// torques in 0.1 mN·m, int16, clamped; read back through the decoder.
+TEST(CatheterInterface, ForceReportCarriesEachHandlesForceInItsCounts) {
+  const HidDescriptor d = ParseHidDescriptor(
+      ReadDescriptorFile(std::string(TEERSIM_SOURCE_DIR) + "/devices/catheter_interface.hid"));
+  CatheterHandleForces forces;
+  forces.axial_N = {1.5, -0.25, 400.0};  // 400 N is beyond int16 counts: clamped
+  forces.torque_Nm = {0.002, 0.0, -0.0015};
+  const auto report = EncodeCatheterForces(d, forces);
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(report->size(), 14u);
+  EXPECT_EQ((*report)[0], kCatheterForceReportId);
+  std::string error;
+  const auto decoded = DecodeHidReport(d, HidReportKind::kOutput, *report, &error);
+  ASSERT_TRUE(decoded.has_value()) << error;
+  std::map<std::uint32_t, std::int64_t> values;
+  for (const auto& field : decoded->values) values[field.usage] = field.value;
+  EXPECT_EQ(values[HidUsage(0xFFA0, 0x21)], 150);
+  EXPECT_EQ(values[HidUsage(0xFFA0, 0x22)], -25);
+  EXPECT_EQ(values[HidUsage(0xFFA0, 0x23)], 32767);
+  EXPECT_EQ(values[HidUsage(0xFFA0, 0x24)], 20);
+  EXPECT_EQ(values[HidUsage(0xFFA0, 0x25)], 0);
+  EXPECT_EQ(values[HidUsage(0xFFA0, 0x26)], -15);
+  forces.axial_N[0] = NAN;  // a fault upstream sends no force rather than garbage
+  const auto safe = DecodeHidReport(d, HidReportKind::kOutput, *EncodeCatheterForces(d, forces), &error);
+  ASSERT_TRUE(safe.has_value());
+  ASSERT_NE(safe->Find(HidUsage(0xFFA0, 0x21)), nullptr);
+  EXPECT_EQ(safe->Find(HidUsage(0xFFA0, 0x21))->value, 0);
+}
+
 }  // namespace teersim::devices
