@@ -1,6 +1,7 @@
 #include "sim/replay.h"
 
 #include <chrono>
+#include <memory>
 
 #include "base/input_error.h"
 #include "scenes/case_description.h"
@@ -12,13 +13,14 @@ namespace teersim::sim {
 ReplayResult ReplayRecording(const Recording& recording, const std::string& recording_name,
                              const ReplayObserver* observer) {
   const auto description = scenes::ParseCaseDescription(
-      recording.header.case_text,
-      recording_name + " (embedded case " + recording.header.case_name + ")/" +
-          recording.header.case_name + ".yaml");
-  const Model model = CompileModel(description);
+      recording.header.case_text, recording_name + " (embedded case " + recording.header.case_name +
+                                      ")/" + recording.header.case_name + ".yaml");
+  const auto shared_model = std::make_shared<const Model>(CompileModel(description));
+  const Model& model = *shared_model;
   if (recording.header.step_s != model.step_s) {
-    throw InputError(recording_name + ": recorded with a " + std::to_string(recording.header.step_s) +
-                     " s step; this teersim steps " + std::to_string(model.step_s) + " s");
+    throw InputError(recording_name + ": recorded with a " +
+                     std::to_string(recording.header.step_s) + " s step; this teersim steps " +
+                     std::to_string(model.step_s) + " s");
   }
 
   ReplayResult result;
@@ -32,15 +34,17 @@ ReplayResult ReplayRecording(const Recording& recording, const std::string& reco
   for (std::size_t index = 0; index < recording.chunks.size(); ++index) {
     const InputChunk& chunk = recording.chunks[index];
     if (chunk.first_step != static_cast<std::uint64_t>(state.step_index)) {
-      throw InputError(recording_name + ": inputs chunk " + std::to_string(index) + " starts at step " +
-                       std::to_string(chunk.first_step) + ", expected " + std::to_string(state.step_index));
+      throw InputError(recording_name + ": inputs chunk " + std::to_string(index) +
+                       " starts at step " + std::to_string(chunk.first_step) + ", expected " +
+                       std::to_string(state.step_index));
     }
     std::string error;
     const bool decoded = DecodeChunk(
         chunk, &running,
         [&](const Input& input) {
           Step(model, input, &state);
-          if (observing && state.step_index % observer->every_steps == 0) observer->on_sample(input, state);
+          if (observing && state.step_index % observer->every_steps == 0)
+            observer->on_sample(input, state);
         },
         &error);
     if (!decoded) {
@@ -64,6 +68,7 @@ ReplayResult ReplayRecording(const Recording& recording, const std::string& reco
   }
   result.verified = all_matched && recording.end.has_value();
   result.final_state = state;
+  result.model = shared_model;
   return result;
 }
 

@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "sim/model.h"
 #include "sim/recording.h"
 #include "sim/state.h"
 
@@ -23,6 +25,9 @@ struct ReplayResult {
   std::int64_t first_mismatch_step = -1;
   std::vector<std::string> warnings;
   State final_state;
+  // The model compiled from the embedded case (baseline outcome, instrument
+  // data, anatomy): reports and views need it without compiling it again.
+  std::shared_ptr<const Model> model;
 };
 
 // Sees the run while it is re-simulated (reports sample time series this way).
