@@ -181,7 +181,7 @@ std::string LinePlotSvg(const PlotSpec& spec, const std::vector<PlotSeries>& ser
     svg << "<line x1=\"" << Px(kLeft_px) << "\" y1=\"" << Px(py(*spec.threshold)) << "\" x2=\""
         << Px(kLeft_px + plot_w) << "\" y2=\"" << Px(py(*spec.threshold))
         << "\" class=\"threshold\"/><text x=\"" << Px(kLeft_px + plot_w - 4) << "\" y=\""
-        << Px(py(*spec.threshold) - 4) << "\" class=\"tick\" text-anchor=\"end\">"
+        << Px(py(*spec.threshold) - 4) << "\" class=\"tick halo\" text-anchor=\"end\">"
         << XmlEscape(spec.threshold_label) << "</text>";
   }
   double legend_x = kLeft_px + 8;

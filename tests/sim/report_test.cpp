@@ -226,8 +226,11 @@ Recording GuidePushedIntoWall(const Model& model, const Recording& expert, doubl
             pushed.controls.Set(devices::ControlId::kGuideTranslation,
                                 input.controls.Get(devices::ControlId::kGuideTranslation) + push_m);
           }
+          const int events_before = state.procedure.event_count;
           Step(model, pushed, &state);
           writer.AppendStep(pushed, state);
+          for (const auto& event : ProcedureEvents(state.procedure, events_before))
+            writer.AppendEvent(event);
         },
         &error))
         << error;
@@ -261,6 +264,11 @@ TEST(Report, ForcePlotKeepsEveryContactAboveTheThreshold) {
   ExpectSelfContained(html);
   EXPECT_THAT(html, HasSubstr("excessive ≥ 0.39 N"));
   EXPECT_THAT(html, Not(HasSubstr("No instrument touched the LA wall")));
+  // Each contact above the threshold is a red event on the timeline and a
+  // marker on the force plot.
+  EXPECT_THAT(
+      html, HasSubstr("class=\"event-label alert\" text-anchor=\"start\">excessive_contact_force"));
+  EXPECT_THAT(html, HasSubstr("class=\"marker\"><title>excessive_contact_force at "));
 }
 
 TEST(Report, ProgressReportAndCsvCoverEveryRun) {
