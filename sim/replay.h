@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -40,5 +41,15 @@ struct ReplayObserver {
 // inconsistent (naming the recording and chunk).
 ReplayResult ReplayRecording(const Recording& recording, const std::string& recording_name,
                              const ReplayObserver* observer = nullptr);
+
+// A what-if recording (tests, benchmarks): re-simulates `recording` with
+// each step's input passed through `edit(time_s, &input)` (time before the
+// step), continues with its last recorded input, edited likewise, until
+// `duration_s` if that is longer, and writes the inputs actually used and the
+// procedure's events to `path`. Returns the new recording as read back.
+// Throws InputError as ReplayRecording does, or if `path` cannot be written.
+Recording RewriteRecording(const Recording& recording, const std::string& recording_name,
+                           const std::function<void(double time_s, Input* input)>& edit,
+                           double duration_s, const std::filesystem::path& path);
 
 }  // namespace teersim::sim

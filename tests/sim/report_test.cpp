@@ -8,7 +8,6 @@
 
 #include "scenes/case_library.h"
 #include "sim/run.h"
-#include "sim/step.h"
 #include "sim/svg_plot.h"
 
 namespace teersim::sim {
@@ -207,45 +206,19 @@ TEST(Report, PoorRunShowsItsErrorsInRed) {
   EXPECT_THAT(report.html, HasSubstr("anterior-"));  // the outcome's puncture site
 }
 
-// The expert's recorded inputs, except that from `at_s` on the hand pushes
-// the guide `push_m` further than the expert did: its tip runs into the LA
-// wall. Written as a recording of its own (the inputs actually used).
-Recording GuidePushedIntoWall(const Model& model, const Recording& expert, double at_s,
-                              double push_m, const std::filesystem::path& path) {
-  RecordingWriter writer;
-  writer.Open(path, expert.header);
-  State state = InitialState(model, expert.header.seed);
-  devices::ControlFrame running = devices::ControlFrame::Defaults();
-  for (const auto& chunk : expert.chunks) {
-    std::string error;
-    EXPECT_TRUE(DecodeChunk(
-        chunk, &running,
-        [&](const Input& input) {
-          Input pushed = input;
-          if (state.time_s >= at_s) {
-            pushed.controls.Set(devices::ControlId::kGuideTranslation,
-                                input.controls.Get(devices::ControlId::kGuideTranslation) + push_m);
-          }
-          const int events_before = state.procedure.event_count;
-          Step(model, pushed, &state);
-          writer.AppendStep(pushed, state);
-          for (const auto& event : ProcedureEvents(state.procedure, events_before))
-            writer.AppendEvent(event);
-        },
-        &error))
-        << error;
-  }
-  writer.Finish(state);
-  return ReadRecording(path);
-}
-
 TEST(Report, ForcePlotKeepsEveryContactAboveTheThreshold) {
   const AutopilotReport& expert = ReportOf(AutopilotStyle::kExpert);
-  // Just after the guide crossed, 4 cm further than the expert.
+  // From just after the guide crossed, the hand pushes it 4 cm further than
+  // the expert did: its tip runs into the LA wall.
   constexpr double kPushAt_s = 35.0, kPush_m = 0.04;
-  const Recording pushed = GuidePushedIntoWall(
-      *expert.replay.model, expert.recording, kPushAt_s, kPush_m,
-      std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/report-pushed.teerrec");
+  const Recording pushed = RewriteRecording(
+      expert.recording, "expert",
+      [](double time_s, Input* input) {
+        if (time_s < kPushAt_s) return;
+        input->controls.Set(devices::ControlId::kGuideTranslation,
+                            input->controls.Get(devices::ControlId::kGuideTranslation) + kPush_m);
+      },
+      0.0, std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/report-pushed.teerrec");
   ReplayResult replay;
   const RunSeries series = CollectRunSeries(pushed, "pushed", &replay);
   ASSERT_TRUE(replay.verified);
