@@ -106,27 +106,27 @@ const std::filesystem::path& OneHourRecording(HourKind kind) {
   return made[kind] = path;
 }
 
-// What `teersim score FILE` does: read, re-simulate, score with the rubric.
+// What `teersim score FILE [--resimulate]` does: read, take the metrics this
+// build stored (or re-simulate), score with the rubric.
 void BM_ScoreOneHourRecording(benchmark::State& bench) {
   const auto& path = OneHourRecording(static_cast<HourKind>(bench.range(0)));
-  double simulated_s = 0.0;
+  const bool resimulate = bench.range(1) != 0;
+  bool resimulated = false;
   for (auto _ : bench) {
     const Rubric rubric = LoadRubric(DefaultRubricPath());
     const Recording recording = ReadRecording(path);
-    const ReplayResult replay = ReplayRecording(recording, path.string());
-    const ScoreResult score = ScoreRun(rubric, MetricsFromRun(replay.final_state, recording.events),
-                                       recording.events, replay.simulated_s);
+    const ScoreResult score =
+        ScoreRecording(rubric, recording, path.string(), resimulate, &resimulated);
     benchmark::DoNotOptimize(score.total);
-    simulated_s = replay.simulated_s;
   }
-  bench.counters["simulated_s"] = simulated_s;
+  bench.counters["resimulated"] = resimulated ? 1 : 0;
   bench.counters["x_realtime"] = benchmark::Counter(
-      simulated_s * static_cast<double>(bench.iterations()), benchmark::Counter::kIsRate);
+      kHour_s * static_cast<double>(bench.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ScoreOneHourRecording)
-    ->ArgName("busy")
-    ->Arg(static_cast<int>(HourKind::kIdleTail))
-    ->Arg(static_cast<int>(HourKind::kBusy))
+    ->ArgNames({"busy", "resimulate"})
+    ->ArgsProduct({{static_cast<int>(HourKind::kIdleTail), static_cast<int>(HourKind::kBusy)},
+                   {0, 1}})
     ->Unit(benchmark::kSecond)
     ->Iterations(2);
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 
+#include "base/data_paths.h"
 #include "base/input_error.h"
 #include "scenes/case_description.h"
 #include "sim/model.h"
@@ -111,6 +112,20 @@ Recording RewriteRecording(const Recording& recording, const std::string& record
   writer.Finish(state);
   if (!writer.Error().empty()) throw InputError(path.string() + ": " + writer.Error());
   return ReadRecording(path);
+}
+
+ScoreResult ScoreRecording(const Rubric& rubric, const Recording& recording,
+                           const std::string& recording_name, bool resimulate, bool* resimulated) {
+  const bool stored = !resimulate && recording.end && recording.end->metrics &&
+                      recording.end->simulated_s && recording.warnings.empty() &&
+                      recording.header.software_version == VersionString();
+  if (resimulated) *resimulated = !stored;
+  if (stored) {
+    return ScoreRun(rubric, *recording.end->metrics, recording.events, *recording.end->simulated_s);
+  }
+  const ReplayResult replay = ReplayRecording(recording, recording_name);
+  return ScoreRun(rubric, MetricsFromRun(replay.final_state, recording.events), recording.events,
+                  replay.simulated_s);
 }
 
 }  // namespace teersim::sim

@@ -11,6 +11,7 @@
 
 #include "sim/model.h"
 #include "sim/recording.h"
+#include "sim/scoring.h"
 #include "sim/state.h"
 
 namespace teersim::sim {
@@ -41,6 +42,18 @@ struct ReplayObserver {
 // inconsistent (naming the recording and chunk).
 ReplayResult ReplayRecording(const Recording& recording, const std::string& recording_name,
                              const ReplayObserver* observer = nullptr);
+
+// What `teersim score` does: scores a recording with a rubric. A rubric
+// reads only the run's metrics and events, so the metrics need no
+// re-simulation when this very build wrote them into the recording's end
+// chunk (same software version: the same MetricsFromRun, so every metric any
+// rubric can name is there) and the file has no damage; otherwise (another
+// version, no end chunk, a warning, or `resimulate`) the recording is
+// re-simulated. `*resimulated` (optional) says which. Throws as
+// ReplayRecording does.
+ScoreResult ScoreRecording(const Rubric& rubric, const Recording& recording,
+                           const std::string& recording_name, bool resimulate = false,
+                           bool* resimulated = nullptr);
 
 // A what-if recording (tests, benchmarks): re-simulates `recording` with
 // each step's input passed through `edit(time_s, &input)` (time before the
