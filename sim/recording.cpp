@@ -1,14 +1,17 @@
 #include "sim/recording.h"
 
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 
 #include "base/input_error.h"
+#include "sim/scoring.h"
 
 namespace teersim::sim {
 namespace {
@@ -134,9 +137,11 @@ void RecordingWriter::AppendEvent(const RecordedEvent& event) {
   // early with the hash of the last state it has seen (0 = not checked).
   last_hash_ = 0;
   FlushSteps();
-  nlohmann::ordered_json json{{"time_s", event.time_s},
-                              {"name", event.name},
-                              {"details", nlohmann::ordered_json::parse(event.details.empty() ? "{}" : event.details)}};
+  events_.push_back(event);
+  nlohmann::ordered_json json{
+      {"time_s", event.time_s},
+      {"name", event.name},
+      {"details", nlohmann::ordered_json::parse(event.details.empty() ? "{}" : event.details)}};
   WriteChunk(kChunkEvent, JsonPayload(json));
 }
 
@@ -146,7 +151,15 @@ void RecordingWriter::Finish(const State& final_state) {
   FlushSteps();
   nlohmann::ordered_json json{{"steps", final_state.step_index},
                               {"final_state_hash", HashHex(HashState(final_state))},
-                              {"status", std::string(StepStatusName(final_state.status))}};
+                              {"status", std::string(StepStatusName(final_state.status))},
+                              {"simulated_s", final_state.time_s}};
+  // JSON has no infinities or NaN: with one of those, no metrics (score then
+  // re-simulates).
+  const Metrics metrics = MetricsFromRun(final_state, events_);
+  if (std::all_of(metrics.begin(), metrics.end(),
+                  [](const auto& metric) { return std::isfinite(metric.second); })) {
+    json["metrics"] = metrics;
+  }
   WriteChunk(kChunkEnd, JsonPayload(json));
   std::fclose(file_);
   file_ = nullptr;
@@ -179,7 +192,8 @@ std::int64_t Recording::StepCount() const {
 Recording ReadRecording(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path.string() + ": cannot open recording");
-  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                        std::istreambuf_iterator<char>());
   const std::string name = path.string();
   if (bytes.size() < sizeof kMagic + 4 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
     throw InputError(name + ": byte 0: not a teersim recording (bad magic)");
@@ -204,7 +218,8 @@ Recording ReadRecording(const std::filesystem::path& path) {
     const std::uint32_t kind = GetU32(bytes.data() + offset);
     const std::uint32_t size = GetU32(bytes.data() + offset + 4);
     if (size > kMaxChunkPayloadBytes || bytes.size() - offset - 12 < size) {
-      recording.warnings.push_back(at + "recording is truncated or damaged (chunk length); read up to here");
+      recording.warnings.push_back(
+          at + "recording is truncated or damaged (chunk length); read up to here");
       break;
     }
     const std::uint8_t* payload = bytes.data() + offset + 8;
@@ -243,9 +258,16 @@ Recording ReadRecording(const std::filesystem::path& path) {
         recording.events.push_back({json.at("time_s"), json.at("name"), json.at("details").dump()});
       } else if (kind == kChunkEnd) {
         const auto json = nlohmann::json::parse(payload, payload + size);
-        recording.end = RecordingEnd{json.at("steps"), json.at("final_state_hash"), json.at("status")};
+        recording.end =
+            RecordingEnd{json.at("steps"), json.at("final_state_hash"), json.at("status"), {}, {}};
+        if (json.contains("simulated_s"))
+          recording.end->simulated_s = json.at("simulated_s").get<double>();
+        if (json.contains("metrics")) {
+          recording.end->metrics = json.at("metrics").get<std::map<std::string, double>>();
+        }
       } else {
-        recording.warnings.push_back(at + "unknown chunk kind " + std::to_string(kind) + " skipped");
+        recording.warnings.push_back(at + "unknown chunk kind " + std::to_string(kind) +
+                                     " skipped");
       }
     } catch (const nlohmann::json::exception& error) {
       throw InputError(at + "malformed chunk: " + error.what());

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,7 +37,7 @@ struct RecordingHeader {
   std::string case_text;  // the case file's YAML, so a replay needs no other file
   std::uint64_t seed = 0;
   double step_s = 0.0;
-  std::string driver;  // "script demo_short.yaml", "autopilot", "keyboard", "joystick …"
+  std::string driver;   // "script demo_short.yaml", "autopilot", "keyboard", "joystick …"
   std::string trainee;  // empty when the run is not attributed
 };
 
@@ -50,6 +51,11 @@ struct RecordingEnd {
   std::int64_t steps = 0;
   std::string final_state_hash;  // 16 hex digits
   std::string status;            // StepStatusName
+  // Simulated time at the end and every metric of the run (MetricsFromRun,
+  // sim/scoring.h) as the writing build computed them; absent in recordings
+  // written before they were stored.
+  std::optional<double> simulated_s;
+  std::optional<std::map<std::string, double>> metrics;
 };
 
 // Writes a recording. Never throws after Open: I/O errors after opening are
@@ -67,7 +73,8 @@ class RecordingWriter {
   // The input used for the step that produced `state_after` (step_index - 1).
   void AppendStep(const Input& input, const State& state_after);
   void AppendEvent(const RecordedEvent& event);
-  // Flushes pending steps and writes the end chunk.
+  // Flushes pending steps and writes the end chunk, with the run's metrics
+  // (computed from `final_state` and the events appended).
   void Finish(const State& final_state);
   const std::string& Error() const { return error_; }
 
@@ -82,6 +89,7 @@ class RecordingWriter {
   std::uint64_t chunk_first_step_ = 0;
   std::uint32_t chunk_steps_ = 0;
   std::uint64_t last_hash_ = 0;
+  std::vector<RecordedEvent> events_;  // for the metrics in the end chunk
 };
 
 // One inputs chunk as read: the steps it covers and the hash after them.
@@ -96,7 +104,7 @@ struct Recording {
   RecordingHeader header;
   std::vector<InputChunk> chunks;
   std::vector<RecordedEvent> events;
-  std::optional<RecordingEnd> end;  // absent when the run was cut short
+  std::optional<RecordingEnd> end;    // absent when the run was cut short
   std::vector<std::string> warnings;  // truncation, checksum failures
 
   std::int64_t StepCount() const;

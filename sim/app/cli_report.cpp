@@ -1,9 +1,9 @@
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 
 #include "base/input_error.h"
-#include "scenes/case_description.h"
 #include "sim/app/commands.h"
 #include "sim/app/exit_codes.h"
 #include "sim/app/headless_display.h"
@@ -35,8 +35,22 @@ void WriteFile(const std::filesystem::path& path, const std::string& text) {
   out << text;
 }
 
-// Renders the views available today at the run's final state.
-std::vector<sim::ReportImage> FinalImages(const sim::Recording& recording, const sim::ReplayResult& replay,
+// The views a reviewer needs at the run's final state, with their captions:
+// fluoroscopy and the TEE views that show the clip on the leaflets.
+struct ReportView {
+  const char* view;
+  const char* caption;
+};
+constexpr ReportView kReportViews[] = {
+    {"fluoro", "Fluoroscopy (AP, seen from the detector: patient's left on the right)"},
+    {"tee-lvot", "TEE mid-oesophageal long axis (LVOT view): the clip across A2–P2"},
+    {"tee-ic", "TEE mid-oesophageal intercommissural view"},
+    {"tee-3d", "3D TEE en face from the left atrium (surgeon's view, aorta at 12 o'clock)"},
+    {"overview", "Overview: the instruments in the heart"},
+};
+
+// Renders the report's views at the run's final state.
+std::vector<sim::ReportImage> FinalImages(const sim::ReplayResult& replay,
                                           const std::filesystem::path& scratch) {
   std::vector<sim::ReportImage> images;
   HeadlessDisplay display;
@@ -45,19 +59,20 @@ std::vector<sim::ReportImage> FinalImages(const sim::Recording& recording, const
     std::cerr << "teersim report: warning: no images (" << error << ")\n";
     return images;
   }
-  const auto description = scenes::ParseCaseDescription(
-      recording.header.case_text, "embedded/" + recording.header.case_name + ".yaml");
-  const sim::Snapshot snapshot = sim::MakeSnapshot(sim::CompileModel(description), replay.final_state);
-  for (const auto& view : views::AllViewNames()) {
-    if (!views::ViewAvailable(view) || view == "layout") continue;
-    const auto png = scratch / ("report-" + view + ".png");
-    const auto result = views::RenderToPng(snapshot, {view, kReportImageWidth_px, kReportImageHeight_px}, png);
+  const sim::Snapshot snapshot = sim::MakeSnapshot(*replay.model, replay.final_state);
+  char at[32];
+  std::snprintf(at, sizeof at, " — final state, t = %.1f s", replay.simulated_s);
+  for (const auto& [view, caption] : kReportViews) {
+    if (!views::ViewAvailable(view)) continue;
+    const auto png = scratch / ("report-" + std::string(view) + ".png");
+    const auto result =
+        views::RenderToPng(snapshot, {view, kReportImageWidth_px, kReportImageHeight_px}, png);
     if (!result.ok) {
       std::cerr << "teersim report: warning: view " << view << ": " << result.error << '\n';
       continue;
     }
     std::ifstream in(png, std::ios::binary);
-    images.push_back({"Final " + view + " view at t = " + std::to_string(static_cast<int>(replay.simulated_s)) + " s",
+    images.push_back({std::string(caption) + at,
                       {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()}});
     std::filesystem::remove(png);
   }
@@ -66,27 +81,33 @@ std::vector<sim::ReportImage> FinalImages(const sim::Recording& recording, const
 
 int RunReport(const ReportArgs& args) {
   const sim::Recording recording = sim::ReadRecording(args.recording);
-  for (const auto& warning : recording.warnings) std::cerr << "teersim report: warning: " << warning << '\n';
+  for (const auto& warning : recording.warnings)
+    std::cerr << "teersim report: warning: " << warning << '\n';
   sim::ReplayResult replay;
   const sim::RunSeries series = sim::CollectRunSeries(recording, args.recording, &replay);
-  const sim::Rubric rubric = sim::LoadRubric(args.rubric.empty() ? sim::DefaultRubricPath() : std::filesystem::path(args.rubric));
+  const sim::Rubric rubric = sim::LoadRubric(
+      args.rubric.empty() ? sim::DefaultRubricPath() : std::filesystem::path(args.rubric));
   const sim::ScoreResult score =
-      sim::ScoreRun(rubric, sim::MetricsFromRun(replay.final_state, recording.events), recording.events, replay.simulated_s);
-  const std::filesystem::path out = args.out.empty()
-      ? std::filesystem::path(args.recording).replace_extension(".html")
-      : std::filesystem::path(args.out);
+      sim::ScoreRun(rubric, sim::MetricsFromRun(replay.final_state, recording.events),
+                    recording.events, replay.simulated_s);
+  const std::filesystem::path out =
+      args.out.empty() ? std::filesystem::path(args.recording).replace_extension(".html")
+                       : std::filesystem::path(args.out);
   std::vector<sim::ReportImage> images;
-  if (!args.no_images) images = FinalImages(recording, replay, out.parent_path().empty() ? "." : out.parent_path());
+  if (!args.no_images)
+    images = FinalImages(replay, out.parent_path().empty() ? "." : out.parent_path());
   WriteFile(out, sim::RunReportHtml(args.recording, recording, replay, score, series, images));
   std::cout << out.string() << '\n';
   return kExitSuccess;
 }
 
 int TraineeReport(const ReportArgs& args) {
-  sim::TraineeDatabase database(args.db.empty() ? sim::DefaultDatabasePath() : std::filesystem::path(args.db));
+  sim::TraineeDatabase database(args.db.empty() ? sim::DefaultDatabasePath()
+                                                : std::filesystem::path(args.db));
   database.MarkInterruptedRuns();
   const auto runs = database.History(args.trainee);
-  const std::filesystem::path out = args.out.empty() ? std::filesystem::path("progress.html") : std::filesystem::path(args.out);
+  const std::filesystem::path out =
+      args.out.empty() ? std::filesystem::path("progress.html") : std::filesystem::path(args.out);
   WriteFile(out, sim::ProgressReportHtml(args.trainee, runs));
   std::cout << out.string() << '\n';
   if (!args.csv.empty()) {
@@ -100,16 +121,23 @@ int TraineeReport(const ReportArgs& args) {
 
 void AddReportCommand(CLI::App& app, Handler* handler) {
   auto args = std::make_shared<ReportArgs>();
-  CLI::App* report = app.add_subcommand(
-      "report", "Write a self-contained HTML report: of a run (RECORDING) or of a trainee's progress (--trainee)");
-  auto* recording = report->add_option("recording", args->recording, "Recording FILE (.teerrec) of one run");
-  auto* trainee = report->add_option("--trainee", args->trainee, "Progress report (learning curves) of trainee NAME");
+  CLI::App* report = app.add_subcommand("report",
+                                        "Write a self-contained HTML report: of a run (RECORDING) "
+                                        "or of a trainee's progress (--trainee)");
+  auto* recording =
+      report->add_option("recording", args->recording, "Recording FILE (.teerrec) of one run");
+  auto* trainee = report->add_option("--trainee", args->trainee,
+                                     "Progress report (learning curves) of trainee NAME");
   recording->excludes(trainee);
   report->add_option("--db", args->db, "Trainee database FILE (with --trainee)")->needs(trainee);
-  report->add_option("--csv", args->csv, "Also export the trainee's runs and metrics as CSV FILE")->needs(trainee);
+  report->add_option("--csv", args->csv, "Also export the trainee's runs and metrics as CSV FILE")
+      ->needs(trainee);
   report->add_option("--rubric", args->rubric, "Rubric FILE for the run's score")->needs(recording);
-  report->add_flag("--no-images", args->no_images, "Skip the rendered final images")->needs(recording);
-  report->add_option("--out", args->out, "Output FILE.html (default: the recording's name with .html, or progress.html)");
+  report->add_flag("--no-images", args->no_images, "Skip the rendered final images")
+      ->needs(recording);
+  report->add_option(
+      "--out", args->out,
+      "Output FILE.html (default: the recording's name with .html, or progress.html)");
   report->callback([handler, args] {
     *handler = [args] {
       return Guarded([&] {

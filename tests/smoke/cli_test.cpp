@@ -268,6 +268,10 @@ TEST(CliScore, ScoresARecordingAndRejectsABadRubric) {
   // The run's own summary carries the same score.
   const auto summary = nlohmann::json::parse(ReadAll((out_dir / "summary.json").string()));
   EXPECT_DOUBLE_EQ(summary["score"]["total"].get<double>(), json["total"].get<double>());
+  // Re-simulated, the metrics and the score are the same.
+  const CliResult resimulated = RunCli("score " + recording + " --json --resimulate");
+  ASSERT_EQ(resimulated.exit_code, 0) << resimulated.err;
+  EXPECT_EQ(nlohmann::json::parse(resimulated.out), json);
 
   const auto bad = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/bad-rubric.yaml";
   std::ofstream(bad) << "name: r\nchecklist_points: forty\n";
@@ -296,7 +300,10 @@ TEST(CliReport, WritesRunAndProgressReports) {
   ASSERT_EQ(run_report.exit_code, 0) << run_report.err;
   const std::string text = ReadAll(html.string());
   EXPECT_THAT(text, HasSubstr("teersim run report: p2_flail"));
-  EXPECT_THAT(text, HasSubstr("data:image/png;base64,"));  // the final overview, rendered on a private Xvfb
+  EXPECT_THAT(text, HasSubstr("data:image/png;base64,"));  // the final views, rendered on a private Xvfb
+  // The final fluoroscopy and a TEE view, each with its caption.
+  EXPECT_THAT(text, HasSubstr("<figcaption>Fluoroscopy (AP"));
+  EXPECT_THAT(text, HasSubstr("<figcaption>TEE mid-oesophageal long axis (LVOT view)"));
   const CliResult progress = RunCli("report --trainee Fellow --db " + db.string() + " --out " +
                                     (out_dir / "progress.html").string() + " --csv " + (out_dir / "runs.csv").string());
   ASSERT_EQ(progress.exit_code, 0) << progress.err;
