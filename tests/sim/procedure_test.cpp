@@ -40,7 +40,8 @@ constexpr double kGradientLimit_mmHg = 5.0;
 // A directory per test (ctest runs the tests of this file in parallel).
 std::filesystem::path OutDir(const std::string& name) {
   const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  const auto dir = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out" / "procedure" / test / name;
+  const auto dir =
+      std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out" / "procedure" / test / name;
   std::filesystem::create_directories(dir);
   return dir;
 }
@@ -293,6 +294,49 @@ TEST(Procedure, ImportedHeartOnlyAnatomyCanBeViewedButNotPerformed) {
     ADD_FAILURE() << "the autopilot cannot perform a heart-only anatomy";
   } catch (const InputError& error) {
     EXPECT_THAT(error.what(), ::testing::HasSubstr("cannot be performed"));
+  }
+}
+
+// Issue #8: the expert and the poor runs of every stock case are scored; the
+// expert scores higher in total and on every metric where it did better (a
+// value further inside or nearer the expert band), the poor run's errors are
+// named, and both recordings replay bit for bit.
+TEST(Procedure, ExpertOutscoresThePoorRunOnEveryAxisItDidBetterOnEveryCase) {
+  const Rubric rubric = LoadRubric(DefaultRubricPath());
+  for (const auto& description : scenes::ListStockCases()) {
+    SCOPED_TRACE(description.name);
+    const RunResult expert = RunAutopilot(description.name, AutopilotStyle::kExpert, "expert");
+    const RunResult poor = RunAutopilot(description.name, AutopilotStyle::kPoor, "poor");
+    const ScoreResult e = ScoreRun(rubric, MetricsFromRun(expert.final_state, expert.events),
+                                   expert.events, expert.final_state.time_s);
+    const ScoreResult p = ScoreRun(rubric, MetricsFromRun(poor.final_state, poor.events),
+                                   poor.events, poor.final_state.time_s);
+    EXPECT_GT(e.total, p.total);
+    EXPECT_FALSE(p.errors.empty());
+    for (const auto& error : p.errors) EXPECT_FALSE(error.name.empty());
+    for (std::size_t i = 0; i < rubric.metrics.size(); ++i) {
+      const ScoredMetric& em = e.metrics[i];
+      const ScoredMetric& pm = p.metrics[i];
+      ASSERT_EQ(em.metric, pm.metric);
+      if (!em.value) continue;  // the expert never skips a step the rubric scores
+      if (!pm.value) {
+        EXPECT_GE(*em.score, 0.0)
+            << em.metric;  // the poor run did not get there: unavailable scores 0
+        continue;
+      }
+      // Better = nearer the expert band on the novice's side.
+      const auto distance = [&](double v) {
+        return v < em.expert_low ? em.expert_low - v
+                                 : (v > em.expert_high ? v - em.expert_high : 0.0);
+      };
+      if (distance(*em.value) < distance(*pm.value)) {
+        EXPECT_GE(*em.score, *pm.score) << em.metric;
+      }
+    }
+    for (const RunResult* run : {&expert, &poor}) {
+      const Recording recording = ReadRecording(run->outputs.recording);
+      EXPECT_TRUE(ReplayRecording(recording, run->outputs.recording.string()).verified);
+    }
   }
 }
 
