@@ -33,8 +33,9 @@ int RunCommand(const RunArgs& args) {
     if (!args.script.empty()) {
       return NotAvailableYet("run --script in the GUI (add --headless)", "views issue #6");
     }
-    const auto device = OpenGuiDevice();
-    return views::RunGui(sim::CompileModel(scenes::LoadCaseDescription(case_file)), GuiOptionsFor(device.get()));
+    GuiDevices devices;
+    return views::RunGui(sim::CompileModel(scenes::LoadCaseDescription(case_file)),
+                         devices.Options());
   }
   if (args.script.empty() && !args.autopilot) {
     throw InputError("run: headless runs need a driver: --script FILE or --autopilot");

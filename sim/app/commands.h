@@ -7,7 +7,9 @@
 #include <memory>
 #include <string>
 
+#include "devices/haptic_device.h"
 #include "devices/hid_usb_device.h"
+#include "sim/haptic_driver.h"
 #include "sim/views/gui.h"
 
 namespace teersim::app {
@@ -39,12 +41,26 @@ int NotAvailableYet(const std::string& what, const std::string& issue);
 
 bool HasDisplay();
 
-// The GUI's USB device: the first HID joystick, gamepad, 3D mouse or catheter
+// The GUI's devices: the first HID joystick, gamepad, 3D mouse or catheter
 // interface a built-in profile matches, picked up whenever it is plugged in
-// (null when TEERSIM_NO_DEVICE=1).
-std::unique_ptr<devices::HidUsbDevice> OpenGuiDevice();
-// GUI options driving the GUI with `device` (may be null) and, when it is a
-// catheter interface, sending it the handle forces each frame.
-views::GuiOptions GuiOptionsFor(devices::HidUsbDevice* device);
+// (none with TEERSIM_NO_DEVICE=1), and a Novint Falcon when
+// TEERSIM_FALCON_FIRMWARE names the user's firmware file. They drive the
+// controls together (HID first, then the Falcon's active handle); a catheter
+// interface gets the handle forces, the Falcon renders the active one's.
+class GuiDevices final : public devices::InputDevice {
+ public:
+  GuiDevices();
+  ~GuiDevices() override;
+  std::string Name() const override;
+  void Sample(double time_s, devices::ControlFrame* frame) override;
+  // GUI options that use these devices (they must outlive the GUI).
+  views::GuiOptions Options();
+
+ private:
+  void Feedback(const sim::State& state);
+  std::unique_ptr<devices::HidUsbDevice> hid_;
+  std::unique_ptr<devices::HapticDevice> falcon_;
+  std::unique_ptr<sim::HapticDriver> haptic_;
+};
 
 }  // namespace teersim::app

@@ -1,7 +1,6 @@
 // teersim: the executable where all modules meet. `teersim --help` lists the
 // subcommands; each has its own --help. Exit codes: sim/app/exit_codes.h.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "base/data_paths.h"
@@ -29,15 +28,16 @@ int RunDefaultGui(bool headless_requested) {
   return Guarded([] {
     const auto description =
         scenes::LoadCaseDescription(scenes::ResolveCase(scenes::kDefaultCaseName));
-    const auto device = OpenGuiDevice();
-    return views::RunGui(sim::CompileModel(description), GuiOptionsFor(device.get()));
+    GuiDevices devices;
+    return views::RunGui(sim::CompileModel(description), devices.Options());
   });
 }
 
 int Main(int argc, char** argv) {
-  CLI::App app{"teersim — training simulator for transcatheter edge-to-edge mitral repair "
-               "(MitraClip).\nWith no subcommand: the GUI on the default case (" +
-               std::string(scenes::kDefaultCaseName) + ")."};
+  CLI::App app{
+      "teersim — training simulator for transcatheter edge-to-edge mitral repair "
+      "(MitraClip).\nWith no subcommand: the GUI on the default case (" +
+      std::string(scenes::kDefaultCaseName) + ")."};
   app.set_version_flag("--version", VersionString());
   bool headless = false;
   app.add_flag("--headless", headless, "Never open a window (explains the headless commands)");
