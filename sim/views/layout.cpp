@@ -163,6 +163,11 @@ osg::ref_ptr<osg::Camera> OverlayCamera(const PanelRect& rect) {
 
 }  // namespace
 
+std::string CArmAnglesText(const devices::ControlFrame& handles) {
+  return AngleText(handles.Get(ControlId::kCArmLaoRao), "LAO", "RAO") + "  " +
+         AngleText(handles.Get(ControlId::kCArmCranCaud), "CRA", "CAU");
+}
+
 osg::ref_ptr<osg::Camera> PanelCamera(const PanelRect& rect, const osg::Vec4& background) {
   osg::ref_ptr<osg::Camera> camera = new osg::Camera;
   camera->setReferenceFrame(osg::Transform::ABSOLUTE_RF);
@@ -240,8 +245,7 @@ osg::ref_ptr<osg::Camera> FluoroPanel(const sim::Snapshot& snapshot, const Panel
                 snapshot.dap_Gycm2 * 100.0);
   const std::vector<std::string> lines{
       cine ? "CINE" : (beam_on ? "FLUORO" : "FLUORO (pedal up)"),
-      AngleText(handles.Get(ControlId::kCArmLaoRao), "LAO", "RAO") + "  " +
-          AngleText(handles.Get(ControlId::kCArmCranCaud), "CRA", "CAU"),
+      CArmAnglesText(handles),
       zoom, time};
   osg::ref_ptr<osg::Camera> overlay = OverlayCamera(rect);
   overlay->addChild(PanelText(lines, left + kOverlayMargin_px,
@@ -347,9 +351,7 @@ osg::ref_ptr<osg::Camera> HudStrip(const sim::Snapshot& snapshot, const PanelRec
   // Imaging state on the right: C-arm, TEE probe, beam and dose.
   const auto& h = snapshot.handles;
   char carm[96], tee[96], beam[96];
-  std::snprintf(carm, sizeof carm, "C-arm %s %s  zoom %.1fx",
-                AngleText(h.Get(ControlId::kCArmLaoRao), "LAO", "RAO").c_str(),
-                AngleText(h.Get(ControlId::kCArmCranCaud), "CRA", "CAU").c_str(),
+  std::snprintf(carm, sizeof carm, "C-arm %s  zoom %.1fx", CArmAnglesText(h).c_str(),
                 std::max(1.0, h.Get(ControlId::kCArmZoom)));
   std::snprintf(tee, sizeof tee, "TEE %.0f deg  depth %.0f cm  %s",
                 h.Get(ControlId::kTeeMultiplane) * kDegreesPerRadian,

@@ -42,6 +42,10 @@ osg::ref_ptr<osg::Camera> TeePanel(const sim::Snapshot& snapshot, std::string_vi
                                    const PanelRect& rect);
 osg::ref_ptr<osg::Camera> Tee3dPanel(const sim::Snapshot& snapshot, const PanelRect& rect);
 osg::ref_ptr<osg::Camera> OverviewPanel(const sim::Snapshot& snapshot, const PanelRect& rect);
+// The C-arm angles as the fluoroscopy overlay and the HUD show them:
+// "LAO 30  CRA 0", "RAO 20  CAU 15" (degrees, rounded).
+std::string CArmAnglesText(const devices::ControlFrame& handles);
+
 osg::ref_ptr<osg::Camera> HudStrip(const sim::Snapshot& snapshot, const PanelRect& rect);
 
 // The cath-lab layout filling a width × height window.

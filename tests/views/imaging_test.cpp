@@ -12,6 +12,7 @@
 #include <osgDB/WriteFile>
 
 #include "sim/views/fluoro_image.h"
+#include "sim/views/layout.h"
 #include "sim/views/materials.h"
 #include "sim/views/tee_image.h"
 #include "sim/views/test_scene.h"
@@ -179,6 +180,14 @@ TEST(Fluoro, AnteriorBeadMovesToTheViewersLeftInLao30) {
   EXPECT_NEAR((*predicted)[0], expected_px, 1.0);
   EXPECT_NEAR(found[0], (*predicted)[0], 1.5);
   EXPECT_NEAR(found[1], (*predicted)[1], 1.5);
+  // What the overlay and HUD say is the projection that was made.
+  EXPECT_EQ(CArmAnglesText(beaded.handles), "LAO 30  CRA 0");
+  // RAO 20: the same bead moves to the viewer's right, and the HUD says so.
+  beaded.handles.Set(ControlId::kCArmLaoRao, -20.0 * kRadiansPerDegree);
+  const auto rao = ProjectToImage(CArmFromHandles(beaded.handles), kFluoroSize_px, anterior_bead);
+  ASSERT_TRUE(rao);
+  EXPECT_GT((*rao)[0], kFluoroSize_px / 2.0 + 1.0);
+  EXPECT_EQ(CArmAnglesText(beaded.handles), "RAO 20  CRA 0");
 }
 
 TEST(Fluoro, ZoomMagnifiesAboutTheCentre) {
