@@ -1,14 +1,13 @@
 #include "sim/views/gui.h"
 
+#include <cstdio>
+#include <mutex>
 #include <osg/Switch>
 #include <osg/Timer>
 #include <osgGA/GUIEventHandler>
 #include <osgGA/TrackballManipulator>
 #include <osgViewer/Viewer>
 #include <osgViewer/ViewerEventHandlers>
-
-#include <cstdio>
-#include <mutex>
 
 #include "base/log.h"
 #include "base/units.h"
@@ -107,7 +106,8 @@ const std::vector<KeyBinding>& DefaultKeyBindings() {
 }
 
 std::vector<std::string> KeyHelpLines() {
-  std::vector<std::string> lines{"Keys (H hides this help, V switches overview / cath-lab layout):"};
+  std::vector<std::string> lines{
+      "Keys (H hides this help, V switches overview / cath-lab layout):"};
   for (const auto& binding : DefaultKeyBindings()) {
     const auto& info = devices::Info(binding.control);
     char line[128];
@@ -140,7 +140,8 @@ int RunGui(const sim::Model& model, const GuiOptions& options) {
   // The anatomy is built once; each frame replaces only the dynamic part.
   osg::ref_ptr<osg::Group> scene = new osg::Group;
   osg::ref_ptr<osg::Group> root = new osg::Group;
-  osg::ref_ptr<osg::Node> anatomy = BuildAnatomyNode(sim::MakeSnapshot(model, sim::InitialState(model)).meshes);
+  osg::ref_ptr<osg::Node> anatomy =
+      BuildAnatomyNode(sim::MakeSnapshot(model, sim::InitialState(model)).meshes);
   scene->addChild(anatomy);
   scene->addChild(root);
   viewer.setSceneData(scene);
@@ -178,7 +179,8 @@ int RunGui(const sim::Model& model, const GuiOptions& options) {
     if (options.after_steps) options.after_steps(state);
 
     // Rebuild the dynamic part of the scene from a snapshot.
-    const sim::Snapshot snapshot = sim::MakeSnapshot(model, state, sim::SnapshotContent::kWithoutAnatomy);
+    const sim::Snapshot snapshot =
+        sim::MakeSnapshot(model, state, sim::SnapshotContent::kWithoutAnatomy);
     root->removeChildren(0, root->getNumChildren());
     const osg::Viewport* viewport = viewer.getCamera()->getViewport();
     const int width = viewport ? static_cast<int>(viewport->width()) : options.width_px;
@@ -199,6 +201,118 @@ int RunGui(const sim::Model& model, const GuiOptions& options) {
       lines.emplace_back("H: keys");
     }
     if (options.device) lines.push_back("device: " + options.device->Name());
+    root->addChild(BuildHud(lines, width, height));
+    viewer.frame();
+  }
+  return 0;
+}
+
+namespace {
+
+// Replay keys: pause, speed and scrubbing (the player does the work).
+class ReplayKeys : public osgGA::GUIEventHandler {
+ public:
+  explicit ReplayKeys(sim::ReplayPlayer& player) : player_(player) {}
+  bool handle(const osgGA::GUIEventAdapter& event, osgGA::GUIActionAdapter&) override {
+    if (event.getEventType() != osgGA::GUIEventAdapter::KEYDOWN) return false;
+    constexpr double kShortJump_s = 5.0, kLongJump_s = 30.0;
+    const double now = player_.Current().time_s;
+    switch (event.getKey()) {
+      case ' ':
+        player_.SetPaused(!player_.Paused());
+        return true;
+      case '+':
+      case '=':
+        player_.SetSpeed(player_.Speed() * 2.0);
+        return true;
+      case '-':
+        player_.SetSpeed(player_.Speed() / 2.0);
+        return true;
+      case Key::KEY_Right:
+        player_.Seek(now + kShortJump_s);
+        return true;
+      case Key::KEY_Left:
+        player_.Seek(now - kShortJump_s);
+        return true;
+      case Key::KEY_Page_Up:
+        player_.Seek(now + kLongJump_s);
+        return true;
+      case Key::KEY_Page_Down:
+        player_.Seek(now - kLongJump_s);
+        return true;
+      case Key::KEY_Home:
+        player_.Seek(0.0);
+        return true;
+      case 'v':
+      case 'V':
+        show_layout_ = !show_layout_;
+        return true;
+      default:
+        return false;
+    }
+  }
+  bool ShowLayout() const { return show_layout_; }
+
+ private:
+  sim::ReplayPlayer& player_;
+  bool show_layout_ = false;
+};
+
+}  // namespace
+
+int RunReplayGui(sim::ReplayPlayer& player, const GuiOptions& options) {
+  const sim::Model& model = player.GetModel();
+  osgViewer::Viewer viewer;
+  viewer.setUpViewInWindow(50, 50, options.width_px, options.height_px);
+  viewer.setThreadingModel(osgViewer::Viewer::SingleThreaded);
+  viewer.getCamera()->setClearColor(kOverviewBackground);
+  osg::ref_ptr<ReplayKeys> keys = new ReplayKeys(player);
+  viewer.addEventHandler(keys);
+  viewer.addEventHandler(new osgViewer::WindowSizeHandler);
+  osg::ref_ptr<osgGA::TrackballManipulator> manipulator = new osgGA::TrackballManipulator;
+  const OverviewCamera view = DefaultOverviewCamera();
+  manipulator->setHomePosition(view.eye, view.centre, view.up);
+  viewer.setCameraManipulator(manipulator);
+  osg::ref_ptr<osg::Group> scene = new osg::Group;
+  osg::ref_ptr<osg::Group> root = new osg::Group;
+  osg::ref_ptr<osg::Node> anatomy =
+      BuildAnatomyNode(sim::MakeSnapshot(model, sim::InitialState(model)).meshes);
+  scene->addChild(anatomy);
+  scene->addChild(root);
+  viewer.setSceneData(scene);
+  viewer.realize();
+  if (!viewer.isRealized()) {
+    log::Error("cannot open a window on this display");
+    return 1;
+  }
+  FluoroMonitor fluoro_monitor;
+  osg::Timer_t last_tick = osg::Timer::instance()->tick();
+  while (!viewer.done()) {
+    const osg::Timer_t now = osg::Timer::instance()->tick();
+    player.Advance(osg::Timer::instance()->delta_s(last_tick, now));
+    last_tick = now;
+    const sim::State& state = player.Current();
+    root->removeChildren(0, root->getNumChildren());
+    const osg::Viewport* viewport = viewer.getCamera()->getViewport();
+    const int width = viewport ? static_cast<int>(viewport->width()) : options.width_px;
+    const int height = viewport ? static_cast<int>(viewport->height()) : options.height_px;
+    anatomy->setNodeMask(keys->ShowLayout() ? 0u : ~0u);
+    if (keys->ShowLayout()) {
+      root->addChild(BuildLayout(sim::MakeSnapshot(model, state), width, height, &fluoro_monitor));
+      viewer.frame();
+      continue;
+    }
+    const sim::Snapshot snapshot =
+        sim::MakeSnapshot(model, state, sim::SnapshotContent::kWithoutAnatomy);
+    root->addChild(BuildDynamicNode(snapshot));
+    auto lines = HudLines(snapshot);
+    char line[160];
+    std::snprintf(line, sizeof line,
+                  "REPLAY %.1f / %.1f s   %s %.3gx   space pause, +/- speed, Left/Right 5 s, "
+                  "PgUp/PgDn 30 s, Home",
+                  state.time_s, player.Duration_s(), player.Paused() ? "paused" : "playing",
+                  player.Speed());
+    lines.emplace_back(line);
     root->addChild(BuildHud(lines, width, height));
     viewer.frame();
   }

@@ -10,6 +10,7 @@
 #include "devices/controls.h"
 #include "devices/input_device.h"
 #include "sim/model.h"
+#include "sim/replay_player.h"
 #include "sim/state.h"
 
 namespace teersim::views {
@@ -41,5 +42,10 @@ struct GuiOptions {
 // Opens the window and runs until it is closed. Returns 0, or 1 with a message
 // on stderr when no window can be opened.
 int RunGui(const sim::Model& model, const GuiOptions& options);
+
+// Plays a recording in the same window (overview or cath-lab layout, V):
+// space pauses, + / - double or halve the speed, Left / Right jump 5 s,
+// PageUp / PageDown 30 s, Home goes to the start.
+int RunReplayGui(sim::ReplayPlayer& player, const GuiOptions& options);
 
 }  // namespace teersim::views

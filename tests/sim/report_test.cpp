@@ -47,12 +47,21 @@ bool TagsBalanced(const std::string& html, std::string* problem) {
   return stack.empty();
 }
 
+// A directory of this test's own: ctest runs each test in its own process,
+// in parallel, and they must not write the same recording.
+std::filesystem::path TestDir(const std::string& what) {
+  const auto dir = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out" / what /
+                   ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
 std::string DemoReport(std::string* recording_path) {
   RunOptions options;
   options.case_file = scenes::ResolveCase(scenes::kDefaultCaseName);
   options.script_file =
       std::filesystem::path(TEERSIM_SOURCE_DIR) / "scenes/scripts/demo_short.yaml";
-  options.out_dir = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/report";
+  options.out_dir = TestDir("report");
   const RunResult run = RunHeadless(options);
   *recording_path = run.outputs.recording.string();
   const Recording recording = ReadRecording(run.outputs.recording);
@@ -120,9 +129,7 @@ const AutopilotReport& ReportOf(AutopilotStyle style) {
   RunOptions options;
   options.case_file = scenes::ResolveCase(scenes::kDefaultCaseName);
   options.autopilot = style;
-  options.out_dir =
-      std::filesystem::path(TEERSIM_BINARY_DIR) /
-      (style == AutopilotStyle::kExpert ? "test-out/report-expert" : "test-out/report-poor");
+  options.out_dir = TestDir(style == AutopilotStyle::kExpert ? "report-expert" : "report-poor");
   report.run = RunHeadless(options);
   report.recording = ReadRecording(report.run.outputs.recording);
   report.series = CollectRunSeries(report.recording, "autopilot", &report.replay);
@@ -218,7 +225,7 @@ TEST(Report, ForcePlotKeepsEveryContactAboveTheThreshold) {
         input->controls.Set(devices::ControlId::kGuideTranslation,
                             input->controls.Get(devices::ControlId::kGuideTranslation) + kPush_m);
       },
-      0.0, std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/report-pushed.teerrec");
+      0.0, TestDir("report-pushed") / "pushed.teerrec");
   ReplayResult replay;
   const RunSeries series = CollectRunSeries(pushed, "pushed", &replay);
   ASSERT_TRUE(replay.verified);

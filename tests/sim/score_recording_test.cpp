@@ -14,8 +14,13 @@
 namespace teersim::sim {
 namespace {
 
-const std::filesystem::path kOutDir =
-    std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/score-recording";
+// A directory of this test's own (ctest runs the tests in parallel processes).
+std::filesystem::path OutDir() {
+  const auto dir = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/score-recording" /
+                   ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::filesystem::create_directories(dir);
+  return dir;
+}
 
 // The poor autopilot's run: errors, a misoriented clip, every phase.
 const Recording& PoorRecording() {
@@ -23,7 +28,7 @@ const Recording& PoorRecording() {
     RunOptions options;
     options.case_file = scenes::ResolveCase(scenes::kDefaultCaseName);
     options.autopilot = AutopilotStyle::kPoor;
-    options.out_dir = kOutDir;
+    options.out_dir = OutDir();
     return ReadRecording(RunHeadless(options).outputs.recording);
   }();
   return recording;
@@ -31,8 +36,8 @@ const Recording& PoorRecording() {
 
 // A rubric unlike the stock one: it names metrics the stock rubric does not.
 Rubric OtherRubric() {
-  const auto path = kOutDir / "other_rubric.yaml";
-  std::filesystem::create_directories(kOutDir);
+  const auto path = OutDir() / "other_rubric.yaml";
+  std::filesystem::create_directories(OutDir());
   std::ofstream(path) << R"(name: other
 checklist_points: 30
 metric_points: 70

@@ -120,10 +120,20 @@ TEST(Cli, NoArgumentsWithoutDisplayExplainsHeadless) {
   EXPECT_THAT(result.err, HasSubstr("--headless"));
 }
 
-TEST(Cli, NotYetAvailableCommandsFailHonestly) {
-  const CliResult result = RunCli("replay out/any.teerrec");
-  EXPECT_EQ(result.exit_code, 1);
-  EXPECT_THAT(result.err, HasSubstr("not available yet"));
+// `replay FILE` without --verify opens the replay GUI; without a display it
+// says how to check or render the recording instead, and a missing file is
+// named.
+TEST(Cli, ReplayGuiWithoutDisplayPointsToVerifyAndRender) {
+  const CliResult missing = RunCli("replay out/any.teerrec", "env -u DISPLAY");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("out/any.teerrec"));
+  const auto out_dir = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/cli-replay-gui";
+  ASSERT_EQ(RunCli("run --case p2_flail --script " + kDemoScript + " --headless --duration 1 --out " +
+                   out_dir.string()).exit_code, 0);
+  const CliResult headless = RunCli("replay " + (out_dir / "recording.teerrec").string(), "env -u DISPLAY");
+  EXPECT_EQ(headless.exit_code, 2);
+  EXPECT_THAT(headless.err, HasSubstr("--verify"));
+  EXPECT_THAT(headless.err, HasSubstr("render --recording"));
 }
 
 // Issue #3: `bench physics --json` prints the scenarios with their element
