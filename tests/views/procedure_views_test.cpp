@@ -118,5 +118,60 @@ TEST(ProcedureViews, ClipAndGuideAreDarkInFluoroWhereTheyProject) {
   }
 }
 
+// The needle tents the fossa (issue #6: B-mode "shows septal tenting"): in a
+// bicaval-range plane turned through the contact point, the dented membrane
+// echoes where the flat one did not.
+TEST(ProcedureViews, TentingChangesTheEchoAtTheFossaInTheBicavalPlane) {
+  const ExpertRun& expert = Expert();
+  const sim::Recording recording = sim::ReadRecording(expert.run.outputs.recording);
+  std::optional<sim::State> tented;
+  sim::ReplayObserver observer;
+  observer.every_steps = 1;
+  observer.on_sample = [&](const sim::Input&, const sim::State& s) {
+    if (!s.procedure.punctured &&
+        s.procedure.tent_depth_m > (tented ? tented->procedure.tent_depth_m : 0.0)) {
+      tented = s;
+    }
+  };
+  sim::ReplayRecording(recording, "expert", &observer);
+  ASSERT_TRUE(tented);
+  ASSERT_GT(tented->procedure.tent_depth_m, 0.005);
+  sim::State flat = *tented;
+  flat.procedure.tent_depth_m = 0.0;
+  sim::Snapshot with_tent = sim::MakeSnapshot(expert.model, *tented);
+  sim::Snapshot without = sim::MakeSnapshot(expert.model, flat);
+  // Turn the multiplane angle (bicaval range, clinical-reference §4.1) until
+  // the plane passes through the contact point, as the echocardiographer does.
+  const auto& contact = tented->procedure.septal_contact;
+  double best_deg = 90.0, best_distance = INFINITY;
+  for (double deg = 80.0; deg <= 130.0; deg += 0.5) {
+    with_tent.handles.Set(devices::ControlId::kTeeMultiplane, deg * 3.141592653589793 / 180.0);
+    const TeePlane plane = TeePlaneFromSnapshot(with_tent);
+    double distance = 0.0;
+    for (int k = 0; k < 3; ++k) distance += (contact[k] - plane.apex_m[k]) * plane.normal[k];
+    if (std::fabs(distance) < best_distance) best_distance = std::fabs(distance), best_deg = deg;
+  }
+  ASSERT_LT(best_distance, 0.001);
+  for (auto* s : {&with_tent, &without}) {
+    s->handles.Set(devices::ControlId::kTeeMultiplane, best_deg * 3.141592653589793 / 180.0);
+  }
+  const RgbImage a = RenderTeeImage(with_tent, kTeeSize_px, kTeeSize_px);
+  const RgbImage b = RenderTeeImage(without, kTeeSize_px, kTeeSize_px);
+  const TeePlane plane = TeePlaneFromSnapshot(with_tent);
+  const auto at = TeeImagePosition(plane, TeeFanLayout(kTeeSize_px, kTeeSize_px), contact);
+  // Pixels that changed near the contact point (within 12 mm) and far from it.
+  const double px_per_m = TeeFanLayout(kTeeSize_px, kTeeSize_px).px_per_m;
+  int near = 0, far = 0;
+  for (int y = 0; y < kTeeSize_px; ++y) {
+    for (int x = 0; x < kTeeSize_px; ++x) {
+      if (std::abs(int(a.At(x, y)[0]) - int(b.At(x, y)[0])) < 40) continue;
+      const double r_m = std::hypot(x - at[0], y - at[1]) / px_per_m;
+      (r_m < 0.012 ? near : far) += 1;
+    }
+  }
+  EXPECT_GT(near, 30) << "the tent must change the echo around the contact point";
+  EXPECT_LT(far, near / 4) << "and nothing much elsewhere";
+}
+
 }  // namespace
 }  // namespace teersim::views
