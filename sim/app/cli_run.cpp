@@ -127,7 +127,7 @@ void AddRunCommand(CLI::App& app, Handler* handler) {
       ->check(CLI::IsMember({"expert", "poor"}));
   run->add_flag("--headless", args->headless,
                 "No window: run as fast as possible and write outputs");
-  run->add_option("--duration", args->duration_s, "Simulated seconds (default: the script's)")
+  run->add_option("--duration", args->duration_s, "Simulated seconds (default: the script's; the autopilot: until it has finished)")
       ->check(CLI::PositiveNumber);
   run->add_option("--out", args->out_dir, "Output directory (default out/run-<case>)");
   run->add_flag("--json", args->json, "Print a machine-readable summary on stdout");
