@@ -359,6 +359,19 @@ void Autopilot::Sample(const State& state, devices::ControlFrame* out) {
   const auto pedal = [&](bool on) { set(ControlId::kFluoroPedal, on ? 1.0 : 0.0); };
   if (t > kTimeLimit_s && stage_ != Stage::kFinished) GiveUp("time limit reached", t);
 
+  // The echo the expert asks for at each step (clinical-reference §4.1):
+  // bicaval for the puncture's superior/inferior position, the
+  // intercommissural view while steering and orienting, the LVOT long axis
+  // for crossing and grasping, the 4-chamber view otherwise.
+  constexpr double kBicaval_deg = 110.0, kIntercommissural_deg = 65.0, kLvot_deg = 135.0,
+                   kFourChamber_deg = 0.0;
+  double tee_deg = kFourChamber_deg;
+  if (stage_ <= Stage::kCrossWithSheath) tee_deg = kBicaval_deg;
+  if (stage_ >= Stage::kSteerOverValve && stage_ <= Stage::kOpenAndOrient)
+    tee_deg = kIntercommissural_deg;
+  if (stage_ >= Stage::kCloseToCross && stage_ <= Stage::kAssess) tee_deg = kLvot_deg;
+  set(ControlId::kTeeMultiplane, tee_deg * kDeg);
+
   switch (stage_) {
     case Stage::kAdvanceToRa: {
       pedal(true);
