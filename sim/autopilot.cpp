@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <numbers>
 
 #include "base/input_error.h"
@@ -159,7 +157,6 @@ void Autopilot::PlanClipTarget(const State& state) {
   clip_target_v_m_ = -s;
   // Centre between the leaflet edges: the lesion's edge stands back from the
   // line by part of its gap (sim/procedure.cpp, EdgeFor).
-  constexpr double kGapHorizontalFraction = 0.3;
   const double gap = LesionGapAt(pm, s);
   double shift = 0.0;
   if (pm.lesion_on_posterior && !pm.lesion_on_anterior) shift = 0.5 * kGapHorizontalFraction * gap;
@@ -271,16 +268,6 @@ bool Autopilot::SolveSteering(const State& state) {
   }
   steering_ = state.handles;
   for (std::size_t i = 0; i < kN; ++i) steering_.Set(ids[i], best_x[i]);
-  if (std::getenv("TEERSIM_DEBUG_AUTOPILOT")) {
-    const ClipPose pose = ComputeClipPose(pm, steering_, site);
-    const Vec3 q = ToValve(pm.valve, pose.hub);
-    std::fprintf(stderr,
-                 "steer: cost %.3g target (u %.1f v %.1f) hub (%.1f %.1f %.1f) axis.w %.2f x:",
-                 best_cost, clip_target_u_m_ * 1e3, clip_target_v_m_ * 1e3, q[0] * 1e3, q[1] * 1e3,
-                 q[2] * 1e3, scenes::Dot(pose.axis, pm.valve.w));
-    for (double v : best_x) std::fprintf(stderr, " %.4f", v);
-    std::fprintf(stderr, " crossing %.4f\n", crossing);
-  }
   // Within 1.5 mm of the target (and the axis within ~10°) is good enough to cross.
   constexpr double kAcceptableCost =
       0.0015 * 0.0015 + (kAxisWeight_m * 0.17) * (kAxisWeight_m * 0.17);
@@ -504,15 +491,6 @@ void Autopilot::Sample(const State& state, devices::ControlFrame* out) {
       break;
     case Stage::kCheckGrasp: {
       const double bite = std::min(ps.insertion_m[0], ps.insertion_m[1]);
-      if (std::getenv("TEERSIM_DEBUG_AUTOPILOT")) {
-        const Vec3 q = ToValve(pm.valve, ps.clip_hub);
-        std::fprintf(stderr,
-                     "grasp: ins %.2f %.2f hub (%.1f %.1f %.1f) arm %.0f deg rot err %.1f deg "
-                     "in_lv %d planned d %.4f\n",
-                     ps.insertion_m[0] * 1e3, ps.insertion_m[1] * 1e3, q[0] * 1e3, q[1] * 1e3,
-                     q[2] * 1e3, ps.clip_arm_angle_rad / kDeg, ps.rotation_error_rad / kDeg,
-                     ps.clip_in_lv, delivery_grasp_m_);
-      }
       ++grasp_tries_;
       if (!expert || bite >= kInsertionGoal_m || grasp_tries_ >= 3) {
         Enter(Stage::kCloseClip, t);

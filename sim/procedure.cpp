@@ -54,10 +54,6 @@ constexpr double kArmsOpenCrossing_rad = 30.0 * kPi / 180.0;
 // hinge is no more than 1.5 mm above it (the leaflet lies on the arm) [DESIGN].
 constexpr double kArmReachTolerance_m = 0.002;
 constexpr double kHingeAboveEdgeTolerance_m = 0.0015;
-// Part of a flail/prolapse gap that separates the edges horizontally (the
-// rest is the edge's rise into the LA) [DESIGN: flail gap is measured in the
-// LVOT view mostly as the vertical step between the edges].
-constexpr double kGapHorizontalFraction = 0.3;
 constexpr double kGapVerticalFraction = 0.95;
 // Insertion target (§5 [BK/DESIGN]: ≥ 6 mm per leaflet) and the bite below
 // which a clip holds one leaflet only (OutcomeModelConstants).
@@ -663,11 +659,11 @@ double ArmRotationError(const ProcedureModel& model, const Vec3& arm, double v) 
 double LesionGapAt(const ProcedureModel& model, double s_m) {
   if (model.lesion_gap_m <= 0.0 || model.lesion_width_m <= 0.0) return 0.0;
   // Flat-topped profile across the lesion's width, as the outcome model's
-  // (superellipse exponent 4; OutcomeModelConstants::lesion_profile_exponent).
-  constexpr double kExponent = 4.0;
+  // (OutcomeModelConstants::lesion_profile_exponent).
+  const double exponent = OutcomeModelConstants{}.lesion_profile_exponent;
   const double x = std::fabs((s_m - model.lesion_centre_s_m) / (model.lesion_width_m / 2.0));
   if (x >= 1.0) return 0.0;
-  return model.lesion_gap_m * std::pow(1.0 - std::pow(x, kExponent), 1.0 / kExponent);
+  return model.lesion_gap_m * std::pow(1.0 - std::pow(x, exponent), 1.0 / exponent);
 }
 
 Vec3 TransseptalFreeTip(const ProcedureModel& model, double insertion_m, double rotation_rad) {
@@ -980,8 +976,9 @@ void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve
 
   // Wall contact of the guide tip, the sleeve tip and the clip.
   const double guide_force = ContactForceFor(model, s->guide_tip, site);
-  const double delivery_force = std::max(ContactForceFor(model, s->sleeve_tip, site),
-                                         s->clip_outside ? ContactForceFor(model, s->clip_hub, site) : 0.0);
+  const double delivery_force =
+      std::max(ContactForceFor(model, s->sleeve_tip, site),
+               s->clip_outside ? ContactForceFor(model, s->clip_hub, site) : 0.0);
   s->handle_force_N[1] = guide_force;
   s->handle_force_N[2] = delivery_force;
   const double force = std::max(guide_force, delivery_force);

@@ -340,6 +340,12 @@ ClipPose ComputeClipPose(const ProcedureModel& model, const devices::ControlFram
 
 // Guide insertion (m) at which its tip reaches the septal `site`.
 double SeptalCrossingInsertion(const ProcedureModel& model, const Vec3& site);
+// Part of a flail/prolapse gap that separates the leaflet edges horizontally
+// (the rest is the edge's rise into the LA) [DESIGN: the flail gap is
+// measured in the LVOT view mostly as the vertical step between the edges].
+// The grasp model and the autopilot's aim both use it.
+inline constexpr double kGapHorizontalFraction = 0.3;
+
 // Insertion (m) of the leaflet an arm points at, were its gripper dropped
 // with the hub at `hub` (the model of sim/README.md "Grasp").
 double PredictedInsertion(const ProcedureModel& model, const Vec3& hub, const Vec3& arm_direction,

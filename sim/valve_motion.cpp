@@ -30,7 +30,6 @@ constexpr double kDiastasisOpening = 0.6;
 // shut, released over this ramp beside it [DESIGN, as the outcome model's
 // bridging and decay].
 constexpr double kClipRamp_m = 0.003;
-constexpr double kBridgingPerInsertion = 0.1;
 // Near the commissures the leaflets hardly open (their hinge turns into the
 // commissure); the hinge search keeps inside this fraction of the half-span.
 constexpr double kCommissureLimit = 0.95;
@@ -86,7 +85,8 @@ Vec3 RotateAbout(const Vec3& p, const Vec3& origin, const Vec3& axis, double ang
 double ClipFreedom(const ProcedureState& p, const ClipSize& clip, double s) {
   double freedom = 1.0;
   const auto hold = [&](double centre, double ins_a, double ins_p) {
-    const double zone = clip.arm_width_m / 2.0 + kBridgingPerInsertion * std::min(ins_a, ins_p);
+    const double zone = clip.arm_width_m / 2.0 +
+                        OutcomeModelConstants{}.bridging_per_insertion * std::min(ins_a, ins_p);
     freedom *= std::clamp((std::fabs(s - centre) - zone) / kClipRamp_m, 0.0, 1.0);
   };
   for (int i = 0; i < p.clips_released; ++i) {

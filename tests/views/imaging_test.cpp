@@ -12,6 +12,7 @@
 #include <osgDB/WriteFile>
 
 #include "sim/views/fluoro_image.h"
+#include "tests/views/image_probes.h"
 #include "sim/views/layout.h"
 #include "sim/views/materials.h"
 #include "sim/views/tee_image.h"
@@ -73,19 +74,6 @@ void SaveForInspection(RgbImage image, const std::string& file,
   osgDB::writeImageFile(*out, path.string());
 }
 
-// Mean grey of a small square around (x, y).
-double MeanGrey(const RgbImage& image, double cx, double cy, int half) {
-  double sum = 0;
-  int n = 0;
-  for (int y = static_cast<int>(cy) - half; y <= static_cast<int>(cy) + half; ++y) {
-    for (int x = static_cast<int>(cx) - half; x <= static_cast<int>(cx) + half; ++x) {
-      if (x < 0 || y < 0 || x >= image.width || y >= image.height) continue;
-      sum += Grey(image, x, y);
-      ++n;
-    }
-  }
-  return n > 0 ? sum / n : 0.0;
-}
 
 TEST(TubeMesh, ClosedTubeHasTheChordOfItsDiameter) {
   // A bare tube seen side-on: the DRR integral at its centre is μ·2r.
@@ -346,17 +334,6 @@ TEST(Tee, CatheterIsBrightWithAnAcousticShadowBehindIt) {
       << "no acoustic shadow behind the catheter";
 }
 
-// Counts colour Doppler pixels: strongly red or strongly blue ones.
-int ColourPixels(const RgbImage& image) {
-  int coloured = 0;
-  for (int y = 0; y < image.height; ++y) {
-    for (int x = 0; x < image.width; ++x) {
-      const std::uint8_t* p = image.At(x, y);
-      if (std::abs(int(p[0]) - int(p[2])) > 100) ++coloured;
-    }
-  }
-  return coloured;
-}
 
 TEST(TeeDoppler, JetShowsInSystoleOnlyAndGrowsWithTheOrifice) {
   sim::Snapshot snapshot = WithTeePreset(test_scene::SyntheticHeart(), *FindTeePreset("tee-lvot"));

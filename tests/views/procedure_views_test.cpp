@@ -14,6 +14,7 @@
 #include "sim/replay.h"
 #include "sim/run.h"
 #include "sim/views/fluoro_image.h"
+#include "tests/views/image_probes.h"
 #include "sim/views/tee_image.h"
 
 namespace teersim::views {
@@ -24,29 +25,7 @@ constexpr double kSystolePhase = 0.1;
 constexpr int kTeeSize_px = 400;
 constexpr int kFluoroSize_px = 512;
 
-int ColourPixels(const RgbImage& image) {
-  int coloured = 0;
-  for (int y = 0; y < image.height; ++y) {
-    for (int x = 0; x < image.width; ++x) {
-      const std::uint8_t* p = image.At(x, y);
-      if (std::abs(int(p[0]) - int(p[2])) > 100) ++coloured;
-    }
-  }
-  return coloured;
-}
 
-double MeanGrey(const RgbImage& image, double cx, double cy, int half) {
-  double sum = 0.0;
-  int count = 0;
-  for (int y = static_cast<int>(cy) - half; y <= static_cast<int>(cy) + half; ++y) {
-    for (int x = static_cast<int>(cx) - half; x <= static_cast<int>(cx) + half; ++x) {
-      if (x < 0 || y < 0 || x >= image.width || y >= image.height) continue;
-      sum += image.At(x, y)[0];
-      ++count;
-    }
-  }
-  return count ? sum / count : 0.0;
-}
 
 struct ExpertRun {
   sim::Model model;
