@@ -127,8 +127,12 @@ Outcome EvaluateOutcomeValues(const ValveLesion& lesion, const ValveGeometry& ge
   outcome.regurgitant_volume_m3 = eroa * haemodynamics.mr_vti_m;
   const double cycle_s = 1.0 / haemodynamics.heart_rate_hz;
   const double diastole_s = std::max(cycle_s - haemodynamics.systolic_duration_s, 0.1 * cycle_s);
-  const double flow =
-      (haemodynamics.forward_stroke_volume_m3 + outcome.regurgitant_volume_m3) / diastole_s;
+  const double baseline_regurgitant_m3 = lesion.eroa_m2 * haemodynamics.mr_vti_m;
+  const double forward_m3 =
+      haemodynamics.forward_stroke_volume_m3 +
+      constants.forward_recovery_fraction *
+          std::max(baseline_regurgitant_m3 - outcome.regurgitant_volume_m3, 0.0);
+  const double flow = (forward_m3 + outcome.regurgitant_volume_m3) / diastole_s;
   outcome.mean_gradient_mmHg = GorlinMeanGradient_mmHg(flow, mva);
   outcome.stenosis_flag = outcome.mean_gradient_mmHg > kHighGradient_mmHg ||
                           mva * kSquareCentimetresPerSquareMetre <= kStenosisMva_cm2;

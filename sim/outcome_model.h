@@ -30,6 +30,14 @@
 //        ΔP [mmHg] = ( Q [mL/s] / (37.7 · MVA [cm²]) )²,
 //    Q = (forward stroke volume + regurgitant volume) / diastolic filling
 //    period; regurgitant volume RVol = EROA · VTI_MR (PISA method, [BK]).
+//    Reducing MR does not remove its volume from the diastolic inflow one to
+//    one: the LV, no longer unloaded into the LA, ejects part of it forward
+//    (forward stroke volume rises, total stroke volume falls):
+//        SV_fwd = SV_fwd,0 + r · (RVol₀ − RVol),  0 ≤ r ≤ 1 ([DESIGN], r below).
+//    With r = 0 the model let the gradient fall after a good clip (the flow
+//    drop outweighed the smaller area); with r = 0.3 a central clip raises it
+//    (1.6 → 3.1 mmHg typical, §2.3 [S47]), a commissural clip barely changes
+//    it (central clips give higher gradients than commissural ones [S49]).
 #pragma once
 
 #include <span>
@@ -79,11 +87,14 @@ struct OutcomeModelConstants {
   // In diastole the opening beside the arms is restricted over this multiple
   // of the systolic decay length [DESIGN].
   //
-  // Calibration of these four [DESIGN] constants (tests/sim): one clip fixes
+  // Calibration of these [DESIGN] constants (tests/sim): one clip fixes
   // a 10 mm flail to <= 1+ with the typical gradient rise (1.6 -> 3.1 ± 1.5
   // mmHg, §2.3 [S47]); one clip leaves a 14 mm prolapse at >= 2+ and two
   // spread clips bring it to <= 1+ below 5 mmHg (§1.1 step 12).
-  double opening_decay_fraction = 2.0;
+  double opening_decay_fraction = 1.5;
+  // Fraction r of the abolished regurgitant volume the LV ejects forward
+  // after the clip (see 5. above) [DESIGN], calibrated with the four above.
+  double forward_recovery_fraction = 0.3;
   // Below this bite on either leaflet the clip holds one leaflet (SLDA) [DESIGN].
   double attachment_threshold_m = 0.002;
   int quadrature_points = 2001;

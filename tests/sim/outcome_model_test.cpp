@@ -59,6 +59,9 @@ TEST(OutcomeModel, GoodClipGivesTypicalResult) {
   // After the clip 3.1 ± 1.5 mmHg (§2.3 [S47]); not flagged.
   EXPECT_GT(clipped.mean_gradient_mmHg, 1.6);
   EXPECT_LT(clipped.mean_gradient_mmHg, 4.6);
+  // ... and it rises, by more than a tenth: the smaller double orifice
+  // outweighs the lost regurgitant inflow (1.6 -> 3.1 mmHg, §2.3 [S47]).
+  EXPECT_GT(clipped.mean_gradient_mmHg, 1.1 * baseline.mean_gradient_mmHg);
   EXPECT_GT(clipped.mva_m2 / kCm2, 1.5);
   EXPECT_FALSE(clipped.stenosis_flag);
 }
