@@ -28,6 +28,23 @@ Model DefaultModel() {
   return CompileModel(scenes::LoadCaseDescription(scenes::ResolveCase(scenes::kDefaultCaseName)));
 }
 
+// One tissue step of the default case's leaflets (sim/valve_tissue.h: 420
+// nodes, four substeps) through whole cardiac cycles; Step calls it every
+// second step.
+void BM_ValveTissueStep(benchmark::State& bench) {
+  const Model model = DefaultModel();
+  State state = InitialState(model, 1);
+  const double dt = kStepsPerTissueStep * model.step_s;
+  double time_s = 0.0;
+  for (auto _ : bench) {
+    const double phase = time_s * model.case_description.heart_rate_hz;
+    StepValveTissue(model.valve_tissue, model.procedure, state.procedure, phase - std::floor(phase),
+                    dt, &state.valve_tissue);
+    time_s += dt;
+  }
+}
+BENCHMARK(BM_ValveTissueStep)->Unit(benchmark::kMicrosecond);
+
 void BM_Step(benchmark::State& bench) {
   const Model model = DefaultModel();
   devices::ScriptedDevice device(devices::LoadScript(kDemoScript));

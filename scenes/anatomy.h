@@ -92,6 +92,29 @@ struct Polyline {
   std::vector<Vec3> points_m;
 };
 
+// The leaflets as tissue for simulation (physics/leaflet_tissue.h): each
+// leaflet's mid-surface as a grid, row 0 on the annulus (the hinge) to the
+// free edge, columns from the postero-medial (v < 0) to the antero-lateral
+// commissure, and its chordae. Patient frame, the valve closed (systole).
+struct LeafletSheet {
+  std::string name;  // "anterior_leaflet", "posterior_leaflet"
+  int rows = 0, columns = 0;
+  std::vector<Vec3> closed_m;   // rows × columns, row-major: the case's (diseased) shape
+  std::vector<Vec3> coapted_m;  // the same leaflet healthy: where a clip pulls it
+  std::vector<double> column_v_m;  // each column's position along the commissural axis
+  double thickness_m = 0.0;
+};
+struct ChordAttachment {
+  int sheet = 0, row = 0, column = 0;
+  Vec3 papillary_tip_m{};
+  double rest_length_m = 0.0;  // taut in the closed shape (elongated in a prolapse)
+};
+struct ValveTissue {
+  std::vector<LeafletSheet> sheets;
+  std::vector<ChordAttachment> chordae;  // ruptured ones (flail) left out
+  bool Available() const { return !sheets.empty(); }
+};
+
 struct Anatomy {
   std::vector<Structure> structures;
   // Named points, patient frame: fossa_centre, annulus_anterior,
@@ -100,6 +123,8 @@ struct Anatomy {
   std::map<std::string, Vec3> landmarks;
   // venous_centreline (femoral → RA), coaptation_line, tee_probe_path, spine.
   std::vector<Polyline> polylines;
+  // Generated anatomies only (an imported segmentation has no leaflet grid).
+  ValveTissue valve_tissue;
 
   const Structure* Find(const std::string& name) const;
   const Polyline* FindPolyline(const std::string& name) const;

@@ -144,6 +144,9 @@ struct Resolution {
 };
 // Collision meshes coarse, render meshes fine (STYLE.md: separate resolutions).
 const Resolution kCoarse{8, 10, 16, 3, 24, 0.010, {32, 6, 5, 2, 16, 3, 3, 6, 8}};
+// The leaflet tissue grid (physics/leaflet_tissue.h): ~2.5 mm between nodes,
+// coarse enough for the tissue to step in real time beside everything else.
+constexpr int kTissueBodyRows = 7, kTissueTailRows = 3, kTissueColumns = 21, kTissueChordEvery = 1;
 const Resolution kFine{20, 24, 48, 5, 64, 0.004, {64, 10, 12, 4, 64, 6, 6, 12, 16}};
 
 // SplitMix64 (Steele, Lea & Flood, OOPSLA 2014): a small deterministic stream.
@@ -598,6 +601,8 @@ Anatomy GenerateAnatomy(const AnatomyParameters& parameters, std::uint64_t seed)
   anatomy.polylines.push_back({"coaptation_line", valve.CoaptationLine(kFine.valve.columns)});
   anatomy.polylines.push_back({"tee_probe_path", layout.oesophagus});
   anatomy.polylines.push_back({"spine", {layout.spine_top, layout.spine_bottom}});
+  anatomy.valve_tissue = valve.Tissue(kTissueBodyRows, kTissueTailRows, kTissueColumns,
+                                      kTissueChordEvery);
   return anatomy;
 }
 

@@ -16,6 +16,10 @@ constexpr int kCentroidSamples = 720;
 // Leaflets span this fraction of the commissure-to-commissure half width; the
 // last sliver at each commissure is left to the annulus ring.
 constexpr double kLeafletExtent = 0.96;
+// Chordal slack in the closed valve [DESIGN]: the papillary tips sit under the
+// commissures here, so a chord exactly taut when closed would tether the
+// free edges as they part in diastole.
+constexpr double kChordSlack_m = 0.002;
 // The shortest apposing tail (coaptation length) the solver accepts: 1 mm.
 constexpr double kMinimumTail_m = 0.001;
 // Centres of the outer scallops (1 lateral, 3 medial) as a fraction of the
@@ -136,7 +140,7 @@ double MitralValve::FunctionalWeight(double v) const {
 }
 
 MitralValve::Profile MitralValve::NormalProfile(Leaflet leaflet, double v, int body_rows,
-                                                int tail_rows) const {
+                                                int tail_rows, bool functional_gap) const {
   const double theta_p = std::asin(std::clamp(v / HalfExtentV(), -1.0, 1.0));
   const bool posterior = leaflet == Leaflet::kPosterior;
   const Point2 hinge = RingUW(posterior ? theta_p : kPi - theta_p);
@@ -146,7 +150,8 @@ MitralValve::Profile MitralValve::NormalProfile(Leaflet leaflet, double v, int b
   // a functional gap pulls the two free edges apart.
   const Point2 corner{
       CoaptationU(v) + sign * (p_.leaflet_thickness_m / 2.0 +
-                               p_.functional.coaptation_gap_m / 2.0 * FunctionalWeight(v)),
+                               (functional_gap ? p_.functional.coaptation_gap_m / 2.0 : 0.0) *
+                                   FunctionalWeight(v)),
       -p_.coaptation_depth_m * f};
   Profile profile;
   for (int i = 0; i < body_rows; ++i) {
@@ -223,6 +228,103 @@ double MitralValve::SolveLesionSwing(double v) const {
   return 0.5 * (lo + hi);
 }
 
+MitralValve::Profile MitralValve::CaseProfile(Leaflet leaflet, double v, int body_rows,
+                                              int tail_rows) const {
+  Profile profile = NormalProfile(leaflet, v, body_rows, tail_rows);
+  const bool diseased =
+      p_.degenerative.kind != DegenerativeKind::kNone && p_.degenerative.scallop.leaflet == leaflet;
+  const double weight = diseased ? LesionWeight(v) : 0.0;
+  if (weight > 0.0) {
+    const int rows = body_rows + tail_rows;
+    const Profile lesion = LesionProfile(leaflet, v, rows, SolveLesionSwing(v));
+    for (int i = 0; i < rows; ++i) {
+      profile[i].u += weight * (lesion[i].u - profile[i].u);
+      profile[i].w += weight * (lesion[i].w - profile[i].w);
+    }
+  }
+  return profile;
+}
+
+namespace {
+
+// The profile's points at `rows` equal steps of arc length (linear between
+// the given points): the tissue's nodes evenly spaced down each column, so no
+// node is much lighter than its neighbours (a light node is soft in the
+// position-based solver).
+std::vector<Vec3> EvenlySpaced(const std::vector<Vec3>& dense, int rows) {
+  std::vector<double> arc(dense.size(), 0.0);
+  for (std::size_t i = 1; i < dense.size(); ++i) arc[i] = arc[i - 1] + Distance(dense[i], dense[i - 1]);
+  std::vector<Vec3> out;
+  std::size_t segment = 1;
+  for (int r = 0; r < rows; ++r) {
+    const double target = arc.back() * r / (rows - 1);
+    while (segment + 1 < dense.size() && arc[segment] < target) ++segment;
+    const double span = arc[segment] - arc[segment - 1];
+    const double t = span > 0.0 ? std::clamp((target - arc[segment - 1]) / span, 0.0, 1.0) : 0.0;
+    out.push_back(dense[segment - 1] + t * (dense[segment] - dense[segment - 1]));
+  }
+  return out;
+}
+
+}  // namespace
+
+ValveTissue MitralValve::Tissue(int body_rows, int tail_rows, int columns, int chord_every) const {
+  ValveTissue tissue;
+  // Profiles sampled finely, then resampled evenly to the tissue's rows.
+  constexpr int kDense = 8;
+  const double v_max = kLeafletExtent * HalfExtentV();
+  const auto landmarks = Landmarks();
+  const Vec3 tip_al = landmarks.at("papillary_anterolateral_tip");
+  const Vec3 tip_pm = landmarks.at("papillary_posteromedial_tip");
+  for (const Leaflet leaflet : {Leaflet::kAnterior, Leaflet::kPosterior}) {
+    LeafletSheet sheet;
+    sheet.name = leaflet == Leaflet::kAnterior ? "anterior_leaflet" : "posterior_leaflet";
+    sheet.rows = body_rows + tail_rows;
+    sheet.columns = columns;
+    sheet.thickness_m = p_.leaflet_thickness_m;
+    sheet.closed_m.resize(static_cast<std::size_t>(sheet.rows * columns));
+    sheet.coapted_m.resize(sheet.closed_m.size());
+    const bool flail = p_.degenerative.kind == DegenerativeKind::kFlail &&
+                       p_.degenerative.scallop.leaflet == leaflet;
+    for (int j = 0; j < columns; ++j) {
+      const double v = -v_max + 2.0 * v_max * j / (columns - 1);
+      sheet.column_v_m.push_back(v);
+      const auto in_patient_frame = [&](const Profile& profile) {
+        std::vector<Vec3> points;
+        for (const Point2& q : profile) points.push_back(frame_(q.u, v, q.w));
+        return EvenlySpaced(points, sheet.rows);
+      };
+      const std::vector<Vec3> closed = in_patient_frame(
+          CaseProfile(leaflet, v, kDense * body_rows, kDense * tail_rows));
+      const std::vector<Vec3> coapted = in_patient_frame(
+          NormalProfile(leaflet, v, kDense * body_rows, kDense * tail_rows, false));
+      for (int i = 0; i < sheet.rows; ++i) {
+        const auto index = static_cast<std::size_t>(i * columns + j);
+        sheet.closed_m[index] = closed[static_cast<std::size_t>(i)];
+        sheet.coapted_m[index] = coapted[static_cast<std::size_t>(i)];
+      }
+      // Chordae as Build draws them: to the nearer papillary muscle, none
+      // across a flail (ruptured).
+      if ((j - chord_every / 2) % chord_every != 0 || j < chord_every / 2) continue;
+      if (flail && LesionWeight(v) > 0.0) continue;
+      ChordAttachment chord;
+      chord.sheet = static_cast<int>(tissue.sheets.size());
+      chord.row = sheet.rows - 1;
+      chord.column = j;
+      chord.papillary_tip_m = v >= 0.0 ? tip_al : tip_pm;
+      // Taut only once systolic pressure stretches it: slack by kChordSlack_m
+      // in the closed shape, so it does not hold the leaflet shut in diastole.
+      chord.rest_length_m =
+          Distance(sheet.closed_m[static_cast<std::size_t>(chord.row * columns + j)],
+                   chord.papillary_tip_m) +
+          kChordSlack_m;
+      tissue.chordae.push_back(chord);
+    }
+    tissue.sheets.push_back(std::move(sheet));
+  }
+  return tissue;
+}
+
 TriangleMesh MitralValve::LeafletMesh(Leaflet leaflet, const ValveResolution& resolution) const {
   SheetGrid grid;
   grid.rows = resolution.body_rows + resolution.tail_rows;
@@ -230,20 +332,10 @@ TriangleMesh MitralValve::LeafletMesh(Leaflet leaflet, const ValveResolution& re
   grid.mid.resize(static_cast<std::size_t>(grid.rows * grid.columns));
   grid.offset.resize(grid.mid.size());
   grid.thickness_m.assign(grid.mid.size(), p_.leaflet_thickness_m);
-  const bool diseased =
-      p_.degenerative.kind != DegenerativeKind::kNone && p_.degenerative.scallop.leaflet == leaflet;
   const double v_max = kLeafletExtent * HalfExtentV();
   for (int j = 0; j < grid.columns; ++j) {
     const double v = -v_max + 2.0 * v_max * j / (grid.columns - 1);
-    Profile profile = NormalProfile(leaflet, v, resolution.body_rows, resolution.tail_rows);
-    const double weight = diseased ? LesionWeight(v) : 0.0;
-    if (weight > 0.0) {
-      const Profile lesion = LesionProfile(leaflet, v, grid.rows, SolveLesionSwing(v));
-      for (int i = 0; i < grid.rows; ++i) {
-        profile[i].u += weight * (lesion[i].u - profile[i].u);
-        profile[i].w += weight * (lesion[i].w - profile[i].w);
-      }
-    }
+    const Profile profile = CaseProfile(leaflet, v, resolution.body_rows, resolution.tail_rows);
     for (int i = 0; i < grid.rows; ++i) {
       // Offset along the profile's in-section normal (central differences).
       const Point2& before = profile[std::max(0, i - 1)];

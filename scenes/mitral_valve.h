@@ -44,6 +44,9 @@ class MitralValve {
   MitralValve(const AnatomyParameters& parameters, const ValveFrame& frame);
 
   ValveMeshes Build(const ValveResolution& resolution) const;
+  // The leaflets' mid-surfaces and chordae for the tissue simulation: a chord
+  // from every `chord_every`-th free-edge column (none in a flail's width).
+  ValveTissue Tissue(int body_rows, int tail_rows, int columns, int chord_every) const;
   // annulus_*, commissure_*, scallop_*, jet_origin, papillary tips.
   std::map<std::string, Vec3> Landmarks() const;
   std::vector<Vec3> CoaptationLine(int samples) const;
@@ -61,7 +64,11 @@ class MitralValve {
   double CoaptationU(double v) const;
   double DepthFactor(double v) const;  // 1 at the centre, falls to the commissures
   // Mid-surface profile of a leaflet at v: hinge → coaptation point → tail.
-  Profile NormalProfile(Leaflet leaflet, double v, int body_rows, int tail_rows) const;
+  // Without `functional_gap` the free edges meet (where a clip pulls them).
+  Profile NormalProfile(Leaflet leaflet, double v, int body_rows, int tail_rows,
+                        bool functional_gap = true) const;
+  // The case's profile at v (normal blended into the lesion's), as meshed.
+  Profile CaseProfile(Leaflet leaflet, double v, int body_rows, int tail_rows) const;
   // The lesion's shape of the leaflet at v (flail: straight, swung about the
   // hinge by `swing_rad`; prolapse: also billowed).
   Profile LesionProfile(Leaflet leaflet, double v, int rows, double swing_rad) const;

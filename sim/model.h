@@ -10,6 +10,7 @@
 #include "sim/fluoro_dose.h"
 #include "sim/procedure.h"
 #include "sim/valve_from_anatomy.h"
+#include "sim/valve_tissue.h"
 
 namespace teersim::sim {
 
@@ -37,6 +38,9 @@ struct Model {
   FluoroDoseParameters dose;
   // Instruments, septum and valve as the procedure uses them (sim/procedure.h).
   ProcedureModel procedure;
+  // The leaflets as tissue (sim/valve_tissue.h); unavailable for anatomies
+  // without a leaflet grid or a valve frame.
+  ValveTissueModel valve_tissue;
   // Fixed physics step (1 kHz, the haptic rate; physics-notes.md).
   double step_s = 1e-3;
   HandLimits hand;

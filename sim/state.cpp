@@ -20,6 +20,8 @@ State InitialState(const Model& model) { return InitialState(model, model.case_d
 State InitialState(const Model& model, std::uint64_t seed) {
   State state;
   state.procedure = InitialProcedureState(model.procedure, model.baseline_outcome);
+  if (model.valve_tissue.available)
+    state.valve_tissue = physics::InitialTissueState(*model.valve_tissue.tissue);
   // xorshift must not start at zero; mix the seed (splitmix64 finaliser).
   std::uint64_t mixed = seed + 0x9E3779B97F4A7C15ull;
   mixed = (mixed ^ (mixed >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -39,6 +41,7 @@ StateHasher& AddToHash(const State& state, StateHasher& hasher) {
       .Add(state.rng_state);
   hasher.Add(static_cast<std::uint64_t>(state.status)).Add(state.fault_step_index);
   AddToHash(state.procedure, hasher);
+  physics::AddToHash(state.valve_tissue, hasher);
   return hasher;
 }
 
@@ -68,6 +71,8 @@ Model CompileModel(const scenes::CaseDescription& description) {
     model.procedure.instruments = instruments;
     model.procedure.unavailable_reason = error.what();
   }
+  if (model.procedure.available)
+    model.valve_tissue = BuildValveTissue(model.anatomy->valve_tissue, model.procedure.valve);
   return model;
 }
 

@@ -7,6 +7,7 @@
 
 #include "base/state_hash.h"
 #include "devices/controls.h"
+#include "physics/leaflet_tissue.h"
 #include "sim/procedure.h"
 
 namespace teersim::sim {
@@ -42,6 +43,8 @@ struct State {
   std::int64_t fault_step_index = -1;
   // Instruments in the patient, the septum, the clips, phase and events.
   ProcedureState procedure;
+  // The leaflets' nodes (sim/valve_tissue.h), moving with the annulus.
+  physics::LeafletTissueState valve_tissue;
 };
 
 struct Model;

@@ -76,6 +76,19 @@ void Step(const Model& model, const Input& input, State* state) {
   StepProcedure(model.procedure, model.valve, state->handles, state->time_s, model.step_s,
                 &state->procedure);
 
+  // The leaflets under the cycle's pressure, held by chordae and clips. A
+  // tissue fault (non-finite or torn shape) stops the run like any other.
+  // It steps every kStepsPerTissueStep-th step (500 Hz: its motion is slow
+  // beside the haptic rate; the cost is in sim/valve_tissue.h).
+  if (model.valve_tissue.available && state->step_index % kStepsPerTissueStep == 0 &&
+      StepValveTissue(model.valve_tissue, model.procedure, state->procedure, state->cardiac_phase,
+                      kStepsPerTissueStep * model.step_s,
+                      &state->valve_tissue) != physics::TissueStatus::kOk) {
+    state->status = StepStatus::kNumericalFault;
+    state->fault_step_index = state->step_index;
+    return;
+  }
+
   if (!AllFinite(state->handles) || !std::isfinite(state->cardiac_phase)) {
     state->status = StepStatus::kNumericalFault;
     state->fault_step_index = state->step_index;

@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "scenes/vec3.h"
+#include "sim/valve_tissue.h"
 
 namespace teersim::sim {
 namespace {
@@ -125,6 +126,21 @@ void MoveValveMesh(const Model& model, const State& state, SnapshotMesh* mesh) {
                                                  *model.anatomy, state.cardiac_phase);
   const bool anterior = mesh->name == "anterior_leaflet";
   const bool leaflet = anterior || mesh->name == "posterior_leaflet";
+  // With the tissue simulation the leaflets and chordae are where it has them.
+  if (model.valve_tissue.available && (leaflet || mesh->name == "chordae")) {
+    const scenes::TriangleMesh surface =
+        leaflet ? LeafletSurface(model.valve_tissue, state.valve_tissue,
+                                 anterior ? model.valve_tissue.anterior_sheet
+                                          : model.valve_tissue.posterior_sheet,
+                                 shift)
+                : ChordaeSurface(model.valve_tissue, state.valve_tissue, shift);
+    mesh->vertices_m.clear();
+    mesh->indices.clear();
+    for (const auto& v : surface.vertices)
+      for (int k = 0; k < 3; ++k) mesh->vertices_m.push_back(static_cast<float>(v[static_cast<std::size_t>(k)]));
+    for (const auto& t : surface.triangles) mesh->indices.insert(mesh->indices.end(), t.begin(), t.end());
+    return;
+  }
   // Without the procedure's valve frame (an imported anatomy lacking the
   // valve landmarks) only the annulus motion applies.
   const double opening =

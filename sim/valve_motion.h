@@ -6,7 +6,9 @@
 // clip does not open: the clip's zone stays at its closed position, so the
 // valve opens as a double orifice.
 //
-// Not (yet) deformable tissue: no pressure load, chordal tension or contact.
+// Where the anatomy has a leaflet tissue grid (every generated case) the
+// leaflets and chordae are drawn from the tissue simulation instead
+// (sim/valve_tissue.h); the kinematic swing remains for anatomies without one.
 // The grasp (sim/procedure.h) uses the closed valve, as grasping is timed in
 // systole.
 #pragma once

@@ -17,9 +17,15 @@ namespace {
 
 constexpr double kSystole = 0.1, kEarlyDiastole = 0.45;
 
+// The kinematic swing is what an anatomy without a leaflet grid gets; the
+// stock case's tissue (sim/valve_tissue.h, tests/sim/valve_tissue_test.cpp)
+// is switched off here to test it.
 const Model& DefaultModel() {
-  static const Model model =
-      CompileModel(scenes::LoadCaseDescription(scenes::ResolveCase("p2_flail")));
+  static const Model model = [] {
+    Model m = CompileModel(scenes::LoadCaseDescription(scenes::ResolveCase("p2_flail")));
+    m.valve_tissue = ValveTissueModel{};
+    return m;
+  }();
   return model;
 }
 

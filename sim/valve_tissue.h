@@ -1,0 +1,77 @@
+// The beating valve as tissue (issue 5 item 3): the generated anatomy's
+// leaflet grids (scenes::ValveTissue) become a physics::LeafletTissueModel,
+// loaded each step by the transvalvular pressure of the cardiac cycle, held
+// at the annulus and by the chordae, and gripped by the clips.
+//
+// Frame: the patient frame moving with the annulus (scenes::AnnulusDisplacement
+// is added for display), so the hinge and the papillary tips stay put and
+// the tissue state carries only the leaflets' own motion.
+//
+// Pressure LV − LA over the cycle [BK, DESIGN]: systole (first 35 % of the
+// cycle, as sim/valve_motion.h) a half-sine to 100 mmHg; diastole the
+// transmitral gradient pushes the leaflets open with the E and A waves, peak
+// 6 mmHg, shaped as LeafletOpening.
+//
+// A clip in place (closed on tissue, or released) grips the nodes within its
+// coapted zone (arm half-width plus bridged tissue, as the outcome model)
+// and within each leaflet's insertion of its free edge, and holds them at
+// their healthy coapted position (scenes::LeafletSheet::coapted_m): closing
+// the clip draws the leaflets together, and the valve opens as a double
+// orifice around it. The grasp's insertion lengths and the outcome (EROA,
+// MVA, gradient) still come from sim/procedure.h and sim/outcome_model.h.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "physics/leaflet_tissue.h"
+#include "scenes/anatomy.h"
+#include "scenes/mesh.h"
+#include "sim/procedure.h"
+
+namespace teersim::sim {
+
+// Sim steps per tissue step: the tissue runs at 500 Hz with four substeps of
+// 0.5 ms.
+inline constexpr int kStepsPerTissueStep = 2;
+
+struct ValveTissueModel {
+  bool available = false;
+  std::shared_ptr<const physics::LeafletTissueModel> tissue;
+  int anterior_sheet = 0, posterior_sheet = 1;
+  // Per sheet column: position along the coaptation line s = −v (as the clip's).
+  std::vector<double> column_s_m;
+  // Per node: arc length from the free edge along its column (rest shape), and
+  // where a clip pulls it.
+  std::vector<double> depth_from_free_edge_m;
+  std::vector<physics::Vec3> coapted_m;
+  double peak_systolic_pressure_Pa = 100.0 * 133.322;
+  // Peak E-wave gradient: 4 v² with E ≈ 1.2 m/s in severe MR [BK] ≈ 6 mmHg.
+  double peak_diastolic_gradient_Pa = 6.0 * 133.322;
+};
+
+// Throws std::invalid_argument (from physics) for an unusable grid.
+ValveTissueModel BuildValveTissue(const scenes::ValveTissue& tissue, const ValveFrame& valve);
+
+// LV − LA (Pa) at a cardiac phase in [0, 1).
+double TransvalvularPressure_Pa(const ValveTissueModel& model, double cardiac_phase);
+
+// Nodes held by the clips now: writes at most holds.size(), returns the count.
+std::size_t ClipHolds(const ValveTissueModel& model, const ProcedureState& procedure,
+                      const ClipSize& clip, std::span<physics::TissueHold> holds);
+
+physics::TissueStatus StepValveTissue(const ValveTissueModel& model, const ProcedureModel& procedure_model,
+                                      const ProcedureState& procedure, double cardiac_phase,
+                                      double dt_s, physics::LeafletTissueState* state);
+
+// The leaflet of `sheet` as a closed thick sheet in its current shape, moved
+// by `shift` (the annulus displacement); the chordae as thin tubes from the
+// papillary tips to their nodes.
+scenes::TriangleMesh LeafletSurface(const ValveTissueModel& model,
+                                    const physics::LeafletTissueState& state, int sheet,
+                                    const scenes::Vec3& shift);
+scenes::TriangleMesh ChordaeSurface(const ValveTissueModel& model,
+                                    const physics::LeafletTissueState& state,
+                                    const scenes::Vec3& shift);
+
+}  // namespace teersim::sim
