@@ -14,6 +14,9 @@ constexpr Vec3 kMaterialTangent{0.0, 0.0, 1.0};
 constexpr double kSameContactCos = 0.7;
 // Largest rotation of an element per Newton iteration (trust region).
 constexpr double kMaxTurnPerIteration_rad = 0.5;
+// Line search: at most this many halvings of the Newton step (down to
+// 1/256 of it) before the iteration gives up on the direction.
+constexpr int kMaxStepHalvings = 8;
 
 // Rest rotation of joint j in the proximal body's material frame: half of
 // each adjacent element's rest curvature times its length (Kugelstadt &
@@ -60,6 +63,10 @@ struct ContactEval {
   Vec3 slip_dir;  // unit tangential direction of displacement from anchor
   Vec3 stretch;   // tangential displacement of the contact point from the anchor
   Vec3 friction;  // the friction part of `force`
+  // Potential of normal penalty plus friction (J) whose gradient is -force:
+  // 1/2 k_n g^2 and, in the stick zone, 1/2 k_t |d|^2, beyond it
+  // 1/2 mu_s f_n delta + mu_d f_n (|d| - delta) (continuous at |d| = delta).
+  double energy = 0.0;
 };
 
 // `stiffness` (6x6, [linear; angular] of the element) receives the contact's
@@ -72,6 +79,7 @@ ContactEval EvaluateContact(const RodContact& c, const Vec3& x, const Quat& q,
     // Normal: E = 1/2 k_n g^2 (penalty), f = -k_n g n.
     const double kn = spec.contact_stiffness_N_per_m;
     out.force = c.normal * (-kn * out.gap);
+    out.energy = 0.5 * kn * out.gap * out.gap;
     if (stiffness) AddBlock(*stiffness, 0, 0, Mat3::Outer(c.normal, c.normal) * kn);
   }
   // Friction, elasto-plastic with a fixed stick distance delta: while the
@@ -98,11 +106,13 @@ ContactEval EvaluateContact(const RodContact& c, const Vec3& x, const Quat& q,
     const double kt = element.friction_static * fn / delta;
     friction = d * -kt;
     point_stiffness = tangent_projector * kt;
+    out.energy += 0.5 * kt * dn * dn;
   } else {
     out.slipping = true;
     out.slip_dir = d / dn;
     const double limit = element.friction_dynamic * fn;
     friction = out.slip_dir * -limit;
+    out.energy += 0.5 * element.friction_static * fn * delta + limit * (dn - delta);
     point_stiffness = (tangent_projector - Mat3::Outer(out.slip_dir, out.slip_dir)) * (limit / dn);
   }
   out.force += friction;
@@ -168,6 +178,9 @@ RodSolver::RodSolver(const RodModel& model)
   solved_upper_.resize(n);
   solved_rhs_.resize(n);
   detected_at_.resize(n);
+  lambda_trial_.resize(n);
+  trial_position_.resize(n);
+  trial_orientation_.resize(n);
   delta_.resize(n);
   backup_ = MakeRestState(model, Vec3{}, Quat{});
 }
@@ -227,21 +240,42 @@ void RodSolver::DetectContacts(const ContactWorld* world, int i, RodState* state
   }
 }
 
-void RodSolver::BuildJoint(int j, const RodInput& input, const RodState& state) {
-  const auto& elements = elements_;
+namespace {
+
+// End points of joint j's two sides and the proximal frame, at the given
+// poses: the handle frame for joint 0, else element j-1's distal end; element
+// j's proximal end.
+struct JointEnds {
+  Quat q_a;
+  Vec3 lever_a, lever_b;  // from each element's centre to the joint point
+  Vec3 p_a, p_b;
+};
+
+JointEnds EvaluateJointEnds(const std::vector<RodElement>& elements, int j, const RodInput& input,
+                            const std::vector<Vec3>& position,
+                            const std::vector<Quat>& orientation) {
   const auto b = static_cast<std::size_t>(j);
-  // Proximal side: the handle frame for joint 0, else element j-1's distal end.
-  Vec3 p_a = input.handle_position;
-  Quat q_a = input.handle_orientation;
-  Vec3 lever_a;
+  JointEnds ends;
+  ends.p_a = input.handle_position;
+  ends.q_a = input.handle_orientation;
   if (j > 0) {
-    q_a = state.orientation[b - 1];
-    lever_a = q_a.Rotate(kMaterialTangent) * (0.5 * elements[b - 1].length_m);
-    p_a = state.position[b - 1] + lever_a;
+    ends.q_a = orientation[b - 1];
+    ends.lever_a = ends.q_a.Rotate(kMaterialTangent) * (0.5 * elements[b - 1].length_m);
+    ends.p_a = position[b - 1] + ends.lever_a;
   }
-  const Vec3 lever_b =
-      state.orientation[b].Rotate(kMaterialTangent) * (-0.5 * elements[b].length_m);
-  const Vec3 p_b = state.position[b] + lever_b;
+  ends.lever_b = orientation[b].Rotate(kMaterialTangent) * (-0.5 * elements[b].length_m);
+  ends.p_b = position[b] + ends.lever_b;
+  return ends;
+}
+
+}  // namespace
+
+void RodSolver::BuildJoint(int j, const RodInput& input, const RodState& state) {
+  const auto b = static_cast<std::size_t>(j);
+  const JointEnds ends = EvaluateJointEnds(elements_, j, input, state.position, state.orientation);
+  const Vec3& lever_a = ends.lever_a;
+  const Vec3& lever_b = ends.lever_b;
+  const Quat& q_a = ends.q_a;
 
   // Zero-stretch (point coincidence) rows: C_p = p_a - p_b (Deul et al. 2018,
   // eq. 19). Small world rotations dtheta move a lever r by dtheta x r.
@@ -260,15 +294,68 @@ void RodSolver::BuildJoint(int j, const RodInput& input, const RodState& state) 
   const Mat3 jr = e.g * e.r_a0_t;
   SetBlock(jp, 1, 1, jr * -1.0);
   SetBlock(jd, 1, 1, jr);
+  // The bend/twist multipliers are set to the elastic moments of the
+  // current pose, lambda = -C / alpha~ (primal-consistent), so these rows'
+  // residual C + alpha~ lambda is zero and the Newton step is that of the
+  // elastic potential 1/2 C^T alpha~^-1 C itself: a descent direction of the
+  // incremental potential the line search measures (SolveNewtonIteration).
   const Vec3 alpha = joints_[b].rotational_compliance * (1.0 / (dt_ * dt_));
-  const Vec6& lambda = lambda_[b];
-  const Vec3 cp = p_a - p_b;
-  joint_residual_[b] = {cp.x,
-                        cp.y,
-                        cp.z,
-                        e.c.x + alpha.x * lambda[3],
-                        e.c.y + alpha.y * lambda[4],
-                        e.c.z + alpha.z * lambda[5]};
+  Vec6& lambda = lambda_[b];
+  lambda[3] = -e.c.x / alpha.x;
+  lambda[4] = -e.c.y / alpha.y;
+  lambda[5] = -e.c.z / alpha.z;
+  const Vec3 cp = ends.p_a - ends.p_b;
+  joint_residual_[b] = {cp.x, cp.y, cp.z, 0.0, 0.0, 0.0};
+}
+
+double RodSolver::IncrementalPotential(const RodInput& input, const std::vector<Vec3>& position,
+                                       const std::vector<Quat>& orientation,
+                                       const RodState& state) const {
+  const int n = model_.ElementCount();
+  const RodSpec& spec = model_.Spec();
+  const double h2 = dt_ * dt_;
+  const double damping_scale = 1.0 + dt_ * spec.damping_per_s;
+  double potential = 0.0;
+  for (int b = 0; b < n; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    const RodElement& element = elements_[k];
+    const Vec3& x = position[k];
+    const Quat& q = orientation[k];
+    // Inertia (with damping) about the predictor, and the work of the
+    // external loads since the step's start (relative, to keep round-off
+    // small).
+    const Vec3 dx = x - predicted_position_[k];
+    const Vec3 turn = RotationVector(q * predicted_orientation_[k].Conjugate());
+    potential += 0.5 * damping_scale *
+                 (element.mass_kg * Dot(dx, dx) + Dot(turn, WorldInertia(element, q) * turn));
+    potential -= h2 * Dot(external_force_[k], x - backup_.position[k]);
+    if (b == n - 1) {
+      const Vec3 tip_lever = q.Rotate(kMaterialTangent) * (0.5 * element.length_m);
+      const Vec3 tip_lever_start =
+          backup_.orientation[k].Rotate(kMaterialTangent) * (0.5 * element.length_m);
+      potential -=
+          h2 * (Dot(input.tip_force_N, tip_lever - tip_lever_start) +
+                Dot(external_torque_[k], RotationVector(q * backup_.orientation[k].Conjugate())));
+    }
+    for (int slot = 0; slot < kMaxContactsPerElement; ++slot) {
+      const RodContact& c =
+          state.contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(slot)];
+      if (c.active) potential += h2 * EvaluateContact(c, x, q, element, spec, nullptr).energy;
+    }
+    // Joint b: bend/twist energy 1/2 C^T alpha~^-1 C; zero stretch through
+    // the augmented Lagrangian -lambda^T C + rho/2 |C|^2 with the Newton
+    // step's multipliers, rho = h^2 k_n (a stretch costs what a penetration
+    // of the same depth costs).
+    const JointEnds ends = EvaluateJointEnds(elements_, b, input, position, orientation);
+    const RotationError e = EvaluateRotationError(ends.q_a, rest_rotation_[k], q);
+    const Vec3 alpha = joints_[k].rotational_compliance * (1.0 / h2);
+    potential +=
+        0.5 * (e.c.x * e.c.x / alpha.x + e.c.y * e.c.y / alpha.y + e.c.z * e.c.z / alpha.z);
+    const Vec3 cp = ends.p_a - ends.p_b;
+    potential +=
+        -Dot(Head(lambda_trial_[k]), cp) + 0.5 * h2 * spec.contact_stiffness_N_per_m * Dot(cp, cp);
+  }
+  return potential;
 }
 
 bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, RodState* state,
@@ -424,32 +511,67 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
   // Trust region (with anatomy present): scale the whole Newton step so that
   // no element moves more than half the contact margin per iteration
   // (contacts are re-detected between iterations, so no element can pass a
-  // wall unseen: no tunnelling); each element's turn is clamped to
+  // wall unseen: no tunnelling), nor turns more than
   // kMaxTurnPerIteration_rad.
-  // Newton on the non-smooth contact/friction terms can also overshoot; a
-  // scaled step keeps the iterate where the contact planes are valid.
-  double move_scale = 1.0;
-  for (int b = 0; b < n && limit_steps; ++b) {
-    const auto k = static_cast<std::size_t>(b);
-    const double move = Norm(Head(delta_[k]));
-    if (move * move_scale > 0.5 * spec.contact_margin_m)
-      move_scale = 0.5 * spec.contact_margin_m / move;
-  }
-  const double scale = move_scale;
+  double scale = 1.0;
+  double full_step = 0.0;
   for (int b = 0; b < n; ++b) {
     const auto k = static_cast<std::size_t>(b);
-    *largest_step = std::max(
-        *largest_step,
-        scale * std::max(Norm(Head(delta_[k])), Norm(Tail(delta_[k])) * elements_[k].length_m));
-    state->position[k] += Head(delta_[k]) * scale;
-    // Rotations are clamped per element (a near-free twist of one element
-    // must not stall the whole rod's step).
-    Vec3 turn = Tail(delta_[k]) * scale;
-    const double turn_norm = Norm(turn);
-    if (limit_steps && turn_norm > kMaxTurnPerIteration_rad)
-      turn = turn * (kMaxTurnPerIteration_rad / turn_norm);
-    state->orientation[k] = (QuatFromRotationVector(turn) * state->orientation[k]).Normalized();
+    const double move = Norm(Head(delta_[k]));
+    const double turn = Norm(Tail(delta_[k]));
+    full_step = std::max(full_step, std::max(move, turn * elements_[k].length_m));
+    if (!limit_steps) continue;
+    if (move * scale > 0.5 * spec.contact_margin_m) scale = 0.5 * spec.contact_margin_m / move;
+    if (turn * scale > kMaxTurnPerIteration_rad) scale = kMaxTurnPerIteration_rad / turn;
+  }
+  // Backtracking line search on the incremental potential (Li et al. 2020,
+  // "Incremental Potential Contact", sec. 4 and Alg. 1: Newton direction,
+  // step halved until the potential decreases). Contact is a C1 convex
+  // penalty and friction (lagged f_n, fixed anchor and plane) a C1 convex
+  // function of the contact point, so the full Newton step can overshoot
+  // where a contact switches on or off or a friction point changes between
+  // stick and slip; without the line search that made the iteration cycle
+  // and the outcome chaotic (physics/README.md). The direction descends the
+  // merit: with the bend/twist rows primal-consistent (BuildJoint) and the
+  // stretch rows in the augmented Lagrangian with the new multipliers
+  // lambda + dlambda, its slope is -dx^T A' dx - rho |C|^2 < 0 (A' the
+  // positive definite Newton matrix with the elastic rows eliminated;
+  // Nocedal & Wright, Numerical Optimization, 2006, sec. 18.3). Steps below
+  // the solver tolerance are taken whole (the merit's change is then
+  // round-off).
+  for (int j = 0; j < n; ++j) {
+    const auto k = static_cast<std::size_t>(j);
     for (int r = 0; r < 6; ++r)
+      lambda_trial_[k][static_cast<std::size_t>(r)] =
+          lambda_[k][static_cast<std::size_t>(r)] + rhs_[k][static_cast<std::size_t>(r)];
+  }
+  const bool search = full_step * scale > spec.solver_tolerance_m;
+  const double start_potential =
+      search ? IncrementalPotential(input, state->position, state->orientation, *state) : 0.0;
+  bool accepted = false;
+  for (int halving = 0; !accepted && halving <= kMaxStepHalvings; ++halving) {
+    for (int b = 0; b < n; ++b) {
+      const auto k = static_cast<std::size_t>(b);
+      trial_position_[k] = state->position[k] + Head(delta_[k]) * scale;
+      trial_orientation_[k] =
+          (QuatFromRotationVector(Tail(delta_[k]) * scale) * state->orientation[k]).Normalized();
+    }
+    accepted = !search || IncrementalPotential(input, trial_position_, trial_orientation_,
+                                               *state) <= start_potential;
+    if (!accepted) scale *= 0.5;
+  }
+  // No decrease along the direction: the iterate is as good as this
+  // iteration can make it (the caller stops iterating).
+  if (!accepted) {
+    *largest_step = 0.0;
+    return true;
+  }
+  *largest_step = full_step * scale;
+  for (int b = 0; b < n; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    state->position[k] = trial_position_[k];
+    state->orientation[k] = trial_orientation_[k];
+    for (int r = 0; r < 3; ++r)
       lambda_[k][static_cast<std::size_t>(r)] += rhs_[k][static_cast<std::size_t>(r)] * scale;
   }
   return true;
@@ -505,10 +627,31 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
   }
   external_force_.back() += input.tip_force_N;
   external_torque_.back() += input.tip_torque_Nm;
+  // The predictor is the first iterate; with anatomy it is scaled like any
+  // Newton step so that no element moves more than half the contact margin
+  // from where its contacts were detected (a fast element must not start
+  // the iteration behind a wall).
+  double predictor_scale = 1.0;
+  for (int b = 0; b < n && world; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    const double move = Norm(predicted_position_[k] - state->position[k]);
+    if (move * predictor_scale > 0.5 * spec.contact_margin_m)
+      predictor_scale = 0.5 * spec.contact_margin_m / move;
+  }
   for (int b = 0; b < n; ++b) {
     const auto k = static_cast<std::size_t>(b);
-    state->position[k] = predicted_position_[k];
-    state->orientation[k] = predicted_orientation_[k];
+    if (predictor_scale < 1.0) {
+      state->position[k] += (predicted_position_[k] - state->position[k]) * predictor_scale;
+      state->orientation[k] =
+          (QuatFromRotationVector(
+               RotationVector(predicted_orientation_[k] * state->orientation[k].Conjugate()) *
+               predictor_scale) *
+           state->orientation[k])
+              .Normalized();
+    } else {
+      state->position[k] = predicted_position_[k];
+      state->orientation[k] = predicted_orientation_[k];
+    }
   }
 
   // Newton iterations on the joint constraints and contacts.
@@ -581,6 +724,9 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
     }
   }
   if (solved) {
+    // Joint forces at the final pose: the bend/twist moments are those of
+    // the pose (BuildJoint), the stretch forces the last multipliers.
+    for (int j = 0; j < n; ++j) BuildJoint(j, input, *state);
     for (int j = 0; j < n; ++j) {
       const auto k = static_cast<std::size_t>(j);
       for (int r = 0; r < 6; ++r) {

@@ -81,6 +81,12 @@ class RodSolver {
   // Queries the anatomy for element i at its current position.
   void DetectContacts(const ContactWorld* world, int i, RodState* state);
   void BuildJoint(int j, const RodInput& input, const RodState& state);
+  // Merit of the line search (J, times dt^2): inertia, external work,
+  // contact and friction potentials and bend/twist energy at the given poses,
+  // plus the zero-stretch constraints' augmented Lagrangian with the
+  // multipliers in lambda_trial_.
+  double IncrementalPotential(const RodInput& input, const std::vector<Vec3>& position,
+                              const std::vector<Quat>& orientation, const RodState& state) const;
   // One Newton iteration; `largest_step` gets the largest element move (m).
   // `limit_steps` applies the trust region (anatomy present).
   bool SolveNewtonIteration(const RodInput& input, bool limit_steps, RodState* state,
@@ -104,10 +110,13 @@ class RodSolver {
   std::vector<Mat6> diag_;            // factored Schur blocks
   std::vector<Mat6> upper_;           // coupling block (j, j+1)
   std::vector<Vec6> rhs_;
-  std::vector<Mat6> solved_upper_;  // S_j^-1 U_j
-  std::vector<Vec6> solved_rhs_;    // S_j^-1 y_j
-  std::vector<Vec6> delta_;         // per body, Newton step
-  std::vector<Vec3> detected_at_;   // per element, where contacts were queried
+  std::vector<Mat6> solved_upper_;    // S_j^-1 U_j
+  std::vector<Vec6> solved_rhs_;      // S_j^-1 y_j
+  std::vector<Vec6> delta_;           // per body, Newton step
+  std::vector<Vec3> detected_at_;     // per element, where contacts were queried
+  std::vector<Vec6> lambda_trial_;    // per joint, multipliers after the Newton step
+  std::vector<Vec3> trial_position_;  // line search poses
+  std::vector<Quat> trial_orientation_;
   RodState backup_;
 };
 
