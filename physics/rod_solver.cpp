@@ -140,6 +140,68 @@ Vec6 Join(const Vec3& a, const Vec3& b) { return {a.x, a.y, a.z, b.x, b.y, b.z};
 Vec3 Head(const Vec6& v) { return {v[0], v[1], v[2]}; }
 Vec3 Tail(const Vec6& v) { return {v[3], v[4], v[5]}; }
 
+// One body's block of a joint Jacobian, [[s I, T], [0, G]]: the products
+// below use this structure (identity, skew and 3x3 blocks) instead of dense
+// 6x6 products.
+struct BodyJacobian {
+  double s = 0.0;
+  Mat3 t, g;
+};
+BodyJacobian DistalBlock(const RodJointJacobian& j) { return {-1.0, Mat3::Skew(j.lever_b), j.g}; }
+BodyJacobian ProximalBlock(const RodJointJacobian& j) {
+  return {1.0, Mat3::Skew(j.lever_a) * -1.0, j.g * -1.0};
+}
+
+// J A^-1 in 3x3 blocks.
+struct JacobianInverse {
+  Mat3 tl, tr, bl, br;
+};
+JacobianInverse TimesInverse(const BodyJacobian& j, const RodBodyInverse& a) {
+  const Mat3 qt = a.q.Transposed();
+  return {a.p * j.s + j.t * qt, a.q * j.s + j.t * a.r, j.g * qt, j.g * a.r};
+}
+// out += (J1 A^-1) J2^T.
+void AddTimesTransposed(const JacobianInverse& k, const BodyJacobian& j2, Mat6* out) {
+  const Mat3 t2 = j2.t.Transposed();
+  const Mat3 g2 = j2.g.Transposed();
+  AddBlock(*out, 0, 0, k.tl * j2.s + k.tr * t2);
+  AddBlock(*out, 0, 1, k.tr * g2);
+  AddBlock(*out, 1, 0, k.bl * j2.s + k.br * t2);
+  AddBlock(*out, 1, 1, k.br * g2);
+}
+Vec6 Times(const JacobianInverse& k, const Vec6& v) {
+  const Vec3 vt = Head(v), vr = Tail(v);
+  return Join(k.tl * vt + k.tr * vr, k.bl * vt + k.br * vr);
+}
+// J^T v
+Vec6 TransposedTimes(const BodyJacobian& j, const Vec6& v) {
+  const Vec3 vt = Head(v);
+  return Join(vt * j.s, j.t.Transposed() * vt + j.g.Transposed() * Tail(v));
+}
+Vec6 Times(const RodBodyInverse& a, const Vec6& v) {
+  const Vec3 vt = Head(v), vr = Tail(v);
+  return Join(a.p * vt + a.q * vr, a.q.Transposed() * vt + a.r * vr);
+}
+Vec6 Add(const Vec6& a, const Vec6& b) {
+  Vec6 r;
+  for (std::size_t i = 0; i < 6; ++i) r[i] = a[i] + b[i];
+  return r;
+}
+Vec6 Subtract(const Vec6& a, const Vec6& b) {
+  Vec6 r;
+  for (std::size_t i = 0; i < 6; ++i) r[i] = a[i] - b[i];
+  return r;
+}
+
+// Inverse of a 3x3 symmetric matrix; false unless it is positive definite
+// (leading minors, Sylvester's criterion).
+bool InverseSpd3(const Mat3& a, Mat3* inverse) {
+  const double minor2 = a(0, 0) * a(1, 1) - a(0, 1) * a(1, 0);
+  if (!(a(0, 0) > 0.0) || !(minor2 > 0.0)) return false;
+  *inverse = InverseSpd(a);
+  return inverse->m[8] > 0.0 && std::isfinite(inverse->m[0]) && std::isfinite(inverse->m[4]);
+}
+
 }  // namespace
 
 const char* RodStatusName(RodStatus status) {
@@ -169,8 +231,8 @@ RodSolver::RodSolver(const RodModel& model)
   lambda_.resize(n);
   inverse_mass_.resize(n);
   body_residual_.resize(n);
-  jac_prox_.resize(n);
-  jac_dist_.resize(n);
+  jacobian_.resize(n);
+  factor_.resize(n);
   joint_residual_.resize(n);
   diag_.resize(n);
   upper_.resize(n);
@@ -273,27 +335,14 @@ JointEnds EvaluateJointEnds(const std::vector<RodElement>& elements, int j, cons
 void RodSolver::BuildJoint(int j, const RodInput& input, const RodState& state) {
   const auto b = static_cast<std::size_t>(j);
   const JointEnds ends = EvaluateJointEnds(elements_, j, input, state.position, state.orientation);
-  const Vec3& lever_a = ends.lever_a;
-  const Vec3& lever_b = ends.lever_b;
-  const Quat& q_a = ends.q_a;
 
   // Zero-stretch (point coincidence) rows: C_p = p_a - p_b (Deul et al. 2018,
   // eq. 19). Small world rotations dtheta move a lever r by dtheta x r.
-  Mat6& jp = jac_prox_[b];
-  Mat6& jd = jac_dist_[b];
-  jp = Mat6{};
-  jd = Mat6{};
-  SetBlock(jp, 0, 0, Mat3::Identity());
-  SetBlock(jp, 0, 1, Mat3::Skew(lever_a) * -1.0);
-  SetBlock(jd, 0, 0, Mat3::Identity() * -1.0);
-  SetBlock(jd, 0, 1, Mat3::Skew(lever_b));
-
   // Bend/twist rows, with compliance alpha = l / (EI, EI, GJ) in the error
   // frame (XPBD, Macklin et al. 2016, eq. 9: alpha~ = alpha / dt^2).
-  const RotationError e = EvaluateRotationError(q_a, rest_rotation_[b], state.orientation[b]);
-  const Mat3 jr = e.g * e.r_a0_t;
-  SetBlock(jp, 1, 1, jr * -1.0);
-  SetBlock(jd, 1, 1, jr);
+  // (The Jacobian's layout: RodJointJacobian.)
+  const RotationError e = EvaluateRotationError(ends.q_a, rest_rotation_[b], state.orientation[b]);
+  jacobian_[b] = {ends.lever_a, ends.lever_b, e.g * e.r_a0_t};
   // The bend/twist multipliers are set to the elastic moments of the
   // current pose, lambda = -C / alpha~ (primal-consistent), so these rows'
   // residual C + alpha~ lambda is zero and the Newton step is that of the
@@ -375,21 +424,20 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
     Mat6 stiffness;
     Vec3 contact_force;
     Vec3 contact_torque;
+    bool touching = false;
     for (int s = 0; s < kMaxContactsPerElement; ++s) {
       const RodContact& c =
           state->contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(s)];
       if (!c.active) continue;
+      touching = true;
       const ContactEval eval =
           EvaluateContact(c, state->position[k], state->orientation[k], element, spec, &stiffness);
       contact_force += eval.force;
       contact_torque += eval.torque;
     }
-    Vec6 jt_lambda = MultiplyTransposed(jac_dist_[k], lambda_[k]);
-    if (b + 1 < n) {
-      const Vec6 more = MultiplyTransposed(jac_prox_[k + 1], lambda_[k + 1]);
-      for (int r = 0; r < 6; ++r)
-        jt_lambda[static_cast<std::size_t>(r)] += more[static_cast<std::size_t>(r)];
-    }
+    Vec6 jt_lambda = TransposedTimes(DistalBlock(jacobian_[k]), lambda_[k]);
+    if (b + 1 < n)
+      jt_lambda = Add(jt_lambda, TransposedTimes(ProximalBlock(jacobian_[k + 1]), lambda_[k + 1]));
     const Vec3 rotation_from_prediction =
         RotationVector(state->orientation[k] * predicted_orientation_[k].Conjugate());
     // The tip load acts at the distal end: its moment about the centre.
@@ -416,14 +464,30 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
     double tension = -Dot(Head(lambda_[k]), axis * (-0.5 * element.length_m));
     if (b + 1 < n) tension += Dot(Head(lambda_[k + 1]), axis * (0.5 * element.length_m));
     if (b == n - 1) tension += h2 * Dot(input.tip_force_N, axis * (0.5 * element.length_m));
-    // A = M + h^2 K (6x6: contact friction couples translation and rotation).
+    // A = M + h^2 K (6x6: contact friction couples translation and
+    // rotation); without contact it is block diagonal and inverted by blocks.
+    const Mat3 rotational = WorldInertia(element, state->orientation[k]) * damping_scale +
+                            transverse * std::max(0.0, tension);
+    RodBodyInverse& inverse = inverse_mass_[k];
+    if (!touching) {
+      if (!(mass > 0.0) || !InverseSpd3(rotational, &inverse.r)) return false;
+      inverse.p = Mat3::Identity() * (1.0 / mass);
+      inverse.q = Mat3{};
+      continue;
+    }
     Mat6 a = stiffness;
     for (double& v : a.m) v *= h2;
     AddBlock(a, 0, 0, Mat3::Identity() * mass);
-    AddBlock(a, 1, 1,
-             WorldInertia(element, state->orientation[k]) * damping_scale +
-                 transverse * std::max(0.0, tension));
-    if (!InverseSpd(a, &inverse_mass_[k])) return false;
+    AddBlock(a, 1, 1, rotational);
+    Mat6 full;
+    if (!InverseSpd(a, &full)) return false;
+    for (int r = 0; r < 3; ++r) {
+      for (int c = 0; c < 3; ++c) {
+        inverse.p(r, c) = full(r, c);
+        inverse.q(r, c) = full(r, 3 + c);
+        inverse.r(r, c) = full(3 + r, 3 + c);
+      }
+    }
   }
 
   // Schur complement on the joints, (J A^-1 J^T + alpha~) dlambda =
@@ -433,80 +497,71 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
   for (int j = 0; j < n; ++j) {
     const auto k = static_cast<std::size_t>(j);
     const Vec3 alpha = joints_[k].rotational_compliance * (1.0 / h2);
-    const Mat6 jd_a = Multiply(jac_dist_[k], inverse_mass_[k]);
-    Mat6 d = MultiplyTransposed(jd_a, jac_dist_[k]);
-    Vec6 rhs = Multiply(jd_a, body_residual_[k]);
+    const BodyJacobian distal = DistalBlock(jacobian_[k]);
+    const JacobianInverse jd_a = TimesInverse(distal, inverse_mass_[k]);
+    Mat6& d = diag_[k];
+    d = Mat6{};
+    AddTimesTransposed(jd_a, distal, &d);
+    Vec6 rhs = Times(jd_a, body_residual_[k]);
     if (j > 0) {
-      const Mat6 jp_a = Multiply(jac_prox_[k], inverse_mass_[k - 1]);
-      const Mat6 dp = MultiplyTransposed(jp_a, jac_prox_[k]);
-      const Vec6 rp = Multiply(jp_a, body_residual_[k - 1]);
-      for (int r = 0; r < 36; ++r)
-        d.m[static_cast<std::size_t>(r)] += dp.m[static_cast<std::size_t>(r)];
-      for (int r = 0; r < 6; ++r)
-        rhs[static_cast<std::size_t>(r)] += rp[static_cast<std::size_t>(r)];
+      const BodyJacobian proximal = ProximalBlock(jacobian_[k]);
+      const JacobianInverse jp_a = TimesInverse(proximal, inverse_mass_[k - 1]);
+      AddTimesTransposed(jp_a, proximal, &d);
+      rhs = Add(rhs, Times(jp_a, body_residual_[k - 1]));
     }
-    if (j + 1 < n) upper_[k] = MultiplyTransposed(jd_a, jac_prox_[k + 1]);
+    if (j + 1 < n) {
+      upper_[k] = Mat6{};
+      AddTimesTransposed(jd_a, ProximalBlock(jacobian_[k + 1]), &upper_[k]);
+    }
     d(3, 3) += alpha.x;
     d(4, 4) += alpha.y;
     d(5, 5) += alpha.z;
-    for (int r = 0; r < 6; ++r)
-      rhs[static_cast<std::size_t>(r)] -= joint_residual_[k][static_cast<std::size_t>(r)];
-    diag_[k] = d;
-    rhs_[k] = rhs;
+    rhs_[k] = Subtract(rhs, joint_residual_[k]);
   }
-  // Forward sweep: S_j = D_j - U_{j-1}^T S_{j-1}^-1 U_{j-1}.
+  // Block Cholesky, forward: L_j L_j^T = D_j - V_{j-1}^T V_{j-1} with
+  // V_j = L_j^-1 U_j, and y_j = L_j^-1 (r_j - V_{j-1}^T y_{j-1}) (lower
+  // triangles only: the blocks are symmetric).
   for (int j = 0; j < n; ++j) {
     const auto k = static_cast<std::size_t>(j);
     if (j > 0) {
-      const Mat6& u = upper_[k - 1];
-      const Mat6& w = solved_upper_[k - 1];
-      const Vec6& z = solved_rhs_[k - 1];
+      const Mat6& v = solved_upper_[k - 1];
+      const Vec6& y = solved_rhs_[k - 1];
       for (int r = 0; r < 6; ++r) {
-        for (int c = 0; c < 6; ++c) {
+        for (int c = 0; c <= r; ++c) {
           double s = 0.0;
-          for (int m = 0; m < 6; ++m) s += u(m, r) * w(m, c);
+          for (int m = 0; m < 6; ++m) s += v(m, r) * v(m, c);
           diag_[k](r, c) -= s;
         }
         double s = 0.0;
-        for (int m = 0; m < 6; ++m) s += u(m, r) * z[static_cast<std::size_t>(m)];
+        for (int m = 0; m < 6; ++m) s += v(m, r) * y[static_cast<std::size_t>(m)];
         rhs_[k][static_cast<std::size_t>(r)] -= s;
       }
     }
-    if (!CholeskyFactor(diag_[k])) return false;
-    solved_rhs_[k] = CholeskySolve(diag_[k], rhs_[k]);
+    if (!CholeskyFactor(diag_[k], &factor_[k])) return false;
+    solved_rhs_[k] = SolveLower(factor_[k], rhs_[k]);
     if (j + 1 < n) {
       for (int c = 0; c < 6; ++c) {
-        Vec6 column{};
+        Vec6 column;
         for (int r = 0; r < 6; ++r) column[static_cast<std::size_t>(r)] = upper_[k](r, c);
-        column = CholeskySolve(diag_[k], column);
+        column = SolveLower(factor_[k], column);
         for (int r = 0; r < 6; ++r) solved_upper_[k](r, c) = column[static_cast<std::size_t>(r)];
       }
     }
   }
-  // Back substitution: dlambda_j = z_j - W_j dlambda_{j+1}; reuse rhs_ for
+  // Backward: dlambda_j = L_j^-T (y_j - V_j dlambda_{j+1}); reuse rhs_ for
   // dlambda.
   for (int j = n - 1; j >= 0; --j) {
     const auto k = static_cast<std::size_t>(j);
-    Vec6 dl = solved_rhs_[k];
-    if (j + 1 < n) {
-      const Vec6 next = Multiply(solved_upper_[k], rhs_[k + 1]);
-      for (int r = 0; r < 6; ++r)
-        dl[static_cast<std::size_t>(r)] -= next[static_cast<std::size_t>(r)];
-    }
-    rhs_[k] = dl;
+    Vec6 y = solved_rhs_[k];
+    if (j + 1 < n) y = Subtract(y, Multiply(solved_upper_[k], rhs_[k + 1]));
+    rhs_[k] = SolveUpper(factor_[k], y);
   }
   // Bodies: dx = A^-1 (J^T dlambda - g1); lambda += dlambda.
   for (int b = 0; b < n; ++b) {
     const auto k = static_cast<std::size_t>(b);
-    Vec6 jt = MultiplyTransposed(jac_dist_[k], rhs_[k]);
-    if (b + 1 < n) {
-      const Vec6 more = MultiplyTransposed(jac_prox_[k + 1], rhs_[k + 1]);
-      for (int r = 0; r < 6; ++r)
-        jt[static_cast<std::size_t>(r)] += more[static_cast<std::size_t>(r)];
-    }
-    for (int r = 0; r < 6; ++r)
-      jt[static_cast<std::size_t>(r)] -= body_residual_[k][static_cast<std::size_t>(r)];
-    delta_[k] = Multiply(inverse_mass_[k], jt);
+    Vec6 jt = TransposedTimes(DistalBlock(jacobian_[k]), rhs_[k]);
+    if (b + 1 < n) jt = Add(jt, TransposedTimes(ProximalBlock(jacobian_[k + 1]), rhs_[k + 1]));
+    delta_[k] = Times(inverse_mass_[k], Subtract(jt, body_residual_[k]));
   }
   // Trust region (with anatomy present): scale the whole Newton step so that
   // no element moves more than half the contact margin per iteration
@@ -735,12 +790,10 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
       }
     }
     const Vec6& l0 = lambda_[0];
-    state->handle_force_N = Head(MultiplyTransposed(jac_dist_[0], l0)) * (1.0 / h2);
-    const Mat6& jd = jac_dist_[0];
-    Vec3 torque;
-    for (int r = 0; r < 3; ++r)
-      for (int m = 3; m < 6; ++m) torque[r] += jd(m, 3 + r) * l0[static_cast<std::size_t>(m)];
-    state->handle_torque_Nm = torque * (1.0 / h2);
+    // Joint 0's force on element 0, -lambda_p, and its moment about the
+    // joint point, G^T lambda_r (RodJointJacobian).
+    state->handle_force_N = Head(l0) * (-1.0 / h2);
+    state->handle_torque_Nm = jacobian_[0].g.Transposed() * Tail(l0) * (1.0 / h2);
     state->handle_position = input.handle_position;
     state->handle_orientation = input.handle_orientation;
   }

@@ -47,6 +47,21 @@ struct RodEnergy {
   double Total() const { return kinetic + elastic + gravity + contact; }
 };
 
+// Joint j's Jacobian (rows: point coincidence, bend/twist; columns: a
+// body's translation, rotation): w.r.t. the distal body j [[-I, [l_b]x],
+// [0, G]], w.r.t. the proximal body j-1 [[I, -[l_a]x], [0, -G]], with l_a,
+// l_b the levers from each body's centre to the joint point.
+struct RodJointJacobian {
+  Vec3 lever_a, lever_b;
+  Mat3 g;
+};
+
+// A body's inverse Newton matrix A^-1 in 3x3 blocks [[p, q], [q^T, r]]
+// (translation, rotation); q = 0 without contact.
+struct RodBodyInverse {
+  Mat3 p, q, r;
+};
+
 class RodSolver {
  public:
   // Sizes scratch memory for `model`; the model must outlive the solver.
@@ -101,17 +116,17 @@ class RodSolver {
   std::vector<Quat> predicted_orientation_;
   std::vector<Vec3> external_force_;
   std::vector<Vec3> external_torque_;
-  std::vector<Vec6> lambda_;          // per joint, accumulated multipliers
-  std::vector<Mat6> inverse_mass_;    // per body, A^-1 (6x6)
-  std::vector<Vec6> body_residual_;   // per body, g1
-  std::vector<Mat6> jac_prox_;        // per joint, J w.r.t. the proximal body
-  std::vector<Mat6> jac_dist_;        // per joint, J w.r.t. the distal body
-  std::vector<Vec6> joint_residual_;  // per joint, C + alpha~ lambda
-  std::vector<Mat6> diag_;            // factored Schur blocks
-  std::vector<Mat6> upper_;           // coupling block (j, j+1)
+  std::vector<Vec6> lambda_;                  // per joint, accumulated multipliers
+  std::vector<RodBodyInverse> inverse_mass_;  // per body, A^-1
+  std::vector<Vec6> body_residual_;           // per body, g1
+  std::vector<RodJointJacobian> jacobian_;    // per joint
+  std::vector<Vec6> joint_residual_;          // per joint, C + alpha~ lambda
+  std::vector<Mat6> diag_;                    // Schur diagonal blocks D_j
+  std::vector<Cholesky6> factor_;             // L_j, L_j L_j^T = D_j - V_{j-1}^T V_{j-1}
+  std::vector<Mat6> upper_;                   // coupling block U_j (j, j+1)
   std::vector<Vec6> rhs_;
-  std::vector<Mat6> solved_upper_;    // S_j^-1 U_j
-  std::vector<Vec6> solved_rhs_;      // S_j^-1 y_j
+  std::vector<Mat6> solved_upper_;    // V_j = L_j^-1 U_j
+  std::vector<Vec6> solved_rhs_;      // y_j = L_j^-1 (r_j - V_{j-1}^T y_{j-1})
   std::vector<Vec6> delta_;           // per body, Newton step
   std::vector<Vec3> detected_at_;     // per element, where contacts were queried
   std::vector<Vec6> lambda_trial_;    // per joint, multipliers after the Newton step
