@@ -14,6 +14,9 @@ constexpr Vec3 kMaterialTangent{0.0, 0.0, 1.0};
 constexpr double kSameContactCos = 0.7;
 // Largest rotation of an element per Newton iteration (trust region).
 constexpr double kMaxTurnPerIteration_rad = 0.5;
+// Newton's contraction between two steps below which its a-posteriori error
+// estimate is trusted to end the iteration early.
+constexpr double kMaxTrustedContraction = 0.5;
 // Line search: at most this many halvings of the Newton step (down to
 // 1/256 of it) before the iteration gives up on the direction.
 constexpr int kMaxStepHalvings = 8;
@@ -408,7 +411,7 @@ double RodSolver::IncrementalPotential(const RodInput& input, const std::vector<
 }
 
 bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, RodState* state,
-                                     double* largest_step) {
+                                     double* largest_step, bool* whole_step) {
   const int n = model_.ElementCount();
   const RodSpec& spec = model_.Spec();
   const double h2 = dt_ * dt_;
@@ -622,6 +625,7 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
     return true;
   }
   *largest_step = full_step * scale;
+  *whole_step = scale == 1.0;
   for (int b = 0; b < n; ++b) {
     const auto k = static_cast<std::size_t>(b);
     state->position[k] = trial_position_[k];
@@ -716,10 +720,18 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
   // elements that moved more than half the detection margin since their last
   // query, so a large step cannot carry an element through a wall it was not
   // yet near; an iteration that re-detected does not count as converged.
+  // Converged, too, when two consecutive whole Newton steps contract by
+  // theta = |dx_k| / |dx_k-1| <= kMaxTrustedContraction and the error this
+  // leaves, bounded by theta / (1 - theta) |dx_k| (the a-posteriori bound of
+  // Banach's fixed-point theorem for an iteration contracting by theta), is
+  // below the tolerance: in Newton's quadratic phase this saves the last
+  // iteration, which would only confirm a step of ~1e-9 m.
   bool solved = true;
+  double previous_step = 0.0;
   for (int it = 0; solved && it < spec.solver_iterations; ++it) {
     double largest_step = 0.0;
-    solved = SolveNewtonIteration(input, world != nullptr, state, &largest_step);
+    bool whole_step = false;
+    solved = SolveNewtonIteration(input, world != nullptr, state, &largest_step, &whole_step);
     bool redetected = false;
     for (int i = 0; i < n && world; ++i) {
       const auto k = static_cast<std::size_t>(i);
@@ -729,7 +741,16 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
       }
     }
     result.iterations = it + 1;
-    if (!redetected && largest_step < spec.solver_tolerance_m) break;
+    if (redetected) {
+      previous_step = 0.0;
+      continue;
+    }
+    if (largest_step < spec.solver_tolerance_m) break;
+    const double theta = whole_step && previous_step > 0.0 ? largest_step / previous_step : 1.0;
+    if (theta <= kMaxTrustedContraction &&
+        theta / (1.0 - theta) * largest_step < spec.solver_tolerance_m)
+      break;
+    previous_step = whole_step ? largest_step : 0.0;
   }
 
   // Velocities from the positions (implicit Euler), contact forces and the

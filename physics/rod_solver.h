@@ -102,10 +102,12 @@ class RodSolver {
   // multipliers in lambda_trial_.
   double IncrementalPotential(const RodInput& input, const std::vector<Vec3>& position,
                               const std::vector<Quat>& orientation, const RodState& state) const;
-  // One Newton iteration; `largest_step` gets the largest element move (m).
-  // `limit_steps` applies the trust region (anatomy present).
+  // One Newton iteration; `largest_step` gets the largest element move (m),
+  // `whole_step` whether the full Newton step was taken (no trust-region or
+  // line-search scaling). `limit_steps` applies the trust region (anatomy
+  // present).
   bool SolveNewtonIteration(const RodInput& input, bool limit_steps, RodState* state,
-                            double* largest_step);
+                            double* largest_step, bool* whole_step);
 
   const RodModel& model_;
   std::vector<RodElement> elements_;
