@@ -283,17 +283,45 @@ inline Vec6 SolveUpper(const Cholesky6& f, Vec6 b) {
   return b;
 }
 
+// L^-1 B for all six columns of B at once: the same operations per column
+// as SolveLower, ordered row by row so that the columns' independent chains
+// overlap (in place: `x` may be `b`).
+inline void SolveLowerColumns(const Cholesky6& f, const Mat6& b, Mat6* x) {
+  for (int i = 0; i < 6; ++i) {
+    double row[6];
+    for (int c = 0; c < 6; ++c) row[c] = b(i, c);
+    for (int k = 0; k < i; ++k) {
+      const double lik = f.l(i, k);
+      for (int c = 0; c < 6; ++c) row[c] -= lik * (*x)(k, c);
+    }
+    const double inverse = f.inverse_pivot[static_cast<std::size_t>(i)];
+    for (int c = 0; c < 6; ++c) (*x)(i, c) = row[c] * inverse;
+  }
+}
+
+// L^-T B for all six columns at once (in place: `x` may be `b`).
+inline void SolveUpperColumns(const Cholesky6& f, const Mat6& b, Mat6* x) {
+  for (int i = 5; i >= 0; --i) {
+    double row[6];
+    for (int c = 0; c < 6; ++c) row[c] = b(i, c);
+    for (int k = i + 1; k < 6; ++k) {
+      const double lki = f.l(k, i);
+      for (int c = 0; c < 6; ++c) row[c] -= lki * (*x)(k, c);
+    }
+    const double inverse = f.inverse_pivot[static_cast<std::size_t>(i)];
+    for (int c = 0; c < 6; ++c) (*x)(i, c) = row[c] * inverse;
+  }
+}
+
 // Inverse of a symmetric positive definite 6x6 through its Cholesky factor;
 // returns false when it is not positive definite.
 inline bool InverseSpd(const Mat6& a, Mat6* inverse) {
   Cholesky6 f;
   if (!CholeskyFactor(a, &f)) return false;
-  for (int c = 0; c < 6; ++c) {
-    Vec6 e{};
-    e[static_cast<std::size_t>(c)] = 1.0;
-    const Vec6 column = SolveUpper(f, SolveLower(f, e));
-    for (int r = 0; r < 6; ++r) (*inverse)(r, c) = column[static_cast<std::size_t>(r)];
-  }
+  Mat6 identity;
+  for (int i = 0; i < 6; ++i) identity(i, i) = 1.0;
+  SolveLowerColumns(f, identity, inverse);
+  SolveUpperColumns(f, *inverse, inverse);
   return true;
 }
 

@@ -542,14 +542,7 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
     }
     if (!CholeskyFactor(diag_[k], &factor_[k])) return false;
     solved_rhs_[k] = SolveLower(factor_[k], rhs_[k]);
-    if (j + 1 < n) {
-      for (int c = 0; c < 6; ++c) {
-        Vec6 column;
-        for (int r = 0; r < 6; ++r) column[static_cast<std::size_t>(r)] = upper_[k](r, c);
-        column = SolveLower(factor_[k], column);
-        for (int r = 0; r < 6; ++r) solved_upper_[k](r, c) = column[static_cast<std::size_t>(r)];
-      }
-    }
+    if (j + 1 < n) SolveLowerColumns(factor_[k], upper_[k], &solved_upper_[k]);
   }
   // Backward: dlambda_j = L_j^-T (y_j - V_j dlambda_{j+1}); reuse rhs_ for
   // dlambda.
