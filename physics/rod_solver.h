@@ -1,6 +1,7 @@
 // RodSolver: advances a RodState by one fixed step with a direct (O(n)
 // block-tridiagonal) XPBD/Newton solve of the rod's joints, implicit penalty
-// contact and stick-slip Coulomb friction. See physics/README.md for the
+// contact and stick-slip Coulomb friction, globalised by a backtracking line
+// search on the incremental potential. See physics/README.md for the
 // formulation and its sources.
 //
 // Step never throws and allocates nothing once the solver exists: the solver
