@@ -54,17 +54,19 @@ Vec3 ClosestPointOnTriangle(const Vec3& p, const Vec3& a, const Vec3& b, const V
 // Collects triangles' closest points within a radius; no allocation.
 class ProximityCallback : public btTriangleCallback {
  public:
-  ProximityCallback(const Vec3& point, double radius) : point_(point), radius_(radius) {}
+  // `face_normals`: unit normal per triangle (zero when degenerate),
+  // computed once when the world is built.
+  ProximityCallback(const Vec3& point, double radius, const Vec3* face_normals)
+      : point_(point), radius_(radius), face_normals_(face_normals) {}
 
-  void processTriangle(btVector3* triangle, int /*part*/, int /*index*/) override {
-    const Vec3 a = FromBt(triangle[0]), b = FromBt(triangle[1]), c = FromBt(triangle[2]);
-    Vec3 face_normal = Cross(b - a, c - a);
-    const double face_norm = Norm(face_normal);
-    if (face_norm < kTinyDistance_m) return;
-    face_normal = face_normal / face_norm;
+  void processTriangle(btVector3* triangle, int /*part*/, int index) override {
+    const Vec3& face_normal = face_normals_[index];
+    if (Dot(face_normal, face_normal) == 0.0) return;  // degenerate
+    const Vec3 a = FromBt(triangle[0]);
     // Cheap rejection: a point farther than the radius in front of the plane
     // is farther from the triangle too.
     if (Dot(face_normal, point_ - a) >= radius_) return;
+    const Vec3 b = FromBt(triangle[1]), c = FromBt(triangle[2]);
     const Vec3 closest = ClosestPointOnTriangle(point_, a, b, c);
     const Vec3 offset = point_ - closest;
     const double distance = Norm(offset);
@@ -113,6 +115,7 @@ class ProximityCallback : public btTriangleCallback {
  private:
   Vec3 point_;
   double radius_;
+  const Vec3* face_normals_;
   ProximityHit hits_[kMaxCandidates];
   int count_ = 0;
 };
@@ -122,6 +125,7 @@ class ProximityCallback : public btTriangleCallback {
 struct ContactWorld::Impl {
   std::vector<btScalar> vertices;
   std::vector<int> indices;
+  std::vector<Vec3> face_normals;  // per triangle, unit (zero if degenerate)
   std::unique_ptr<btTriangleIndexVertexArray> array;
   std::unique_ptr<btBvhTriangleMeshShape> shape;
 };
@@ -157,6 +161,17 @@ ContactWorld::ContactWorld(const std::vector<TriangleMesh>& meshes)
       impl_->indices.push_back(base + static_cast<int>(index));
     }
   }
+  // Face normals, once (counter-clockwise winding faces the free side).
+  const auto vertex = [this](int i) {
+    const auto k = static_cast<std::size_t>(3 * i);
+    return Vec3{impl_->vertices[k], impl_->vertices[k + 1], impl_->vertices[k + 2]};
+  };
+  for (std::size_t t = 0; t + 2 < impl_->indices.size(); t += 3) {
+    const Vec3 a = vertex(impl_->indices[t]);
+    const Vec3 normal = Cross(vertex(impl_->indices[t + 1]) - a, vertex(impl_->indices[t + 2]) - a);
+    const double norm = Norm(normal);
+    impl_->face_normals.push_back(norm < kTinyDistance_m ? Vec3{} : normal / norm);
+  }
   impl_->array = std::make_unique<btTriangleIndexVertexArray>(
       static_cast<int>(impl_->indices.size() / 3), impl_->indices.data(),
       static_cast<int>(3 * sizeof(int)), static_cast<int>(impl_->vertices.size() / 3),
@@ -170,7 +185,7 @@ ContactWorld::~ContactWorld() = default;
 int ContactWorld::TriangleCount() const { return static_cast<int>(impl_->indices.size() / 3); }
 
 int ContactWorld::Query(const Vec3& point, double radius_m, ProximityHit* hits) const {
-  ProximityCallback callback(point, radius_m);
+  ProximityCallback callback(point, radius_m, impl_->face_normals.data());
   const btVector3 lo(point.x - radius_m, point.y - radius_m, point.z - radius_m);
   const btVector3 hi(point.x + radius_m, point.y + radius_m, point.z + radius_m);
   impl_->shape->processAllTriangles(&callback, lo, hi);

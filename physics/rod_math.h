@@ -235,51 +235,93 @@ inline Vec6 MultiplyTransposed(const Mat6& a, const Vec6& v) {
   return r;
 }
 
-// In-place Cholesky factor L (lower) of a symmetric positive definite 6x6.
-// Returns false when a pivot is not positive (caller reports a fault).
-inline bool CholeskyFactor(Mat6& a) {
+// Cholesky factor L (lower) of a symmetric positive definite 6x6, with the
+// reciprocals of its pivots so that solves multiply instead of divide.
+struct Cholesky6 {
+  Mat6 l;
+  Vec6 inverse_pivot{};
+};
+
+// Factors `a`, reading only its lower triangle. Returns false when a pivot
+// is not positive (the caller reports a fault).
+inline bool CholeskyFactor(const Mat6& a, Cholesky6* f) {
+  Mat6& l = f->l;
   for (int j = 0; j < 6; ++j) {
     double d = a(j, j);
-    for (int k = 0; k < j; ++k) d -= a(j, k) * a(j, k);
+    for (int k = 0; k < j; ++k) d -= l(j, k) * l(j, k);
     if (!(d > 0.0)) return false;
     d = std::sqrt(d);
-    a(j, j) = d;
+    const double inverse = 1.0 / d;
+    l(j, j) = d;
+    f->inverse_pivot[static_cast<std::size_t>(j)] = inverse;
     for (int i = j + 1; i < 6; ++i) {
       double s = a(i, j);
-      for (int k = 0; k < j; ++k) s -= a(i, k) * a(j, k);
-      a(i, j) = s / d;
+      for (int k = 0; k < j; ++k) s -= l(i, k) * l(j, k);
+      l(i, j) = s * inverse;
     }
-    for (int i = 0; i < j; ++i) a(i, j) = 0.0;
   }
   return true;
 }
 
-// Solve L L^T x = b with the factor from CholeskyFactor.
-inline Vec6 CholeskySolve(const Mat6& l, Vec6 b) {
+// L^-1 b (forward substitution).
+inline Vec6 SolveLower(const Cholesky6& f, Vec6 b) {
   for (int i = 0; i < 6; ++i) {
-    double s = b[i];
-    for (int k = 0; k < i; ++k) s -= l(i, k) * b[k];
-    b[i] = s / l(i, i);
-  }
-  for (int i = 5; i >= 0; --i) {
-    double s = b[i];
-    for (int k = i + 1; k < 6; ++k) s -= l(k, i) * b[k];
-    b[i] = s / l(i, i);
+    double s = b[static_cast<std::size_t>(i)];
+    for (int k = 0; k < i; ++k) s -= f.l(i, k) * b[static_cast<std::size_t>(k)];
+    b[static_cast<std::size_t>(i)] = s * f.inverse_pivot[static_cast<std::size_t>(i)];
   }
   return b;
+}
+
+// L^-T b (back substitution).
+inline Vec6 SolveUpper(const Cholesky6& f, Vec6 b) {
+  for (int i = 5; i >= 0; --i) {
+    double s = b[static_cast<std::size_t>(i)];
+    for (int k = i + 1; k < 6; ++k) s -= f.l(k, i) * b[static_cast<std::size_t>(k)];
+    b[static_cast<std::size_t>(i)] = s * f.inverse_pivot[static_cast<std::size_t>(i)];
+  }
+  return b;
+}
+
+// L^-1 B for all six columns of B at once: the same operations per column
+// as SolveLower, ordered row by row so that the columns' independent chains
+// overlap (in place: `x` may be `b`).
+inline void SolveLowerColumns(const Cholesky6& f, const Mat6& b, Mat6* x) {
+  for (int i = 0; i < 6; ++i) {
+    double row[6];
+    for (int c = 0; c < 6; ++c) row[c] = b(i, c);
+    for (int k = 0; k < i; ++k) {
+      const double lik = f.l(i, k);
+      for (int c = 0; c < 6; ++c) row[c] -= lik * (*x)(k, c);
+    }
+    const double inverse = f.inverse_pivot[static_cast<std::size_t>(i)];
+    for (int c = 0; c < 6; ++c) (*x)(i, c) = row[c] * inverse;
+  }
+}
+
+// L^-T B for all six columns at once (in place: `x` may be `b`).
+inline void SolveUpperColumns(const Cholesky6& f, const Mat6& b, Mat6* x) {
+  for (int i = 5; i >= 0; --i) {
+    double row[6];
+    for (int c = 0; c < 6; ++c) row[c] = b(i, c);
+    for (int k = i + 1; k < 6; ++k) {
+      const double lki = f.l(k, i);
+      for (int c = 0; c < 6; ++c) row[c] -= lki * (*x)(k, c);
+    }
+    const double inverse = f.inverse_pivot[static_cast<std::size_t>(i)];
+    for (int c = 0; c < 6; ++c) (*x)(i, c) = row[c] * inverse;
+  }
 }
 
 // Inverse of a symmetric positive definite 6x6 through its Cholesky factor;
 // returns false when it is not positive definite.
 inline bool InverseSpd(const Mat6& a, Mat6* inverse) {
-  Mat6 l = a;
-  if (!CholeskyFactor(l)) return false;
-  for (int c = 0; c < 6; ++c) {
-    Vec6 e{};
-    e[static_cast<std::size_t>(c)] = 1.0;
-    const Vec6 column = CholeskySolve(l, e);
-    for (int r = 0; r < 6; ++r) (*inverse)(r, c) = column[static_cast<std::size_t>(r)];
-  }
+  Cholesky6 f;
+  if (!CholeskyFactor(a, &f)) return false;
+  Mat6 identity;
+  for (int i = 0; i < 6; ++i) identity(i, i) = 1.0;
+  SolveLowerColumns(f, identity, inverse);
+  SolveUpperColumns(f, *inverse, inverse);
   return true;
 }
 

@@ -14,6 +14,12 @@ constexpr Vec3 kMaterialTangent{0.0, 0.0, 1.0};
 constexpr double kSameContactCos = 0.7;
 // Largest rotation of an element per Newton iteration (trust region).
 constexpr double kMaxTurnPerIteration_rad = 0.5;
+// Newton's contraction between two steps below which its a-posteriori error
+// estimate is trusted to end the iteration early.
+constexpr double kMaxTrustedContraction = 0.5;
+// Line search: at most this many halvings of the Newton step (down to
+// 1/256 of it) before the iteration gives up on the direction.
+constexpr int kMaxStepHalvings = 8;
 
 // Rest rotation of joint j in the proximal body's material frame: half of
 // each adjacent element's rest curvature times its length (Kugelstadt &
@@ -60,6 +66,10 @@ struct ContactEval {
   Vec3 slip_dir;  // unit tangential direction of displacement from anchor
   Vec3 stretch;   // tangential displacement of the contact point from the anchor
   Vec3 friction;  // the friction part of `force`
+  // Potential of normal penalty plus friction (J) whose gradient is -force:
+  // 1/2 k_n g^2 and, in the stick zone, 1/2 k_t |d|^2, beyond it
+  // 1/2 mu_s f_n delta + mu_d f_n (|d| - delta) (continuous at |d| = delta).
+  double energy = 0.0;
 };
 
 // `stiffness` (6x6, [linear; angular] of the element) receives the contact's
@@ -72,6 +82,7 @@ ContactEval EvaluateContact(const RodContact& c, const Vec3& x, const Quat& q,
     // Normal: E = 1/2 k_n g^2 (penalty), f = -k_n g n.
     const double kn = spec.contact_stiffness_N_per_m;
     out.force = c.normal * (-kn * out.gap);
+    out.energy = 0.5 * kn * out.gap * out.gap;
     if (stiffness) AddBlock(*stiffness, 0, 0, Mat3::Outer(c.normal, c.normal) * kn);
   }
   // Friction, elasto-plastic with a fixed stick distance delta: while the
@@ -98,11 +109,13 @@ ContactEval EvaluateContact(const RodContact& c, const Vec3& x, const Quat& q,
     const double kt = element.friction_static * fn / delta;
     friction = d * -kt;
     point_stiffness = tangent_projector * kt;
+    out.energy += 0.5 * kt * dn * dn;
   } else {
     out.slipping = true;
     out.slip_dir = d / dn;
     const double limit = element.friction_dynamic * fn;
     friction = out.slip_dir * -limit;
+    out.energy += 0.5 * element.friction_static * fn * delta + limit * (dn - delta);
     point_stiffness = (tangent_projector - Mat3::Outer(out.slip_dir, out.slip_dir)) * (limit / dn);
   }
   out.force += friction;
@@ -129,6 +142,68 @@ Mat3 WorldInertia(const RodElement& e, const Quat& q) {
 Vec6 Join(const Vec3& a, const Vec3& b) { return {a.x, a.y, a.z, b.x, b.y, b.z}; }
 Vec3 Head(const Vec6& v) { return {v[0], v[1], v[2]}; }
 Vec3 Tail(const Vec6& v) { return {v[3], v[4], v[5]}; }
+
+// One body's block of a joint Jacobian, [[s I, T], [0, G]]: the products
+// below use this structure (identity, skew and 3x3 blocks) instead of dense
+// 6x6 products.
+struct BodyJacobian {
+  double s = 0.0;
+  Mat3 t, g;
+};
+BodyJacobian DistalBlock(const RodJointJacobian& j) { return {-1.0, Mat3::Skew(j.lever_b), j.g}; }
+BodyJacobian ProximalBlock(const RodJointJacobian& j) {
+  return {1.0, Mat3::Skew(j.lever_a) * -1.0, j.g * -1.0};
+}
+
+// J A^-1 in 3x3 blocks.
+struct JacobianInverse {
+  Mat3 tl, tr, bl, br;
+};
+JacobianInverse TimesInverse(const BodyJacobian& j, const RodBodyInverse& a) {
+  const Mat3 qt = a.q.Transposed();
+  return {a.p * j.s + j.t * qt, a.q * j.s + j.t * a.r, j.g * qt, j.g * a.r};
+}
+// out += (J1 A^-1) J2^T.
+void AddTimesTransposed(const JacobianInverse& k, const BodyJacobian& j2, Mat6* out) {
+  const Mat3 t2 = j2.t.Transposed();
+  const Mat3 g2 = j2.g.Transposed();
+  AddBlock(*out, 0, 0, k.tl * j2.s + k.tr * t2);
+  AddBlock(*out, 0, 1, k.tr * g2);
+  AddBlock(*out, 1, 0, k.bl * j2.s + k.br * t2);
+  AddBlock(*out, 1, 1, k.br * g2);
+}
+Vec6 Times(const JacobianInverse& k, const Vec6& v) {
+  const Vec3 vt = Head(v), vr = Tail(v);
+  return Join(k.tl * vt + k.tr * vr, k.bl * vt + k.br * vr);
+}
+// J^T v
+Vec6 TransposedTimes(const BodyJacobian& j, const Vec6& v) {
+  const Vec3 vt = Head(v);
+  return Join(vt * j.s, j.t.Transposed() * vt + j.g.Transposed() * Tail(v));
+}
+Vec6 Times(const RodBodyInverse& a, const Vec6& v) {
+  const Vec3 vt = Head(v), vr = Tail(v);
+  return Join(a.p * vt + a.q * vr, a.q.Transposed() * vt + a.r * vr);
+}
+Vec6 Add(const Vec6& a, const Vec6& b) {
+  Vec6 r;
+  for (std::size_t i = 0; i < 6; ++i) r[i] = a[i] + b[i];
+  return r;
+}
+Vec6 Subtract(const Vec6& a, const Vec6& b) {
+  Vec6 r;
+  for (std::size_t i = 0; i < 6; ++i) r[i] = a[i] - b[i];
+  return r;
+}
+
+// Inverse of a 3x3 symmetric matrix; false unless it is positive definite
+// (leading minors, Sylvester's criterion).
+bool InverseSpd3(const Mat3& a, Mat3* inverse) {
+  const double minor2 = a(0, 0) * a(1, 1) - a(0, 1) * a(1, 0);
+  if (!(a(0, 0) > 0.0) || !(minor2 > 0.0)) return false;
+  *inverse = InverseSpd(a);
+  return inverse->m[8] > 0.0 && std::isfinite(inverse->m[0]) && std::isfinite(inverse->m[4]);
+}
 
 }  // namespace
 
@@ -159,8 +234,8 @@ RodSolver::RodSolver(const RodModel& model)
   lambda_.resize(n);
   inverse_mass_.resize(n);
   body_residual_.resize(n);
-  jac_prox_.resize(n);
-  jac_dist_.resize(n);
+  jacobian_.resize(n);
+  factor_.resize(n);
   joint_residual_.resize(n);
   diag_.resize(n);
   upper_.resize(n);
@@ -168,6 +243,9 @@ RodSolver::RodSolver(const RodModel& model)
   solved_upper_.resize(n);
   solved_rhs_.resize(n);
   detected_at_.resize(n);
+  lambda_trial_.resize(n);
+  trial_position_.resize(n);
+  trial_orientation_.resize(n);
   delta_.resize(n);
   backup_ = MakeRestState(model, Vec3{}, Quat{});
 }
@@ -227,52 +305,113 @@ void RodSolver::DetectContacts(const ContactWorld* world, int i, RodState* state
   }
 }
 
-void RodSolver::BuildJoint(int j, const RodInput& input, const RodState& state) {
-  const auto& elements = elements_;
+namespace {
+
+// End points of joint j's two sides and the proximal frame, at the given
+// poses: the handle frame for joint 0, else element j-1's distal end; element
+// j's proximal end.
+struct JointEnds {
+  Quat q_a;
+  Vec3 lever_a, lever_b;  // from each element's centre to the joint point
+  Vec3 p_a, p_b;
+};
+
+JointEnds EvaluateJointEnds(const std::vector<RodElement>& elements, int j, const RodInput& input,
+                            const std::vector<Vec3>& position,
+                            const std::vector<Quat>& orientation) {
   const auto b = static_cast<std::size_t>(j);
-  // Proximal side: the handle frame for joint 0, else element j-1's distal end.
-  Vec3 p_a = input.handle_position;
-  Quat q_a = input.handle_orientation;
-  Vec3 lever_a;
+  JointEnds ends;
+  ends.p_a = input.handle_position;
+  ends.q_a = input.handle_orientation;
   if (j > 0) {
-    q_a = state.orientation[b - 1];
-    lever_a = q_a.Rotate(kMaterialTangent) * (0.5 * elements[b - 1].length_m);
-    p_a = state.position[b - 1] + lever_a;
+    ends.q_a = orientation[b - 1];
+    ends.lever_a = ends.q_a.Rotate(kMaterialTangent) * (0.5 * elements[b - 1].length_m);
+    ends.p_a = position[b - 1] + ends.lever_a;
   }
-  const Vec3 lever_b =
-      state.orientation[b].Rotate(kMaterialTangent) * (-0.5 * elements[b].length_m);
-  const Vec3 p_b = state.position[b] + lever_b;
+  ends.lever_b = orientation[b].Rotate(kMaterialTangent) * (-0.5 * elements[b].length_m);
+  ends.p_b = position[b] + ends.lever_b;
+  return ends;
+}
+
+}  // namespace
+
+void RodSolver::BuildJoint(int j, const RodInput& input, const RodState& state) {
+  const auto b = static_cast<std::size_t>(j);
+  const JointEnds ends = EvaluateJointEnds(elements_, j, input, state.position, state.orientation);
 
   // Zero-stretch (point coincidence) rows: C_p = p_a - p_b (Deul et al. 2018,
   // eq. 19). Small world rotations dtheta move a lever r by dtheta x r.
-  Mat6& jp = jac_prox_[b];
-  Mat6& jd = jac_dist_[b];
-  jp = Mat6{};
-  jd = Mat6{};
-  SetBlock(jp, 0, 0, Mat3::Identity());
-  SetBlock(jp, 0, 1, Mat3::Skew(lever_a) * -1.0);
-  SetBlock(jd, 0, 0, Mat3::Identity() * -1.0);
-  SetBlock(jd, 0, 1, Mat3::Skew(lever_b));
-
   // Bend/twist rows, with compliance alpha = l / (EI, EI, GJ) in the error
   // frame (XPBD, Macklin et al. 2016, eq. 9: alpha~ = alpha / dt^2).
-  const RotationError e = EvaluateRotationError(q_a, rest_rotation_[b], state.orientation[b]);
-  const Mat3 jr = e.g * e.r_a0_t;
-  SetBlock(jp, 1, 1, jr * -1.0);
-  SetBlock(jd, 1, 1, jr);
+  // (The Jacobian's layout: RodJointJacobian.)
+  const RotationError e = EvaluateRotationError(ends.q_a, rest_rotation_[b], state.orientation[b]);
+  jacobian_[b] = {ends.lever_a, ends.lever_b, e.g * e.r_a0_t};
+  // The bend/twist multipliers are set to the elastic moments of the
+  // current pose, lambda = -C / alpha~ (primal-consistent), so these rows'
+  // residual C + alpha~ lambda is zero and the Newton step is that of the
+  // elastic potential 1/2 C^T alpha~^-1 C itself: a descent direction of the
+  // incremental potential the line search measures (SolveNewtonIteration).
   const Vec3 alpha = joints_[b].rotational_compliance * (1.0 / (dt_ * dt_));
-  const Vec6& lambda = lambda_[b];
-  const Vec3 cp = p_a - p_b;
-  joint_residual_[b] = {cp.x,
-                        cp.y,
-                        cp.z,
-                        e.c.x + alpha.x * lambda[3],
-                        e.c.y + alpha.y * lambda[4],
-                        e.c.z + alpha.z * lambda[5]};
+  Vec6& lambda = lambda_[b];
+  lambda[3] = -e.c.x / alpha.x;
+  lambda[4] = -e.c.y / alpha.y;
+  lambda[5] = -e.c.z / alpha.z;
+  const Vec3 cp = ends.p_a - ends.p_b;
+  joint_residual_[b] = {cp.x, cp.y, cp.z, 0.0, 0.0, 0.0};
+}
+
+double RodSolver::IncrementalPotential(const RodInput& input, const std::vector<Vec3>& position,
+                                       const std::vector<Quat>& orientation,
+                                       const RodState& state) const {
+  const int n = model_.ElementCount();
+  const RodSpec& spec = model_.Spec();
+  const double h2 = dt_ * dt_;
+  const double damping_scale = 1.0 + dt_ * spec.damping_per_s;
+  double potential = 0.0;
+  for (int b = 0; b < n; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    const RodElement& element = elements_[k];
+    const Vec3& x = position[k];
+    const Quat& q = orientation[k];
+    // Inertia (with damping) about the predictor, and the work of the
+    // external loads since the step's start (relative, to keep round-off
+    // small).
+    const Vec3 dx = x - predicted_position_[k];
+    const Vec3 turn = RotationVector(q * predicted_orientation_[k].Conjugate());
+    potential += 0.5 * damping_scale *
+                 (element.mass_kg * Dot(dx, dx) + Dot(turn, WorldInertia(element, q) * turn));
+    potential -= h2 * Dot(external_force_[k], x - backup_.position[k]);
+    if (b == n - 1) {
+      const Vec3 tip_lever = q.Rotate(kMaterialTangent) * (0.5 * element.length_m);
+      const Vec3 tip_lever_start =
+          backup_.orientation[k].Rotate(kMaterialTangent) * (0.5 * element.length_m);
+      potential -=
+          h2 * (Dot(input.tip_force_N, tip_lever - tip_lever_start) +
+                Dot(external_torque_[k], RotationVector(q * backup_.orientation[k].Conjugate())));
+    }
+    for (int slot = 0; slot < kMaxContactsPerElement; ++slot) {
+      const RodContact& c =
+          state.contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(slot)];
+      if (c.active) potential += h2 * EvaluateContact(c, x, q, element, spec, nullptr).energy;
+    }
+    // Joint b: bend/twist energy 1/2 C^T alpha~^-1 C; zero stretch through
+    // the augmented Lagrangian -lambda^T C + rho/2 |C|^2 with the Newton
+    // step's multipliers, rho = h^2 k_n (a stretch costs what a penetration
+    // of the same depth costs).
+    const JointEnds ends = EvaluateJointEnds(elements_, b, input, position, orientation);
+    const RotationError e = EvaluateRotationError(ends.q_a, rest_rotation_[k], q);
+    const Vec3 alpha = joints_[k].rotational_compliance * (1.0 / h2);
+    potential +=
+        0.5 * (e.c.x * e.c.x / alpha.x + e.c.y * e.c.y / alpha.y + e.c.z * e.c.z / alpha.z);
+    const Vec3 cp = ends.p_a - ends.p_b;
+    potential +=
+        -Dot(Head(lambda_trial_[k]), cp) + 0.5 * h2 * spec.contact_stiffness_N_per_m * Dot(cp, cp);
+  }
+  return potential;
 }
 
 bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, RodState* state,
-                                     double* largest_step) {
+                                     double* largest_step, bool* whole_step) {
   const int n = model_.ElementCount();
   const RodSpec& spec = model_.Spec();
   const double h2 = dt_ * dt_;
@@ -288,21 +427,20 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
     Mat6 stiffness;
     Vec3 contact_force;
     Vec3 contact_torque;
+    bool touching = false;
     for (int s = 0; s < kMaxContactsPerElement; ++s) {
       const RodContact& c =
           state->contacts[k * kMaxContactsPerElement + static_cast<std::size_t>(s)];
       if (!c.active) continue;
+      touching = true;
       const ContactEval eval =
           EvaluateContact(c, state->position[k], state->orientation[k], element, spec, &stiffness);
       contact_force += eval.force;
       contact_torque += eval.torque;
     }
-    Vec6 jt_lambda = MultiplyTransposed(jac_dist_[k], lambda_[k]);
-    if (b + 1 < n) {
-      const Vec6 more = MultiplyTransposed(jac_prox_[k + 1], lambda_[k + 1]);
-      for (int r = 0; r < 6; ++r)
-        jt_lambda[static_cast<std::size_t>(r)] += more[static_cast<std::size_t>(r)];
-    }
+    Vec6 jt_lambda = TransposedTimes(DistalBlock(jacobian_[k]), lambda_[k]);
+    if (b + 1 < n)
+      jt_lambda = Add(jt_lambda, TransposedTimes(ProximalBlock(jacobian_[k + 1]), lambda_[k + 1]));
     const Vec3 rotation_from_prediction =
         RotationVector(state->orientation[k] * predicted_orientation_[k].Conjugate());
     // The tip load acts at the distal end: its moment about the centre.
@@ -329,14 +467,30 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
     double tension = -Dot(Head(lambda_[k]), axis * (-0.5 * element.length_m));
     if (b + 1 < n) tension += Dot(Head(lambda_[k + 1]), axis * (0.5 * element.length_m));
     if (b == n - 1) tension += h2 * Dot(input.tip_force_N, axis * (0.5 * element.length_m));
-    // A = M + h^2 K (6x6: contact friction couples translation and rotation).
+    // A = M + h^2 K (6x6: contact friction couples translation and
+    // rotation); without contact it is block diagonal and inverted by blocks.
+    const Mat3 rotational = WorldInertia(element, state->orientation[k]) * damping_scale +
+                            transverse * std::max(0.0, tension);
+    RodBodyInverse& inverse = inverse_mass_[k];
+    if (!touching) {
+      if (!(mass > 0.0) || !InverseSpd3(rotational, &inverse.r)) return false;
+      inverse.p = Mat3::Identity() * (1.0 / mass);
+      inverse.q = Mat3{};
+      continue;
+    }
     Mat6 a = stiffness;
     for (double& v : a.m) v *= h2;
     AddBlock(a, 0, 0, Mat3::Identity() * mass);
-    AddBlock(a, 1, 1,
-             WorldInertia(element, state->orientation[k]) * damping_scale +
-                 transverse * std::max(0.0, tension));
-    if (!InverseSpd(a, &inverse_mass_[k])) return false;
+    AddBlock(a, 1, 1, rotational);
+    Mat6 full;
+    if (!InverseSpd(a, &full)) return false;
+    for (int r = 0; r < 3; ++r) {
+      for (int c = 0; c < 3; ++c) {
+        inverse.p(r, c) = full(r, c);
+        inverse.q(r, c) = full(r, 3 + c);
+        inverse.r(r, c) = full(3 + r, 3 + c);
+      }
+    }
   }
 
   // Schur complement on the joints, (J A^-1 J^T + alpha~) dlambda =
@@ -346,110 +500,130 @@ bool RodSolver::SolveNewtonIteration(const RodInput& input, bool limit_steps, Ro
   for (int j = 0; j < n; ++j) {
     const auto k = static_cast<std::size_t>(j);
     const Vec3 alpha = joints_[k].rotational_compliance * (1.0 / h2);
-    const Mat6 jd_a = Multiply(jac_dist_[k], inverse_mass_[k]);
-    Mat6 d = MultiplyTransposed(jd_a, jac_dist_[k]);
-    Vec6 rhs = Multiply(jd_a, body_residual_[k]);
+    const BodyJacobian distal = DistalBlock(jacobian_[k]);
+    const JacobianInverse jd_a = TimesInverse(distal, inverse_mass_[k]);
+    Mat6& d = diag_[k];
+    d = Mat6{};
+    AddTimesTransposed(jd_a, distal, &d);
+    Vec6 rhs = Times(jd_a, body_residual_[k]);
     if (j > 0) {
-      const Mat6 jp_a = Multiply(jac_prox_[k], inverse_mass_[k - 1]);
-      const Mat6 dp = MultiplyTransposed(jp_a, jac_prox_[k]);
-      const Vec6 rp = Multiply(jp_a, body_residual_[k - 1]);
-      for (int r = 0; r < 36; ++r)
-        d.m[static_cast<std::size_t>(r)] += dp.m[static_cast<std::size_t>(r)];
-      for (int r = 0; r < 6; ++r)
-        rhs[static_cast<std::size_t>(r)] += rp[static_cast<std::size_t>(r)];
+      const BodyJacobian proximal = ProximalBlock(jacobian_[k]);
+      const JacobianInverse jp_a = TimesInverse(proximal, inverse_mass_[k - 1]);
+      AddTimesTransposed(jp_a, proximal, &d);
+      rhs = Add(rhs, Times(jp_a, body_residual_[k - 1]));
     }
-    if (j + 1 < n) upper_[k] = MultiplyTransposed(jd_a, jac_prox_[k + 1]);
+    if (j + 1 < n) {
+      upper_[k] = Mat6{};
+      AddTimesTransposed(jd_a, ProximalBlock(jacobian_[k + 1]), &upper_[k]);
+    }
     d(3, 3) += alpha.x;
     d(4, 4) += alpha.y;
     d(5, 5) += alpha.z;
-    for (int r = 0; r < 6; ++r)
-      rhs[static_cast<std::size_t>(r)] -= joint_residual_[k][static_cast<std::size_t>(r)];
-    diag_[k] = d;
-    rhs_[k] = rhs;
+    rhs_[k] = Subtract(rhs, joint_residual_[k]);
   }
-  // Forward sweep: S_j = D_j - U_{j-1}^T S_{j-1}^-1 U_{j-1}.
+  // Block Cholesky, forward: L_j L_j^T = D_j - V_{j-1}^T V_{j-1} with
+  // V_j = L_j^-1 U_j, and y_j = L_j^-1 (r_j - V_{j-1}^T y_{j-1}) (lower
+  // triangles only: the blocks are symmetric).
   for (int j = 0; j < n; ++j) {
     const auto k = static_cast<std::size_t>(j);
     if (j > 0) {
-      const Mat6& u = upper_[k - 1];
-      const Mat6& w = solved_upper_[k - 1];
-      const Vec6& z = solved_rhs_[k - 1];
+      const Mat6& v = solved_upper_[k - 1];
+      const Vec6& y = solved_rhs_[k - 1];
       for (int r = 0; r < 6; ++r) {
-        for (int c = 0; c < 6; ++c) {
+        for (int c = 0; c <= r; ++c) {
           double s = 0.0;
-          for (int m = 0; m < 6; ++m) s += u(m, r) * w(m, c);
+          for (int m = 0; m < 6; ++m) s += v(m, r) * v(m, c);
           diag_[k](r, c) -= s;
         }
         double s = 0.0;
-        for (int m = 0; m < 6; ++m) s += u(m, r) * z[static_cast<std::size_t>(m)];
+        for (int m = 0; m < 6; ++m) s += v(m, r) * y[static_cast<std::size_t>(m)];
         rhs_[k][static_cast<std::size_t>(r)] -= s;
       }
     }
-    if (!CholeskyFactor(diag_[k])) return false;
-    solved_rhs_[k] = CholeskySolve(diag_[k], rhs_[k]);
-    if (j + 1 < n) {
-      for (int c = 0; c < 6; ++c) {
-        Vec6 column{};
-        for (int r = 0; r < 6; ++r) column[static_cast<std::size_t>(r)] = upper_[k](r, c);
-        column = CholeskySolve(diag_[k], column);
-        for (int r = 0; r < 6; ++r) solved_upper_[k](r, c) = column[static_cast<std::size_t>(r)];
-      }
-    }
+    if (!CholeskyFactor(diag_[k], &factor_[k])) return false;
+    solved_rhs_[k] = SolveLower(factor_[k], rhs_[k]);
+    if (j + 1 < n) SolveLowerColumns(factor_[k], upper_[k], &solved_upper_[k]);
   }
-  // Back substitution: dlambda_j = z_j - W_j dlambda_{j+1}; reuse rhs_ for
+  // Backward: dlambda_j = L_j^-T (y_j - V_j dlambda_{j+1}); reuse rhs_ for
   // dlambda.
   for (int j = n - 1; j >= 0; --j) {
     const auto k = static_cast<std::size_t>(j);
-    Vec6 dl = solved_rhs_[k];
-    if (j + 1 < n) {
-      const Vec6 next = Multiply(solved_upper_[k], rhs_[k + 1]);
-      for (int r = 0; r < 6; ++r)
-        dl[static_cast<std::size_t>(r)] -= next[static_cast<std::size_t>(r)];
-    }
-    rhs_[k] = dl;
+    Vec6 y = solved_rhs_[k];
+    if (j + 1 < n) y = Subtract(y, Multiply(solved_upper_[k], rhs_[k + 1]));
+    rhs_[k] = SolveUpper(factor_[k], y);
   }
   // Bodies: dx = A^-1 (J^T dlambda - g1); lambda += dlambda.
   for (int b = 0; b < n; ++b) {
     const auto k = static_cast<std::size_t>(b);
-    Vec6 jt = MultiplyTransposed(jac_dist_[k], rhs_[k]);
-    if (b + 1 < n) {
-      const Vec6 more = MultiplyTransposed(jac_prox_[k + 1], rhs_[k + 1]);
-      for (int r = 0; r < 6; ++r)
-        jt[static_cast<std::size_t>(r)] += more[static_cast<std::size_t>(r)];
-    }
-    for (int r = 0; r < 6; ++r)
-      jt[static_cast<std::size_t>(r)] -= body_residual_[k][static_cast<std::size_t>(r)];
-    delta_[k] = Multiply(inverse_mass_[k], jt);
+    Vec6 jt = TransposedTimes(DistalBlock(jacobian_[k]), rhs_[k]);
+    if (b + 1 < n) jt = Add(jt, TransposedTimes(ProximalBlock(jacobian_[k + 1]), rhs_[k + 1]));
+    delta_[k] = Times(inverse_mass_[k], Subtract(jt, body_residual_[k]));
   }
   // Trust region (with anatomy present): scale the whole Newton step so that
   // no element moves more than half the contact margin per iteration
   // (contacts are re-detected between iterations, so no element can pass a
-  // wall unseen: no tunnelling); each element's turn is clamped to
+  // wall unseen: no tunnelling), nor turns more than
   // kMaxTurnPerIteration_rad.
-  // Newton on the non-smooth contact/friction terms can also overshoot; a
-  // scaled step keeps the iterate where the contact planes are valid.
-  double move_scale = 1.0;
-  for (int b = 0; b < n && limit_steps; ++b) {
-    const auto k = static_cast<std::size_t>(b);
-    const double move = Norm(Head(delta_[k]));
-    if (move * move_scale > 0.5 * spec.contact_margin_m)
-      move_scale = 0.5 * spec.contact_margin_m / move;
-  }
-  const double scale = move_scale;
+  double scale = 1.0;
+  double full_step = 0.0;
   for (int b = 0; b < n; ++b) {
     const auto k = static_cast<std::size_t>(b);
-    *largest_step = std::max(
-        *largest_step,
-        scale * std::max(Norm(Head(delta_[k])), Norm(Tail(delta_[k])) * elements_[k].length_m));
-    state->position[k] += Head(delta_[k]) * scale;
-    // Rotations are clamped per element (a near-free twist of one element
-    // must not stall the whole rod's step).
-    Vec3 turn = Tail(delta_[k]) * scale;
-    const double turn_norm = Norm(turn);
-    if (limit_steps && turn_norm > kMaxTurnPerIteration_rad)
-      turn = turn * (kMaxTurnPerIteration_rad / turn_norm);
-    state->orientation[k] = (QuatFromRotationVector(turn) * state->orientation[k]).Normalized();
+    const double move = Norm(Head(delta_[k]));
+    const double turn = Norm(Tail(delta_[k]));
+    full_step = std::max(full_step, std::max(move, turn * elements_[k].length_m));
+    if (!limit_steps) continue;
+    if (move * scale > 0.5 * spec.contact_margin_m) scale = 0.5 * spec.contact_margin_m / move;
+    if (turn * scale > kMaxTurnPerIteration_rad) scale = kMaxTurnPerIteration_rad / turn;
+  }
+  // Backtracking line search on the incremental potential (Li et al. 2020,
+  // "Incremental Potential Contact", sec. 4 and Alg. 1: Newton direction,
+  // step halved until the potential decreases). Contact is a C1 convex
+  // penalty and friction (lagged f_n, fixed anchor and plane) a C1 convex
+  // function of the contact point, so the full Newton step can overshoot
+  // where a contact switches on or off or a friction point changes between
+  // stick and slip; without the line search that made the iteration cycle
+  // and the outcome chaotic (physics/README.md). The direction descends the
+  // merit: with the bend/twist rows primal-consistent (BuildJoint) and the
+  // stretch rows in the augmented Lagrangian with the new multipliers
+  // lambda + dlambda, its slope is -dx^T A' dx - rho |C|^2 < 0 (A' the
+  // positive definite Newton matrix with the elastic rows eliminated;
+  // Nocedal & Wright, Numerical Optimization, 2006, sec. 18.3). Steps below
+  // the solver tolerance are taken whole (the merit's change is then
+  // round-off).
+  for (int j = 0; j < n; ++j) {
+    const auto k = static_cast<std::size_t>(j);
     for (int r = 0; r < 6; ++r)
+      lambda_trial_[k][static_cast<std::size_t>(r)] =
+          lambda_[k][static_cast<std::size_t>(r)] + rhs_[k][static_cast<std::size_t>(r)];
+  }
+  const bool search = full_step * scale > spec.solver_tolerance_m;
+  const double start_potential =
+      search ? IncrementalPotential(input, state->position, state->orientation, *state) : 0.0;
+  bool accepted = false;
+  for (int halving = 0; !accepted && halving <= kMaxStepHalvings; ++halving) {
+    for (int b = 0; b < n; ++b) {
+      const auto k = static_cast<std::size_t>(b);
+      trial_position_[k] = state->position[k] + Head(delta_[k]) * scale;
+      trial_orientation_[k] =
+          (QuatFromRotationVector(Tail(delta_[k]) * scale) * state->orientation[k]).Normalized();
+    }
+    accepted = !search || IncrementalPotential(input, trial_position_, trial_orientation_,
+                                               *state) <= start_potential;
+    if (!accepted) scale *= 0.5;
+  }
+  // No decrease along the direction: the iterate is as good as this
+  // iteration can make it (the caller stops iterating).
+  if (!accepted) {
+    *largest_step = 0.0;
+    return true;
+  }
+  *largest_step = full_step * scale;
+  *whole_step = scale == 1.0;
+  for (int b = 0; b < n; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    state->position[k] = trial_position_[k];
+    state->orientation[k] = trial_orientation_[k];
+    for (int r = 0; r < 3; ++r)
       lambda_[k][static_cast<std::size_t>(r)] += rhs_[k][static_cast<std::size_t>(r)] * scale;
   }
   return true;
@@ -505,10 +679,31 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
   }
   external_force_.back() += input.tip_force_N;
   external_torque_.back() += input.tip_torque_Nm;
+  // The predictor is the first iterate; with anatomy it is scaled like any
+  // Newton step so that no element moves more than half the contact margin
+  // from where its contacts were detected (a fast element must not start
+  // the iteration behind a wall).
+  double predictor_scale = 1.0;
+  for (int b = 0; b < n && world; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    const double move = Norm(predicted_position_[k] - state->position[k]);
+    if (move * predictor_scale > 0.5 * spec.contact_margin_m)
+      predictor_scale = 0.5 * spec.contact_margin_m / move;
+  }
   for (int b = 0; b < n; ++b) {
     const auto k = static_cast<std::size_t>(b);
-    state->position[k] = predicted_position_[k];
-    state->orientation[k] = predicted_orientation_[k];
+    if (predictor_scale < 1.0) {
+      state->position[k] += (predicted_position_[k] - state->position[k]) * predictor_scale;
+      state->orientation[k] =
+          (QuatFromRotationVector(
+               RotationVector(predicted_orientation_[k] * state->orientation[k].Conjugate()) *
+               predictor_scale) *
+           state->orientation[k])
+              .Normalized();
+    } else {
+      state->position[k] = predicted_position_[k];
+      state->orientation[k] = predicted_orientation_[k];
+    }
   }
 
   // Newton iterations on the joint constraints and contacts.
@@ -518,10 +713,18 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
   // elements that moved more than half the detection margin since their last
   // query, so a large step cannot carry an element through a wall it was not
   // yet near; an iteration that re-detected does not count as converged.
+  // Converged, too, when two consecutive whole Newton steps contract by
+  // theta = |dx_k| / |dx_k-1| <= kMaxTrustedContraction and the error this
+  // leaves, bounded by theta / (1 - theta) |dx_k| (the a-posteriori bound of
+  // Banach's fixed-point theorem for an iteration contracting by theta), is
+  // below the tolerance: in Newton's quadratic phase this saves the last
+  // iteration, which would only confirm a step of ~1e-9 m.
   bool solved = true;
+  double previous_step = 0.0;
   for (int it = 0; solved && it < spec.solver_iterations; ++it) {
     double largest_step = 0.0;
-    solved = SolveNewtonIteration(input, world != nullptr, state, &largest_step);
+    bool whole_step = false;
+    solved = SolveNewtonIteration(input, world != nullptr, state, &largest_step, &whole_step);
     bool redetected = false;
     for (int i = 0; i < n && world; ++i) {
       const auto k = static_cast<std::size_t>(i);
@@ -531,7 +734,16 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
       }
     }
     result.iterations = it + 1;
-    if (!redetected && largest_step < spec.solver_tolerance_m) break;
+    if (redetected) {
+      previous_step = 0.0;
+      continue;
+    }
+    if (largest_step < spec.solver_tolerance_m) break;
+    const double theta = whole_step && previous_step > 0.0 ? largest_step / previous_step : 1.0;
+    if (theta <= kMaxTrustedContraction &&
+        theta / (1.0 - theta) * largest_step < spec.solver_tolerance_m)
+      break;
+    previous_step = whole_step ? largest_step : 0.0;
   }
 
   // Velocities from the positions (implicit Euler), contact forces and the
@@ -581,6 +793,9 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
     }
   }
   if (solved) {
+    // Joint forces at the final pose: the bend/twist moments are those of
+    // the pose (BuildJoint), the stretch forces the last multipliers.
+    for (int j = 0; j < n; ++j) BuildJoint(j, input, *state);
     for (int j = 0; j < n; ++j) {
       const auto k = static_cast<std::size_t>(j);
       for (int r = 0; r < 6; ++r) {
@@ -589,12 +804,10 @@ RodStepResult RodSolver::Step(const RodInput& input, const ContactWorld* world, 
       }
     }
     const Vec6& l0 = lambda_[0];
-    state->handle_force_N = Head(MultiplyTransposed(jac_dist_[0], l0)) * (1.0 / h2);
-    const Mat6& jd = jac_dist_[0];
-    Vec3 torque;
-    for (int r = 0; r < 3; ++r)
-      for (int m = 3; m < 6; ++m) torque[r] += jd(m, 3 + r) * l0[static_cast<std::size_t>(m)];
-    state->handle_torque_Nm = torque * (1.0 / h2);
+    // Joint 0's force on element 0, -lambda_p, and its moment about the
+    // joint point, G^T lambda_r (RodJointJacobian).
+    state->handle_force_N = Head(l0) * (-1.0 / h2);
+    state->handle_torque_Nm = jacobian_[0].g.Transposed() * Tail(l0) * (1.0 / h2);
     state->handle_position = input.handle_position;
     state->handle_orientation = input.handle_orientation;
   }

@@ -1,6 +1,7 @@
 // RodSolver: advances a RodState by one fixed step with a direct (O(n)
 // block-tridiagonal) XPBD/Newton solve of the rod's joints, implicit penalty
-// contact and stick-slip Coulomb friction. See physics/README.md for the
+// contact and stick-slip Coulomb friction, globalised by a backtracking line
+// search on the incremental potential. See physics/README.md for the
 // formulation and its sources.
 //
 // Step never throws and allocates nothing once the solver exists: the solver
@@ -47,6 +48,21 @@ struct RodEnergy {
   double Total() const { return kinetic + elastic + gravity + contact; }
 };
 
+// Joint j's Jacobian (rows: point coincidence, bend/twist; columns: a
+// body's translation, rotation): w.r.t. the distal body j [[-I, [l_b]x],
+// [0, G]], w.r.t. the proximal body j-1 [[I, -[l_a]x], [0, -G]], with l_a,
+// l_b the levers from each body's centre to the joint point.
+struct RodJointJacobian {
+  Vec3 lever_a, lever_b;
+  Mat3 g;
+};
+
+// A body's inverse Newton matrix A^-1 in 3x3 blocks [[p, q], [q^T, r]]
+// (translation, rotation); q = 0 without contact.
+struct RodBodyInverse {
+  Mat3 p, q, r;
+};
+
 class RodSolver {
  public:
   // Sizes scratch memory for `model`; the model must outlive the solver.
@@ -81,10 +97,18 @@ class RodSolver {
   // Queries the anatomy for element i at its current position.
   void DetectContacts(const ContactWorld* world, int i, RodState* state);
   void BuildJoint(int j, const RodInput& input, const RodState& state);
-  // One Newton iteration; `largest_step` gets the largest element move (m).
-  // `limit_steps` applies the trust region (anatomy present).
+  // Merit of the line search (J, times dt^2): inertia, external work,
+  // contact and friction potentials and bend/twist energy at the given poses,
+  // plus the zero-stretch constraints' augmented Lagrangian with the
+  // multipliers in lambda_trial_.
+  double IncrementalPotential(const RodInput& input, const std::vector<Vec3>& position,
+                              const std::vector<Quat>& orientation, const RodState& state) const;
+  // One Newton iteration; `largest_step` gets the largest element move (m),
+  // `whole_step` whether the full Newton step was taken (no trust-region or
+  // line-search scaling). `limit_steps` applies the trust region (anatomy
+  // present).
   bool SolveNewtonIteration(const RodInput& input, bool limit_steps, RodState* state,
-                            double* largest_step);
+                            double* largest_step, bool* whole_step);
 
   const RodModel& model_;
   std::vector<RodElement> elements_;
@@ -95,19 +119,22 @@ class RodSolver {
   std::vector<Quat> predicted_orientation_;
   std::vector<Vec3> external_force_;
   std::vector<Vec3> external_torque_;
-  std::vector<Vec6> lambda_;          // per joint, accumulated multipliers
-  std::vector<Mat6> inverse_mass_;    // per body, A^-1 (6x6)
-  std::vector<Vec6> body_residual_;   // per body, g1
-  std::vector<Mat6> jac_prox_;        // per joint, J w.r.t. the proximal body
-  std::vector<Mat6> jac_dist_;        // per joint, J w.r.t. the distal body
-  std::vector<Vec6> joint_residual_;  // per joint, C + alpha~ lambda
-  std::vector<Mat6> diag_;            // factored Schur blocks
-  std::vector<Mat6> upper_;           // coupling block (j, j+1)
+  std::vector<Vec6> lambda_;                  // per joint, accumulated multipliers
+  std::vector<RodBodyInverse> inverse_mass_;  // per body, A^-1
+  std::vector<Vec6> body_residual_;           // per body, g1
+  std::vector<RodJointJacobian> jacobian_;    // per joint
+  std::vector<Vec6> joint_residual_;          // per joint, C + alpha~ lambda
+  std::vector<Mat6> diag_;                    // Schur diagonal blocks D_j
+  std::vector<Cholesky6> factor_;             // L_j, L_j L_j^T = D_j - V_{j-1}^T V_{j-1}
+  std::vector<Mat6> upper_;                   // coupling block U_j (j, j+1)
   std::vector<Vec6> rhs_;
-  std::vector<Mat6> solved_upper_;  // S_j^-1 U_j
-  std::vector<Vec6> solved_rhs_;    // S_j^-1 y_j
-  std::vector<Vec6> delta_;         // per body, Newton step
-  std::vector<Vec3> detected_at_;   // per element, where contacts were queried
+  std::vector<Mat6> solved_upper_;    // V_j = L_j^-1 U_j
+  std::vector<Vec6> solved_rhs_;      // y_j = L_j^-1 (r_j - V_{j-1}^T y_{j-1})
+  std::vector<Vec6> delta_;           // per body, Newton step
+  std::vector<Vec3> detected_at_;     // per element, where contacts were queried
+  std::vector<Vec6> lambda_trial_;    // per joint, multipliers after the Newton step
+  std::vector<Vec3> trial_position_;  // line search poses
+  std::vector<Quat> trial_orientation_;
   RodState backup_;
 };
 
