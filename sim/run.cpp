@@ -176,6 +176,8 @@ std::string RunSummaryJson(const RunResult& result) {
   json["title"] = result.case_title;
   json["driver"] = result.driver;
   json["status"] = std::string(StepStatusName(result.status));
+  if (result.status != StepStatus::kOk)
+    json["fault_source"] = std::string(FaultSourceName(result.final_state.fault_source));
   json["outcome"] =
       nlohmann::ordered_json::parse(OutcomeJson(result.final_state.procedure, result.baseline));
   json["metrics"] = {{"duration_s", result.duration_s},

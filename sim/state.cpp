@@ -15,6 +15,20 @@ std::string_view StepStatusName(StepStatus status) {
   return "unknown";
 }
 
+std::string_view FaultSourceName(FaultSource source) {
+  switch (source) {
+    case FaultSource::kNone:
+      return "none";
+    case FaultSource::kControlCommand:
+      return "control_command";
+    case FaultSource::kLeafletTissue:
+      return "leaflet_tissue";
+    case FaultSource::kState:
+      return "state";
+  }
+  return "unknown";
+}
+
 State InitialState(const Model& model) { return InitialState(model, model.case_description.seed); }
 
 State InitialState(const Model& model, std::uint64_t seed) {
@@ -40,6 +54,7 @@ StateHasher& AddToHash(const State& state, StateHasher& hasher) {
       .Add(state.dap_Gycm2)
       .Add(state.rng_state);
   hasher.Add(static_cast<std::uint64_t>(state.status)).Add(state.fault_step_index);
+  hasher.Add(static_cast<std::uint64_t>(state.fault_source));
   AddToHash(state.procedure, hasher);
   physics::AddToHash(state.valve_tissue, hasher);
   return hasher;

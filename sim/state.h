@@ -24,6 +24,16 @@ enum class StepStatus : std::uint8_t {
 };
 std::string_view StepStatusName(StepStatus status);
 
+// Where a fault came from, so the message can name it.
+enum class FaultSource : std::uint8_t {
+  kNone,
+  kControlCommand,  // a non-finite set-point from the device or script
+  kLeafletTissue,   // the leaflet tissue went non-finite or tore (sim/valve_tissue.h)
+  kState,           // a non-finite handle or cardiac phase
+};
+// "none", "control_command", "leaflet_tissue", "state".
+std::string_view FaultSourceName(FaultSource source);
+
 struct State {
   std::int64_t step_index = 0;
   double time_s = 0.0;
@@ -41,6 +51,7 @@ struct State {
   std::uint64_t rng_state = 0;
   StepStatus status = StepStatus::kOk;
   std::int64_t fault_step_index = -1;
+  FaultSource fault_source = FaultSource::kNone;
   // Instruments in the patient, the septum, the clips, phase and events.
   ProcedureState procedure;
   // The leaflets' nodes (sim/valve_tissue.h), moving with the annulus.

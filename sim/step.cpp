@@ -43,6 +43,7 @@ void Step(const Model& model, const Input& input, State* state) {
   if (!AllFinite(input.controls)) {
     state->status = StepStatus::kNumericalFault;
     state->fault_step_index = state->step_index;
+    state->fault_source = FaultSource::kControlCommand;
     return;
   }
 
@@ -86,12 +87,14 @@ void Step(const Model& model, const Input& input, State* state) {
                       &state->valve_tissue) != physics::TissueStatus::kOk) {
     state->status = StepStatus::kNumericalFault;
     state->fault_step_index = state->step_index;
+    state->fault_source = FaultSource::kLeafletTissue;
     return;
   }
 
   if (!AllFinite(state->handles) || !std::isfinite(state->cardiac_phase)) {
     state->status = StepStatus::kNumericalFault;
     state->fault_step_index = state->step_index;
+    state->fault_source = FaultSource::kState;
   }
 }
 

@@ -101,7 +101,8 @@ int RunCommand(const RunArgs& args) {
   }
   if (result.status != sim::StepStatus::kOk) {
     std::cerr << "teersim run: the simulation stopped at t = " << result.duration_s << " s ("
-              << sim::StepStatusName(result.status) << " at step "
+              << sim::StepStatusName(result.status) << " in "
+              << sim::FaultSourceName(result.final_state.fault_source) << " at step "
               << result.final_state.fault_step_index << "); everything before it is kept in "
               << result.outputs.recording.string() << '\n';
     return kExitFailure;

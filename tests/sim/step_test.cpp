@@ -77,10 +77,27 @@ TEST(Step, NonFiniteInputIsAFaultNotACrash) {
   Step(model, input, &state);
   EXPECT_EQ(state.status, StepStatus::kNumericalFault);
   EXPECT_EQ(state.fault_step_index, 10);
+  EXPECT_EQ(state.fault_source, FaultSource::kControlCommand);
   // A faulted state no longer advances.
   const auto hash = HashState(state);
   Step(model, Input{}, &state);
   EXPECT_EQ(HashState(state), hash);
+}
+
+TEST(Step, TornLeafletTissueIsAFaultNamedAsSuch) {
+  // A physics blow-up (here an absurd systolic pressure tears the leaflets)
+  // stops the run with a status naming the tissue, and the tissue keeps its
+  // last good shape.
+  Model model = TestModel();
+  ASSERT_TRUE(model.valve_tissue.available);
+  model.valve_tissue.peak_systolic_pressure_Pa = 1e12;
+  State state = InitialState(model, 1);
+  Input input;
+  for (int i = 0; i < 200 && state.status == StepStatus::kOk; ++i) Step(model, input, &state);
+  EXPECT_EQ(state.status, StepStatus::kNumericalFault);
+  EXPECT_EQ(state.fault_source, FaultSource::kLeafletTissue);
+  EXPECT_EQ(FaultSourceName(state.fault_source), "leaflet_tissue");
+  for (const auto& p : state.valve_tissue.position_m) EXPECT_TRUE(std::isfinite(p.x + p.y + p.z));
 }
 
 TEST(Step, CommandsAreClampedToTheControlRange) {
