@@ -95,19 +95,25 @@ void FindContacts(const LeafletTissueModel& model, LeafletTissueState* state) {
 }
 
 // One XPBD projection of a distance-type constraint C = |x_b − x_a| − rest
-// (b may be a fixed point: w_b = 0). Returns Δλ.
+// (either end may be fixed: w = 0), given 1 / (w_a + w_b + α/h²):
+// Δλ = −C / (w_a + w_b + α̃), each end moved along the unit vector by w Δλ.
+// Returns Δλ.
 [[gnu::always_inline]] inline double ProjectDistance(Vec3* xa, double wa, Vec3* xb, double wb,
-                                                     double rest, double alpha_tilde) {
+                                                     double rest, double inverse_denominator) {
   const Vec3 d = *xb - *xa;
   const double length = Norm(d);
-  const double denominator = wa + wb + alpha_tilde;
-  if (length < 1e-12 || denominator <= 0.0) return 0.0;
-  const double delta_lambda = -(length - rest) / denominator;
+  if (length < 1e-12) return 0.0;
+  const double delta_lambda = -(length - rest) * inverse_denominator;
   // One division for the unit vector and the step together.
   const Vec3 step = (delta_lambda / length) * d;
   *xa -= wa * step;
   *xb += wb * step;
   return delta_lambda;
+}
+
+double InverseDenominator(double wa, double wb, double alpha_tilde) {
+  const double denominator = wa + wb + alpha_tilde;
+  return denominator > 0.0 ? 1.0 / denominator : 0.0;
 }
 
 }  // namespace
@@ -323,22 +329,15 @@ TissueStatus StepTissue(const LeafletTissueModel& model, const TissueLoad& load,
     if (state->cached_substep_s != h) {
       for (std::size_t i = 0; i < model.Distances().size(); ++i) {
         const TissueDistance& d = model.Distances()[i];
-        state->inverse_denominator[i] =
-            1.0 / (w[static_cast<std::size_t>(d.a)] + w[static_cast<std::size_t>(d.b)] +
-                   d.compliance / (h * h));
+        state->inverse_denominator[i] = InverseDenominator(
+            w[static_cast<std::size_t>(d.a)], w[static_cast<std::size_t>(d.b)], d.compliance / (h * h));
       }
       state->cached_substep_s = h;
     }
     for (std::size_t i = 0; i < model.Distances().size(); ++i) {
       const TissueDistance& d = model.Distances()[i];
       const auto a = static_cast<std::size_t>(d.a), b = static_cast<std::size_t>(d.b);
-      const Vec3 delta = x[b] - x[a];
-      const double length = Norm(delta);
-      if (length < 1e-12) continue;
-      // Δλ = −C / (w_a + w_b + α̃), moved along the unit vector delta / length.
-      const Vec3 step = (-(length - d.rest_m) * state->inverse_denominator[i] / length) * delta;
-      x[a] -= w[a] * step;
-      x[b] += w[b] * step;
+      ProjectDistance(&x[a], w[a], &x[b], w[b], d.rest_m, state->inverse_denominator[i]);
     }
     for (std::size_t c = 0; c < model.Chordae().size(); ++c) {
       const auto node = static_cast<std::size_t>(model.ChordNodes()[c]);
@@ -347,7 +346,8 @@ TissueStatus StepTissue(const LeafletTissueModel& model, const TissueLoad& load,
       double tension = 0.0;
       if (Norm(x[node] - anchor) > chord.rest_length_m) {  // a chord pulls, never pushes
         const double delta_lambda =
-            ProjectDistance(&anchor, 0.0, &x[node], w[node], chord.rest_length_m, chord_alpha);
+            ProjectDistance(&anchor, 0.0, &x[node], w[node], chord.rest_length_m,
+                            InverseDenominator(0.0, w[node], chord_alpha));
         tension = -delta_lambda / (h * h);
       }
       state->chord_tension_N[c] = tension;
@@ -356,14 +356,16 @@ TissueStatus StepTissue(const LeafletTissueModel& model, const TissueLoad& load,
       if (hold.node < 0 || static_cast<std::size_t>(hold.node) >= n) continue;
       Vec3 target = hold.target_m;
       const auto node = static_cast<std::size_t>(hold.node);
-      ProjectDistance(&target, 0.0, &x[node], w[node], 0.0, hold_alpha);
+      ProjectDistance(&target, 0.0, &x[node], w[node], 0.0,
+                      InverseDenominator(0.0, w[node], hold_alpha));
     }
     // Leaflet–leaflet contact: hard, one thickness apart.
     const auto& pairs = state->contact_pairs;
     for (std::size_t p = 0; p + 1 < pairs.size() && pairs[p] >= 0; p += 2) {
       const auto a = static_cast<std::size_t>(pairs[p]), b = static_cast<std::size_t>(pairs[p + 1]);
       if (Norm(x[b] - x[a]) < m.contact_distance_m)
-        ProjectDistance(&x[a], w[a], &x[b], w[b], m.contact_distance_m, 0.0);
+        ProjectDistance(&x[a], w[a], &x[b], w[b], m.contact_distance_m,
+                        InverseDenominator(w[a], w[b], 0.0));
     }
     for (std::size_t i = 0; i < n; ++i) v[i] = (x[i] - state->previous_m[i]) / h;
   }
@@ -383,24 +385,6 @@ TissueStatus StepTissue(const LeafletTissueModel& model, const TissueLoad& load,
     return TissueStatus::kFault;
   }
   return TissueStatus::kOk;
-}
-
-double TissueElasticEnergy(const LeafletTissueModel& model, const LeafletTissueState& state) {
-  double energy = 0.0;
-  const auto& x = state.position_m;
-  for (const TissueDistance& d : model.Distances()) {
-    const double stretch =
-        Norm(x[static_cast<std::size_t>(d.b)] - x[static_cast<std::size_t>(d.a)]) - d.rest_m;
-    energy += 0.5 * stretch * stretch / d.compliance;
-  }
-  for (std::size_t c = 0; c < model.Chordae().size(); ++c) {
-    const TissueChordSpec& chord = model.Chordae()[c];
-    const double stretch =
-        Norm(x[static_cast<std::size_t>(model.ChordNodes()[c])] - chord.anchor_m) -
-        chord.rest_length_m;
-    if (stretch > 0.0) energy += 0.5 * model.Material().chord_stiffness_N_per_m * stretch * stretch;
-  }
-  return energy;
 }
 
 StateHasher& AddToHash(const LeafletTissueState& state, StateHasher& hasher) {

@@ -170,10 +170,6 @@ TissueStatus StepTissue(const LeafletTissueModel& model, const TissueLoad& load,
 Vec3 FrontNormal(const LeafletTissueModel& model, const LeafletTissueState& state, int sheet,
                  int row, int column);
 
-// Elastic energy of the membrane, bending and chordal constraints (J), for
-// tests and diagnostics.
-double TissueElasticEnergy(const LeafletTissueModel& model, const LeafletTissueState& state);
-
 StateHasher& AddToHash(const LeafletTissueState& state, StateHasher& hasher);
 
 }  // namespace teersim::physics

@@ -228,6 +228,11 @@ double MitralValve::SolveLesionSwing(double v) const {
   return 0.5 * (lo + hi);
 }
 
+bool MitralValve::ChordRuptured(Leaflet leaflet, double v) const {
+  return p_.degenerative.kind == DegenerativeKind::kFlail &&
+         p_.degenerative.scallop.leaflet == leaflet && LesionWeight(v) > 0.0;
+}
+
 MitralValve::Profile MitralValve::CaseProfile(Leaflet leaflet, double v, int body_rows,
                                               int tail_rows) const {
   Profile profile = NormalProfile(leaflet, v, body_rows, tail_rows);
@@ -284,8 +289,6 @@ ValveTissue MitralValve::Tissue(int body_rows, int tail_rows, int columns, int c
     sheet.thickness_m = p_.leaflet_thickness_m;
     sheet.closed_m.resize(static_cast<std::size_t>(sheet.rows * columns));
     sheet.coapted_m.resize(sheet.closed_m.size());
-    const bool flail = p_.degenerative.kind == DegenerativeKind::kFlail &&
-                       p_.degenerative.scallop.leaflet == leaflet;
     for (int j = 0; j < columns; ++j) {
       const double v = -v_max + 2.0 * v_max * j / (columns - 1);
       sheet.column_v_m.push_back(v);
@@ -305,8 +308,8 @@ ValveTissue MitralValve::Tissue(int body_rows, int tail_rows, int columns, int c
       }
       // Chordae as Build draws them: to the nearer papillary muscle, none
       // across a flail (ruptured).
-      if ((j - chord_every / 2) % chord_every != 0 || j < chord_every / 2) continue;
-      if (flail && LesionWeight(v) > 0.0) continue;
+      if (j < chord_every / 2 || (j - chord_every / 2) % chord_every != 0) continue;
+      if (ChordRuptured(leaflet, v)) continue;
       ChordAttachment chord;
       chord.sheet = static_cast<int>(tissue.sheets.size());
       chord.row = sheet.rows - 1;
@@ -374,11 +377,9 @@ ValveMeshes MitralValve::Build(const ValveResolution& resolution) const {
   const double v_max = kLeafletExtent * HalfExtentV();
   const int rows = resolution.body_rows + resolution.tail_rows;
   for (const Leaflet leaflet : {Leaflet::kAnterior, Leaflet::kPosterior}) {
-    const bool diseased = p_.degenerative.kind == DegenerativeKind::kFlail &&
-                          p_.degenerative.scallop.leaflet == leaflet;
     for (int j = resolution.chord_every / 2; j < resolution.columns; j += resolution.chord_every) {
       const double v = -v_max + 2.0 * v_max * j / (resolution.columns - 1);
-      if (diseased && LesionWeight(v) > 0.0) continue;
+      if (ChordRuptured(leaflet, v)) continue;
       const Profile profile = NormalProfile(leaflet, v, resolution.body_rows, resolution.tail_rows);
       const Vec3 attach = frame_(profile[rows - 1].u, v, profile[rows - 1].w);
       const Vec3& tip = v >= 0.0 ? tip_al : tip_pm;

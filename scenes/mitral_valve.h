@@ -75,6 +75,8 @@ class MitralValve {
   // The swing at v that leaves the case's gap between the leaflets' faces.
   double SolveLesionSwing(double v) const;
   double LesionWeight(double v) const;
+  // A flail's chordae are ruptured across its width.
+  bool ChordRuptured(Leaflet leaflet, double v) const;
   double FunctionalWeight(double v) const;
   double ScallopCentreV(int index) const;
   TriangleMesh LeafletMesh(Leaflet leaflet, const ValveResolution& resolution) const;

@@ -76,8 +76,6 @@ constexpr double kWithdrawnDepth_m = -0.005;
 
 // --- Small geometry -----------------------------------------------------------
 
-physics::Vec3 ToPhysics(const Vec3& p) { return {p[0], p[1], p[2]}; }
-
 Vec3 Rotate(const Vec3& v, const Vec3& axis, double angle) {
   // Rodrigues' rotation formula about a unit axis.
   const double c = std::cos(angle), s = std::sin(angle);
@@ -786,6 +784,30 @@ ClipPose ComputeClipPose(const ProcedureModel& model, const devices::ControlFram
 
 // --- State ------------------------------------------------------------------------
 
+ClipOnTissue HeldClip(const ProcedureState& state) {
+  const bool first_anterior = state.arm_faces_anterior[0];
+  return {state.clip_position_s_m, state.insertion_m[first_anterior ? 0 : 1],
+          state.insertion_m[first_anterior ? 1 : 0]};
+}
+
+ClipsOnTissue ListClipsOnTissue(const ProcedureState& state) {
+  ClipsOnTissue list;
+  for (int i = 0; i < state.clips_released && list.count < kMaxClipsOnTissue; ++i) {
+    const ClipRecord& r = state.released[static_cast<std::size_t>(i)];
+    list.clips[static_cast<std::size_t>(list.count++)] = {r.position_s_m, r.insertion_anterior_m,
+                                                          r.insertion_posterior_m};
+  }
+  if (state.closed_on_tissue && list.count < kMaxClipsOnTissue)
+    list.clips[static_cast<std::size_t>(list.count++)] = HeldClip(state);
+  return list;
+}
+
+double ClipHeldHalfWidth_m(const ClipSize& clip, const ClipOnTissue& held) {
+  return clip.arm_width_m / 2.0 +
+         OutcomeModelConstants{}.bridging_per_insertion *
+             std::min(held.insertion_anterior_m, held.insertion_posterior_m);
+}
+
 ProcedureState InitialProcedureState(const ProcedureModel& model, const Outcome& baseline) {
   ProcedureState state;
   const Vec3 start = model.route.empty() ? Vec3{} : model.route.front();
@@ -1104,10 +1126,9 @@ void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve
       record.arm = s->clip_arm;
       record.position_s_m = s->clip_position_s_m;
       record.rotation_error_rad = s->rotation_error_rad;
-      record.insertion_anterior_m =
-          s->arm_faces_anterior[0] ? s->insertion_m[0] : s->insertion_m[1];
-      record.insertion_posterior_m =
-          s->arm_faces_anterior[0] ? s->insertion_m[1] : s->insertion_m[0];
+      const ClipOnTissue held = HeldClip(*s);
+      record.insertion_anterior_m = held.insertion_anterior_m;
+      record.insertion_posterior_m = held.insertion_posterior_m;
       s->closed_on_tissue = false;
       s->locked = false;
       s->captured = {false, false};

@@ -35,6 +35,7 @@
 #include "base/patient_frame.h"
 #include "base/state_hash.h"
 #include "devices/controls.h"
+#include "physics/rod_math.h"
 #include "scenes/anatomy.h"
 #include "sim/outcome_model.h"
 #include "sim/valve_from_anatomy.h"
@@ -314,6 +315,33 @@ void StepProcedure(const ProcedureModel& model, const ValveModelInputs& valve,
                    ProcedureState* state);
 
 StateHasher& AddToHash(const ProcedureState& state, StateHasher& hasher);
+
+// --- Clips holding tissue (for the valve's motion and tissue) -----------------
+
+// A clip gripping both leaflets: every released clip, and the clip on the
+// delivery catheter while it is closed on tissue.
+struct ClipOnTissue {
+  double position_s_m = 0.0;  // along the coaptation line
+  double insertion_anterior_m = 0.0, insertion_posterior_m = 0.0;
+};
+inline constexpr int kMaxClipsOnTissue = kMaxClips + 1;
+struct ClipsOnTissue {
+  std::array<ClipOnTissue, kMaxClipsOnTissue> clips{};
+  int count = 0;
+  std::span<const ClipOnTissue> View() const {
+    return std::span<const ClipOnTissue>(clips.data(), static_cast<std::size_t>(count));
+  }
+};
+// The clip on the delivery catheter as it holds the leaflets now (its arms
+// mapped to anterior and posterior).
+ClipOnTissue HeldClip(const ProcedureState& state);
+ClipsOnTissue ListClipsOnTissue(const ProcedureState& state);
+// Half-width along the coaptation line of the tissue a clip holds shut: half
+// its arms plus the tissue its shallower bite bridges (as the outcome model).
+double ClipHeldHalfWidth_m(const ClipSize& clip, const ClipOnTissue& held);
+
+inline physics::Vec3 ToPhysics(const Vec3& p) { return {p[0], p[1], p[2]}; }
+inline Vec3 FromPhysics(const physics::Vec3& p) { return {p.x, p.y, p.z}; }
 
 // --- Instrument shapes (for views and the autopilot) ---------------------------
 

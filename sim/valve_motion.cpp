@@ -24,7 +24,6 @@ constexpr double kPi = std::numbers::pi;
 // wave (as the colour Doppler's systole_fraction); the leaflets open rapidly
 // in early diastole (E wave), drift half-closed in diastasis and open again
 // with the atrial kick (A wave) before closing at the next R wave.
-constexpr double kSystoleEnd = 0.35;
 constexpr double kRapidOpening = 0.08;  // fraction of the cycle to open fully
 constexpr double kDiastasisOpening = 0.6;
 // Clip zone: tissue within the arm's half-width plus the bridged tissue stays
@@ -85,16 +84,10 @@ Vec3 RotateAbout(const Vec3& p, const Vec3& origin, const Vec3& axis, double ang
 // the clips holding it.
 double ClipFreedom(const ProcedureState& p, const ClipSize& clip, double s) {
   double freedom = 1.0;
-  const auto hold = [&](double centre, double ins_a, double ins_p) {
-    const double zone = clip.arm_width_m / 2.0 +
-                        OutcomeModelConstants{}.bridging_per_insertion * std::min(ins_a, ins_p);
-    freedom *= std::clamp((std::fabs(s - centre) - zone) / kClipRamp_m, 0.0, 1.0);
-  };
-  for (int i = 0; i < p.clips_released; ++i) {
-    const ClipRecord& r = p.released[static_cast<std::size_t>(i)];
-    hold(r.position_s_m, r.insertion_anterior_m, r.insertion_posterior_m);
+  for (const ClipOnTissue& held : ListClipsOnTissue(p).View()) {
+    const double zone = ClipHeldHalfWidth_m(clip, held);
+    freedom *= std::clamp((std::fabs(s - held.position_s_m) - zone) / kClipRamp_m, 0.0, 1.0);
   }
-  if (p.closed_on_tissue) hold(p.clip_position_s_m, p.insertion_m[0], p.insertion_m[1]);
   return freedom;
 }
 
@@ -102,9 +95,9 @@ double ClipFreedom(const ProcedureState& p, const ClipSize& clip, double s) {
 
 double LeafletOpening(double cardiac_phase) {
   const double phase = cardiac_phase - std::floor(cardiac_phase);
-  if (phase < kSystoleEnd) return 0.0;
-  const double d = (phase - kSystoleEnd) / (1.0 - kSystoleEnd);  // 0..1 through diastole
-  const double rapid = kRapidOpening / (1.0 - kSystoleEnd);
+  if (phase < kSystolicFraction) return 0.0;
+  const double d = (phase - kSystolicFraction) / (1.0 - kSystolicFraction);  // 0..1 through diastole
+  const double rapid = kRapidOpening / (1.0 - kSystolicFraction);
   if (d < rapid) return 0.5 * (1.0 - std::cos(kPi * d / rapid));  // E wave
   // Diastasis then the A wave: open, drift to the diastasis level, reopen,
   // and close at the end of diastole.

@@ -21,6 +21,10 @@
 
 namespace teersim::sim {
 
+// Systole (leaflets shut) is the first 35 % of the cycle from the R wave [BK]
+// (as the colour Doppler's systole_fraction).
+inline constexpr double kSystolicFraction = 0.35;
+
 // How far open the leaflets are at a cardiac phase, 0 (closed, systole) to 1
 // (fully open, early diastole).
 double LeafletOpening(double cardiac_phase);

@@ -6,7 +6,6 @@
 #include <numbers>
 
 #include "scenes/vec3.h"
-#include "sim/outcome_model.h"
 #include "sim/valve_motion.h"
 
 namespace teersim::sim {
@@ -15,12 +14,8 @@ namespace {
 using scenes::operator+;
 using scenes::operator-;
 
-constexpr double kSystoleEnd = 0.35;  // as sim/valve_motion.cpp
 constexpr double kChordRadius_m = 0.0004;
 constexpr int kChordSides = 4;
-
-physics::Vec3 ToPhysics(const Vec3& p) { return {p[0], p[1], p[2]}; }
-Vec3 FromPhysics(const physics::Vec3& p) { return {p.x, p.y, p.z}; }
 
 }  // namespace
 
@@ -75,8 +70,9 @@ ValveTissueModel BuildValveTissue(const scenes::ValveTissue& tissue, const Valve
 
 double TransvalvularPressure_Pa(const ValveTissueModel& model, double cardiac_phase) {
   const double phase = cardiac_phase - std::floor(cardiac_phase);
-  if (phase < kSystoleEnd)
-    return model.peak_systolic_pressure_Pa * std::sin(std::numbers::pi * phase / kSystoleEnd);
+  if (phase < kSystolicFraction)
+    return model.peak_systolic_pressure_Pa *
+           std::sin(std::numbers::pi * phase / kSystolicFraction);
   return -model.peak_diastolic_gradient_Pa * LeafletOpening(phase);
 }
 
@@ -85,14 +81,15 @@ std::size_t ClipHolds(const ValveTissueModel& model, const ProcedureState& proce
   std::size_t count = 0;
   if (!model.available) return count;
   const physics::LeafletTissueModel& tissue = *model.tissue;
-  const auto grip = [&](double centre_s, double insertion_anterior, double insertion_posterior) {
-    const double zone = clip.arm_width_m / 2.0 + OutcomeModelConstants{}.bridging_per_insertion *
-                                                     std::min(insertion_anterior, insertion_posterior);
+  for (const ClipOnTissue& held : ListClipsOnTissue(procedure).View()) {
+    const double zone = ClipHeldHalfWidth_m(clip, held);
     for (int sheet = 0; sheet < tissue.SheetCount(); ++sheet) {
-      const double insertion = sheet == model.anterior_sheet ? insertion_anterior : insertion_posterior;
+      const double insertion = sheet == model.anterior_sheet ? held.insertion_anterior_m
+                                                             : held.insertion_posterior_m;
       const physics::TissueSheetSpec& spec = tissue.Sheet(sheet);
       for (int c = 0; c < spec.columns; ++c) {
-        if (std::fabs(model.column_s_m[static_cast<std::size_t>(c)] - centre_s) > zone) continue;
+        if (std::fabs(model.column_s_m[static_cast<std::size_t>(c)] - held.position_s_m) > zone)
+          continue;
         for (int r = 1; r < spec.rows; ++r) {
           const int node = tissue.Node(sheet, r, c);
           if (model.depth_from_free_edge_m[static_cast<std::size_t>(node)] > insertion) continue;
@@ -100,16 +97,6 @@ std::size_t ClipHolds(const ValveTissueModel& model, const ProcedureState& proce
         }
       }
     }
-  };
-  for (int i = 0; i < procedure.clips_released; ++i) {
-    const ClipRecord& r = procedure.released[static_cast<std::size_t>(i)];
-    grip(r.position_s_m, r.insertion_anterior_m, r.insertion_posterior_m);
-  }
-  if (procedure.closed_on_tissue) {
-    const bool first_anterior = procedure.arm_faces_anterior[0];
-    grip(procedure.clip_position_s_m,
-         first_anterior ? procedure.insertion_m[0] : procedure.insertion_m[1],
-         first_anterior ? procedure.insertion_m[1] : procedure.insertion_m[0]);
   }
   return count;
 }
