@@ -328,9 +328,12 @@ inline constexpr int kMaxClipsOnTissue = kMaxClips + 1;
 struct ClipsOnTissue {
   std::array<ClipOnTissue, kMaxClipsOnTissue> clips{};
   int count = 0;
-  std::span<const ClipOnTissue> View() const {
+  std::span<const ClipOnTissue> View() const& {
     return std::span<const ClipOnTissue>(clips.data(), static_cast<std::size_t>(count));
   }
+  // A view of a temporary would dangle at once (a range-for over
+  // ListClipsOnTissue(s).View() reads freed stack under C++20): refuse it.
+  std::span<const ClipOnTissue> View() const&& = delete;
 };
 // The clip on the delivery catheter as it holds the leaflets now (its arms
 // mapped to anterior and posterior).

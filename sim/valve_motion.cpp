@@ -84,7 +84,9 @@ Vec3 RotateAbout(const Vec3& p, const Vec3& origin, const Vec3& axis, double ang
 // the clips holding it.
 double ClipFreedom(const ProcedureState& p, const ClipSize& clip, double s) {
   double freedom = 1.0;
-  for (const ClipOnTissue& held : ListClipsOnTissue(p).View()) {
+  // Named: a range-for over a temporary's member view would dangle (C++20).
+  const ClipsOnTissue clips_on_tissue = ListClipsOnTissue(p);
+  for (const ClipOnTissue& held : clips_on_tissue.View()) {
     const double zone = ClipHeldHalfWidth_m(clip, held);
     freedom *= std::clamp((std::fabs(s - held.position_s_m) - zone) / kClipRamp_m, 0.0, 1.0);
   }

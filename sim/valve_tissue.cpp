@@ -81,7 +81,9 @@ std::size_t ClipHolds(const ValveTissueModel& model, const ProcedureState& proce
   std::size_t count = 0;
   if (!model.available) return count;
   const physics::LeafletTissueModel& tissue = *model.tissue;
-  for (const ClipOnTissue& held : ListClipsOnTissue(procedure).View()) {
+  // Named: a range-for over a temporary's member view would dangle (C++20).
+  const ClipsOnTissue clips_on_tissue = ListClipsOnTissue(procedure);
+  for (const ClipOnTissue& held : clips_on_tissue.View()) {
     const double zone = ClipHeldHalfWidth_m(clip, held);
     for (int sheet = 0; sheet < tissue.SheetCount(); ++sheet) {
       const double insertion = sheet == model.anterior_sheet ? held.insertion_anterior_m
