@@ -287,6 +287,32 @@ Vec3 FrontNormal(const LeafletTissueModel& model, const LeafletTissueState& stat
   return length > 0.0 ? n / length : Vec3{};
 }
 
+namespace {
+
+// Puts every node inside the thickened plate back on the face of its side;
+// returns the normal force that takes (Σ m |Δx| / h², N).
+double ProjectOntoPlate(const TissuePlate& plate, double margin_m, const std::vector<double>& w,
+                        double h, std::vector<Vec3>* x) {
+  const Vec3 normal = Cross(plate.length_axis, plate.width_axis);
+  const double face = plate.half_thickness_m + margin_m;
+  double force = 0.0;
+  for (std::size_t i = 0; i < x->size(); ++i) {
+    if (w[i] == 0.0) continue;
+    const Vec3 d = (*x)[i] - plate.origin_m;
+    const double along = Dot(d, plate.length_axis);
+    if (along < 0.0 || along > plate.length_m) continue;
+    if (std::fabs(Dot(d, plate.width_axis)) > plate.half_width_m) continue;
+    const double off = Dot(d, normal);
+    if (std::fabs(off) >= face) continue;
+    const double push = (off >= 0.0 ? face : -face) - off;
+    (*x)[i] += push * normal;
+    force += std::fabs(push) / (w[i] * h * h);
+  }
+  return force;
+}
+
+}  // namespace
+
 TissueStatus StepTissue(const LeafletTissueModel& model, const TissueLoad& load, double dt_s,
                         LeafletTissueState* state) {
   const TissueMaterial& m = model.Material();
@@ -296,7 +322,14 @@ TissueStatus StepTissue(const LeafletTissueModel& model, const TissueLoad& load,
   auto& v = state->velocity_m_per_s;
   const auto& w = model.InverseMass();
   const std::size_t n = x.size();
-  if (!(dt_s > 0.0) || !std::isfinite(load.pressure_Pa)) return TissueStatus::kFault;
+  if (!(dt_s > 0.0) || !std::isfinite(load.pressure_Pa) || load.plates.size() > kMaxTissuePlates)
+    return TissueStatus::kFault;
+  for (const TissuePlate& plate : load.plates) {
+    if (!IsFinite(plate.origin_m) || !IsFinite(plate.length_axis) || !IsFinite(plate.width_axis) ||
+        !std::isfinite(plate.length_m + plate.half_width_m + plate.half_thickness_m))
+      return TissueStatus::kFault;
+  }
+  state->plate_force_N.fill(0.0);
   std::copy(x.begin(), x.end(), state->backup_position_m.begin());
   std::copy(v.begin(), v.end(), state->backup_velocity_m_per_s.begin());
 
@@ -320,7 +353,10 @@ TissueStatus StepTissue(const LeafletTissueModel& model, const TissueLoad& load,
     for (std::size_t i = 0; i < n; ++i) {
       state->previous_m[i] = x[i];
       if (w[i] == 0.0) continue;
-      v[i] = (v[i] + (h * w[i]) * state->force_N[i]) * damping;
+      // Drag (implicit) on the velocity the node has, then the load's
+      // impulse: damping the impulse too would let a resting node carry only
+      // 1 / (1 + h c) of its load into its constraints.
+      v[i] = v[i] * damping + (h * w[i]) * state->force_N[i];
       x[i] += h * v[i];
     }
     // One Gauss–Seidel sweep of every constraint (small steps: λ starts at 0).
@@ -367,6 +403,11 @@ TissueStatus StepTissue(const LeafletTissueModel& model, const TissueLoad& load,
         ProjectDistance(&x[a], w[a], &x[b], w[b], m.contact_distance_m,
                         InverseDenominator(w[a], w[b], 0.0));
     }
+    // Plates last, so nothing else in the sweep leaves a node inside one.
+    for (std::size_t k = 0; k < load.plates.size(); ++k) {
+      state->plate_force_N[k] =
+          ProjectOntoPlate(load.plates[k], 0.5 * m.contact_distance_m, w, h, &x);
+    }
     for (std::size_t i = 0; i < n; ++i) v[i] = (x[i] - state->previous_m[i]) / h;
   }
 
@@ -391,6 +432,7 @@ StateHasher& AddToHash(const LeafletTissueState& state, StateHasher& hasher) {
   for (const Vec3& p : state.position_m) hasher.Add(p.x).Add(p.y).Add(p.z);
   for (const Vec3& p : state.velocity_m_per_s) hasher.Add(p.x).Add(p.y).Add(p.z);
   hasher.Add(std::span<const double>(state.chord_tension_N));
+  hasher.Add(std::span<const double>(state.plate_force_N));
   return hasher;
 }
 

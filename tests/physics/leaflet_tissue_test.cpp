@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
+#include <span>
 #include <stdexcept>
 
 #include "base/state_hash.h"
@@ -147,6 +149,87 @@ TEST(LeafletTissue, PressedSheetsStayOneContactDistanceApart) {
               lowest_top * 1e3);
   EXPECT_GT(highest_bottom, -0.0008);  // they moved into each other (from -1 mm)
   EXPECT_GT(lowest_top - highest_bottom, 0.9 * spec.material.contact_distance_m);
+}
+
+// A clip arm as a plate under the strip (no chordae: only row 0 is pinned).
+TissuePlate PlateBelowStrip(double z_mid_m, double from_x_m, double to_x_m) {
+  TissuePlate plate;
+  plate.origin_m = {from_x_m, 0.0, z_mid_m};
+  plate.length_axis = {1.0, 0.0, 0.0};
+  plate.width_axis = {0.0, 1.0, 0.0};  // normal Cross(x, y) = +z
+  plate.length_m = to_x_m - from_x_m;
+  plate.half_width_m = 0.01;
+  plate.half_thickness_m = 0.0005;
+  return plate;
+}
+
+TEST(LeafletTissue, PlateCarriesThePressureOnTheTissueItHolds) {
+  // A flat strip pressed (grid normal −z) onto a plate whose face is its own
+  // plane: it stays flat, so the membrane carries nothing and the plate
+  // takes the pressure on every free node's tributary area, p W (L − a/2)
+  // (row 0, pinned, takes half of the first row of cells).
+  constexpr int kRows = 21;
+  constexpr double kLength = 0.024, kWidth = 0.010, kPressure = 1000.0;
+  LeafletTissueSpec spec = Strip(kRows, kLength, kLength, kWidth);
+  spec.chordae.clear();
+  const LeafletTissueModel model = LeafletTissueModel::Build(spec);
+  LeafletTissueState state = InitialTissueState(model);
+  const double face = 0.0005 + 0.5 * spec.material.contact_distance_m;
+  const TissuePlate plate = PlateBelowStrip(-face, -0.001, 0.030);
+  TissueLoad load;
+  load.pressure_Pa = kPressure;
+  load.plates = std::span<const TissuePlate>(&plate, 1);
+  for (int step = 0; step < 500; ++step) ASSERT_EQ(StepTissue(model, load, 1e-3, &state), TissueStatus::kOk);
+  double deepest = 0.0;
+  for (const Vec3& p : state.position_m) deepest = std::min(deepest, p.z);
+  const double expected = kPressure * kWidth * (kLength - 0.5 * kLength / (kRows - 1));
+  std::printf("plate: force %.5f N (p W (L - a/2) = %.5f N), deepest node %.3g m\n",
+              state.plate_force_N[0], expected, deepest);
+  EXPECT_NEAR(state.plate_force_N[0], expected, 0.01 * expected);
+  EXPECT_GT(deepest, -1e-9);
+  EXPECT_EQ(state.plate_force_N[1], 0.0);  // no second plate in the load
+}
+
+TEST(LeafletTissue, FastPlateSweepsTissueAlongWithoutTunnelling) {
+  // A clip arm jerked up through a hanging strip at 0.2 m/s (twice a fast
+  // hand): every node over the plate ends on its leading face.
+  LeafletTissueSpec spec = Strip(21, 0.024, 0.024, 0.010);
+  spec.chordae.clear();
+  const LeafletTissueModel model = LeafletTissueModel::Build(spec);
+  LeafletTissueState state = InitialTissueState(model);
+  constexpr double kSpeed = 0.2, kStart = -0.005, kDt = 1e-3;
+  TissuePlate plate = PlateBelowStrip(kStart, 0.006, 0.020);
+  const double face = plate.half_thickness_m + 0.5 * spec.material.contact_distance_m;
+  TissueLoad load;
+  load.plates = std::span<const TissuePlate>(&plate, 1);
+  for (int step = 1; step <= 50; ++step) {
+    plate.origin_m.z = kStart + kSpeed * kDt * step;
+    ASSERT_EQ(StepTissue(model, load, kDt, &state), TissueStatus::kOk);
+  }
+  int over = 0;
+  double highest = 0.0;
+  for (const Vec3& p : state.position_m) {
+    highest = std::max(highest, p.z);
+    if (p.x < 0.006 || p.x > 0.020) continue;
+    ++over;
+    EXPECT_GE(p.z, plate.origin_m.z + face - 1e-9) << "node at x = " << p.x;
+  }
+  std::printf("sweep: plate at %.1f mm, %d nodes over it, highest %.2f mm\n", plate.origin_m.z * 1e3,
+              over, highest * 1e3);
+  EXPECT_GT(over, 10);
+  EXPECT_GT(highest, plate.origin_m.z + face - 1e-9);
+}
+
+TEST(LeafletTissue, PlatesBeyondTheLimitOrNotFiniteAreAFault) {
+  const LeafletTissueModel model = LeafletTissueModel::Build(Strip(5, 0.01, 0.01, 0.01));
+  LeafletTissueState state = InitialTissueState(model);
+  std::array<TissuePlate, kMaxTissuePlates + 1> plates{};
+  TissueLoad load;
+  load.plates = std::span<const TissuePlate>(plates.data(), plates.size());
+  EXPECT_EQ(StepTissue(model, load, 1e-3, &state), TissueStatus::kFault);
+  plates[0].origin_m.x = NAN;
+  load.plates = std::span<const TissuePlate>(plates.data(), 1);
+  EXPECT_EQ(StepTissue(model, load, 1e-3, &state), TissueStatus::kFault);
 }
 
 bool SamePositions(const std::vector<Vec3>& a, const std::vector<Vec3>& b) {
