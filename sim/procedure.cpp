@@ -621,7 +621,7 @@ bool PointInsideClosedMesh(const scenes::TriangleMesh& mesh, const Vec3& p) {
   return crossings % 2 == 1;
 }
 
-Vec3 ToValve(const ValveFrame& valve, const Vec3& p) {
+Vec3 ToValve(const AnnularFrame& valve, const Vec3& p) {
   const Vec3 d = p - valve.centre;
   return {Dot(d, valve.u), Dot(d, valve.v), Dot(d, valve.w)};
 }

@@ -163,7 +163,9 @@ ClipSize ClipSizeByName(const std::string& name);
 
 // --- Procedure model -----------------------------------------------------------
 
-struct ValveFrame {
+// The valve's own axes in the patient frame, origin at the annulus centre
+// (not scenes::ValveFrame, which only orients the generator's valve).
+struct AnnularFrame {
   Vec3 centre{};  // annulus centre
   Vec3 u{};       // towards the posterior annulus
   Vec3 v{};       // towards the antero-lateral commissure
@@ -188,7 +190,7 @@ struct ProcedureModel {
   Vec3 fossa_centre{}, septum_normal{}, fossa_posterior{}, fossa_superior{};
   double fossa_half_width_m = 0.0, fossa_half_height_m = 0.0;
   double fossa_thickness_m = 0.0, septum_thickness_m = 0.0;
-  ValveFrame valve;
+  AnnularFrame valve;
   Vec3 lupv_ostium{}, la_centre{};
   // Coaptation line in valve coordinates: u(v) sampled at increasing v.
   std::vector<double> coaptation_v, coaptation_u;
@@ -387,7 +389,7 @@ Vec3 TransseptalFreeTip(const ProcedureModel& model, double insertion_m, double 
 // Whether `p` lies inside the closed mesh (parity of crossings along a ray).
 bool PointInsideClosedMesh(const scenes::TriangleMesh& mesh, const Vec3& p);
 // Valve coordinates (u, v, w) of a patient-frame point.
-Vec3 ToValve(const ValveFrame& valve, const Vec3& p);
+Vec3 ToValve(const AnnularFrame& valve, const Vec3& p);
 // Coaptation line u at v (linear interpolation, clamped).
 double CoaptationU(const ProcedureModel& model, double v);
 // Rotation error of arms `arm` (unit) against the perpendicular to the

@@ -69,7 +69,7 @@ Ring RingFromAnatomy(const Model& model) {
   return ring;
 }
 
-Vec3 FromValve(const ValveFrame& valve, const Vec3& q) {
+Vec3 FromValve(const AnnularFrame& valve, const Vec3& q) {
   return valve.centre + q[0] * valve.u + q[1] * valve.v + q[2] * valve.w;
 }
 
@@ -116,7 +116,7 @@ bool IsValveStructure(std::string_view name) {
 
 void MoveValveMesh(const Model& model, const State& state, SnapshotMesh* mesh) {
   if (!model.anatomy || !IsValveStructure(mesh->name)) return;
-  const ValveFrame& valve = model.procedure.valve;
+  const AnnularFrame& valve = model.procedure.valve;
   const Vec3 shift = scenes::AnnulusDisplacement(model.case_description.anatomy.parameters,
                                                  *model.anatomy, state.cardiac_phase);
   const bool anterior = mesh->name == "anterior_leaflet";

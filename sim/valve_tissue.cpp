@@ -19,7 +19,7 @@ constexpr int kChordSides = 4;
 
 }  // namespace
 
-ValveTissueModel BuildValveTissue(const scenes::ValveTissue& tissue, const ValveFrame& valve) {
+ValveTissueModel BuildValveTissue(const scenes::ValveTissue& tissue, const AnnularFrame& valve) {
   ValveTissueModel model;
   if (!tissue.Available()) return model;
   physics::LeafletTissueSpec spec;

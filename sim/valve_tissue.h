@@ -51,7 +51,7 @@ struct ValveTissueModel {
 };
 
 // Throws std::invalid_argument (from physics) for an unusable grid.
-ValveTissueModel BuildValveTissue(const scenes::ValveTissue& tissue, const ValveFrame& valve);
+ValveTissueModel BuildValveTissue(const scenes::ValveTissue& tissue, const AnnularFrame& valve);
 
 // LV − LA (Pa) at a cardiac phase in [0, 1).
 double TransvalvularPressure_Pa(const ValveTissueModel& model, double cardiac_phase);

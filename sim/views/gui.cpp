@@ -124,41 +124,86 @@ std::vector<std::string> KeyHelpLines() {
   return lines;
 }
 
-int RunGui(const sim::Model& model, const GuiOptions& options) {
+namespace {
+
+// The window both the live GUI and the replay draw into: the overview
+// camera, the anatomy built once, and the group each frame redraws.
+struct GuiWindow {
   osgViewer::Viewer viewer;
-  viewer.setUpViewInWindow(40, 40, options.width_px, options.height_px);
+  osg::ref_ptr<osg::Group> dynamic = new osg::Group;
+  osg::ref_ptr<osg::Node> anatomy;
+  FluoroMonitor fluoro_monitor;  // last-image hold across frames
+};
+
+// Opens the window at (x, y) with `keys` handling the keyboard; false (and
+// logged) when the display has no window to give.
+bool OpenGuiWindow(const sim::Model& model, const GuiOptions& options, int x, int y,
+                   osgGA::GUIEventHandler* keys, GuiWindow* window) {
+  osgViewer::Viewer& viewer = window->viewer;
+  viewer.setUpViewInWindow(x, y, options.width_px, options.height_px);
   viewer.setThreadingModel(osgViewer::Viewer::SingleThreaded);
   viewer.getCamera()->setClearColor(kOverviewBackground);
-  osg::ref_ptr<KeyboardControls> keyboard = new KeyboardControls;
-  viewer.addEventHandler(keyboard);
+  viewer.addEventHandler(keys);
   viewer.addEventHandler(new osgViewer::WindowSizeHandler);
   osg::ref_ptr<osgGA::TrackballManipulator> manipulator = new osgGA::TrackballManipulator;
   const OverviewCamera view = DefaultOverviewCamera();
   manipulator->setHomePosition(view.eye, view.centre, view.up);
   viewer.setCameraManipulator(manipulator);
-
   // The anatomy is built once; each frame replaces only the dynamic part.
   osg::ref_ptr<osg::Group> scene = new osg::Group;
-  osg::ref_ptr<osg::Group> root = new osg::Group;
-  osg::ref_ptr<osg::Node> anatomy =
-      BuildAnatomyNode(sim::MakeSnapshot(model, sim::InitialState(model)).meshes);
-  scene->addChild(anatomy);
-  scene->addChild(root);
+  window->anatomy = BuildAnatomyNode(sim::MakeSnapshot(model, sim::InitialState(model)).meshes);
+  scene->addChild(window->anatomy);
+  scene->addChild(window->dynamic);
   viewer.setSceneData(scene);
   viewer.realize();
   if (!viewer.isRealized()) {
     log::Error("cannot open a window on this display");
-    return 1;
+    return false;
   }
+  return true;
+}
+
+// Draws `state`: the cath-lab layout, or the overview with its HUD and
+// `extra_lines` under it.
+void DrawFrame(const sim::Model& model, const sim::State& state, bool show_layout,
+               std::vector<std::string> extra_lines, const GuiOptions& options,
+               GuiWindow* window) {
+  osg::Group& dynamic = *window->dynamic;
+  dynamic.removeChildren(0, dynamic.getNumChildren());
+  const osg::Viewport* viewport = window->viewer.getCamera()->getViewport();
+  const int width = viewport ? static_cast<int>(viewport->width()) : options.width_px;
+  const int height = viewport ? static_cast<int>(viewport->height()) : options.height_px;
+  // The cath-lab layout images the anatomy itself (fluoro, TEE): it needs
+  // the full snapshot, and the overview's static anatomy is hidden.
+  window->anatomy->setNodeMask(show_layout ? 0u : ~0u);
+  if (show_layout) {
+    dynamic.addChild(
+        BuildLayout(sim::MakeSnapshot(model, state), width, height, &window->fluoro_monitor));
+  } else {
+    const sim::Snapshot snapshot =
+        sim::MakeSnapshot(model, state, sim::SnapshotContent::kWithoutAnatomy);
+    dynamic.addChild(BuildDynamicNode(snapshot));
+    auto lines = HudLines(snapshot);
+    for (auto& line : extra_lines) lines.push_back(std::move(line));
+    dynamic.addChild(BuildHud(lines, width, height));
+  }
+  window->viewer.frame();
+}
+
+}  // namespace
+
+int RunGui(const sim::Model& model, const GuiOptions& options) {
+  osg::ref_ptr<KeyboardControls> keyboard = new KeyboardControls;
+  GuiWindow window;
+  if (!OpenGuiWindow(model, options, 40, 40, keyboard.get(), &window)) return 1;
 
   sim::State state = sim::InitialState(model);
   sim::FixedStepLoop loop(model.step_s, kMaxStepsPerFrame);
   sim::Input input;
   devices::ControlFrame previous_keys = keyboard->Targets();
   input.controls = previous_keys;
-  FluoroMonitor fluoro_monitor;  // last-image hold across frames
   osg::Timer_t last_tick = osg::Timer::instance()->tick();
-  while (!viewer.done()) {
+  while (!window.viewer.done()) {
     // Step physics for the wall time since the last frame.
     const osg::Timer_t now = osg::Timer::instance()->tick();
     const int steps = loop.Advance(osg::Timer::instance()->delta_s(last_tick, now));
@@ -178,31 +223,14 @@ int RunGui(const sim::Model& model, const GuiOptions& options) {
     }
     if (options.after_steps) options.after_steps(state);
 
-    // Rebuild the dynamic part of the scene from a snapshot.
-    const sim::Snapshot snapshot =
-        sim::MakeSnapshot(model, state, sim::SnapshotContent::kWithoutAnatomy);
-    root->removeChildren(0, root->getNumChildren());
-    const osg::Viewport* viewport = viewer.getCamera()->getViewport();
-    const int width = viewport ? static_cast<int>(viewport->width()) : options.width_px;
-    const int height = viewport ? static_cast<int>(viewport->height()) : options.height_px;
-    // The cath-lab layout images the anatomy itself (fluoro, TEE): it needs
-    // the full snapshot, and the overview's static anatomy is hidden.
-    anatomy->setNodeMask(keyboard->ShowLayout() ? 0u : ~0u);
-    if (keyboard->ShowLayout()) {
-      root->addChild(BuildLayout(sim::MakeSnapshot(model, state), width, height, &fluoro_monitor));
-      viewer.frame();
-      continue;
-    }
-    root->addChild(BuildDynamicNode(snapshot));
-    auto lines = HudLines(snapshot);
+    std::vector<std::string> lines;
     if (keyboard->ShowHelp()) {
-      for (auto& line : KeyHelpLines()) lines.push_back(std::move(line));
+      lines = KeyHelpLines();
     } else {
       lines.emplace_back("H: keys");
     }
     if (options.device) lines.push_back("device: " + options.device->Name());
-    root->addChild(BuildHud(lines, width, height));
-    viewer.frame();
+    DrawFrame(model, state, keyboard->ShowLayout(), std::move(lines), options, &window);
   }
   return 0;
 }
@@ -262,59 +290,22 @@ class ReplayKeys : public osgGA::GUIEventHandler {
 
 int RunReplayGui(sim::ReplayPlayer& player, const GuiOptions& options) {
   const sim::Model& model = player.GetModel();
-  osgViewer::Viewer viewer;
-  viewer.setUpViewInWindow(50, 50, options.width_px, options.height_px);
-  viewer.setThreadingModel(osgViewer::Viewer::SingleThreaded);
-  viewer.getCamera()->setClearColor(kOverviewBackground);
   osg::ref_ptr<ReplayKeys> keys = new ReplayKeys(player);
-  viewer.addEventHandler(keys);
-  viewer.addEventHandler(new osgViewer::WindowSizeHandler);
-  osg::ref_ptr<osgGA::TrackballManipulator> manipulator = new osgGA::TrackballManipulator;
-  const OverviewCamera view = DefaultOverviewCamera();
-  manipulator->setHomePosition(view.eye, view.centre, view.up);
-  viewer.setCameraManipulator(manipulator);
-  osg::ref_ptr<osg::Group> scene = new osg::Group;
-  osg::ref_ptr<osg::Group> root = new osg::Group;
-  osg::ref_ptr<osg::Node> anatomy =
-      BuildAnatomyNode(sim::MakeSnapshot(model, sim::InitialState(model)).meshes);
-  scene->addChild(anatomy);
-  scene->addChild(root);
-  viewer.setSceneData(scene);
-  viewer.realize();
-  if (!viewer.isRealized()) {
-    log::Error("cannot open a window on this display");
-    return 1;
-  }
-  FluoroMonitor fluoro_monitor;
+  GuiWindow window;
+  if (!OpenGuiWindow(model, options, 50, 50, keys.get(), &window)) return 1;
   osg::Timer_t last_tick = osg::Timer::instance()->tick();
-  while (!viewer.done()) {
+  while (!window.viewer.done()) {
     const osg::Timer_t now = osg::Timer::instance()->tick();
     player.Advance(osg::Timer::instance()->delta_s(last_tick, now));
     last_tick = now;
     const sim::State& state = player.Current();
-    root->removeChildren(0, root->getNumChildren());
-    const osg::Viewport* viewport = viewer.getCamera()->getViewport();
-    const int width = viewport ? static_cast<int>(viewport->width()) : options.width_px;
-    const int height = viewport ? static_cast<int>(viewport->height()) : options.height_px;
-    anatomy->setNodeMask(keys->ShowLayout() ? 0u : ~0u);
-    if (keys->ShowLayout()) {
-      root->addChild(BuildLayout(sim::MakeSnapshot(model, state), width, height, &fluoro_monitor));
-      viewer.frame();
-      continue;
-    }
-    const sim::Snapshot snapshot =
-        sim::MakeSnapshot(model, state, sim::SnapshotContent::kWithoutAnatomy);
-    root->addChild(BuildDynamicNode(snapshot));
-    auto lines = HudLines(snapshot);
     char line[160];
     std::snprintf(line, sizeof line,
                   "REPLAY %.1f / %.1f s   %s %.3gx   space pause, +/- speed, Left/Right 5 s, "
                   "PgUp/PgDn 30 s, Home",
                   state.time_s, player.Duration_s(), player.Paused() ? "paused" : "playing",
                   player.Speed());
-    lines.emplace_back(line);
-    root->addChild(BuildHud(lines, width, height));
-    viewer.frame();
+    DrawFrame(model, state, keys->ShowLayout(), {line}, options, &window);
   }
   return 0;
 }
