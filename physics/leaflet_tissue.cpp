@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <sstream>
-#include <stdexcept>
 
 #include "base/state_hash.h"
+#include "physics/spec_check.h"
 
 namespace teersim::physics {
 namespace {
@@ -20,19 +19,12 @@ constexpr double kContactSearchFactor = 2.5;
 constexpr int kMaxContactPairsPerNode = 8;
 
 [[noreturn]] void Reject(const std::string& key, const std::string& range, double value) {
-  std::ostringstream message;
-  message << key << ": expected " << range << ", got " << value;
-  throw std::invalid_argument(message.str());
+  RejectSpecValue("leaflet tissue", key, range, value);
 }
 
 void RequireRange(const std::string& key, double value, double low, double high,
                   bool low_open = true) {
-  const bool ok = std::isfinite(value) && (low_open ? value > low : value >= low) && value <= high;
-  if (!ok) {
-    std::ostringstream range;
-    range << (low_open ? "more than " : "") << low << " to " << high;
-    Reject(key, range.str(), value);
-  }
+  CheckSpecRange("leaflet tissue", key, value, low, high, low_open);
 }
 
 std::uint32_t CellHash(long long ix, long long iy, long long iz) {
@@ -132,7 +124,7 @@ LeafletTissueModel LeafletTissueModel::Build(const LeafletTissueSpec& spec) {
   RequireRange("material.max_stretch", m.max_stretch, 1.0, 100.0);
   RequireRange("material.min_mass_fraction", m.min_mass_fraction, 0.0, 1.0, false);
   RequireRange("material.max_stretch_slack_m", m.max_stretch_slack_m, 0.0, 1.0, false);
-  if (spec.sheets.empty()) throw std::invalid_argument("sheets: expected at least one sheet");
+  if (spec.sheets.empty()) Reject("sheets", "at least one sheet (count)", 0);
 
   LeafletTissueModel model;
   model.material_ = m;

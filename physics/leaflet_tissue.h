@@ -101,7 +101,7 @@ struct TissueTriangle {
 
 class LeafletTissueModel {
  public:
-  // Throws std::invalid_argument naming the key and its allowed range.
+  // Throws InputError ("leaflet tissue: <key>: expected <range>, got <value>").
   static LeafletTissueModel Build(const LeafletTissueSpec& spec);
 
   int NodeCount() const { return static_cast<int>(rest_.size()); }

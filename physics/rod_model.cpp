@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/input_error.h"
+#include "physics/spec_check.h"
 
 namespace teersim::physics {
 namespace {
@@ -22,17 +23,11 @@ constexpr double kMaxFriction = 2.0;
 constexpr double kMaxKnob_rad = 4.0 * std::numbers::pi;
 
 [[noreturn]] void Reject(const std::string& key, const std::string& expected, double got) {
-  std::ostringstream message;
-  message << key << ": expected " << expected << ", got " << got;
-  throw InputError(FormatInputError("rod spec", 0, "", message.str()));
+  RejectSpecValue("rod spec", key, expected, got);
 }
 
 void CheckRange(const std::string& key, double value, double min, double max, bool min_open) {
-  const bool ok = std::isfinite(value) && (min_open ? value > min : value >= min) && value <= max;
-  if (ok) return;
-  std::ostringstream expected;
-  expected << (min_open ? "> " : "") << min << (min_open ? " and <= " : " to ") << max;
-  Reject(key, expected.str(), value);
+  CheckSpecRange("rod spec", key, value, min, max, min_open);
 }
 
 void ValidateSection(const RodSectionSpec& s, const std::string& key) {

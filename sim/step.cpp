@@ -28,6 +28,13 @@ bool AllFinite(const devices::ControlFrame& frame) {
                      [](double value) { return std::isfinite(value); });
 }
 
+// Stops the run at this step, naming where the fault came from.
+void MarkFault(FaultSource source, State* state) {
+  state->status = StepStatus::kNumericalFault;
+  state->fault_step_index = state->step_index;
+  state->fault_source = source;
+}
+
 }  // namespace
 
 double MoveToward(double current, double target, double max_delta) {
@@ -41,9 +48,7 @@ void Step(const Model& model, const Input& input, State* state) {
   // A non-finite command is a device or script fault: refuse it and report,
   // rather than let it reach the instruments.
   if (!AllFinite(input.controls)) {
-    state->status = StepStatus::kNumericalFault;
-    state->fault_step_index = state->step_index;
-    state->fault_source = FaultSource::kControlCommand;
+    MarkFault(FaultSource::kControlCommand, state);
     return;
   }
 
@@ -85,16 +90,12 @@ void Step(const Model& model, const Input& input, State* state) {
       StepValveTissue(model.valve_tissue, model.procedure, state->procedure, state->cardiac_phase,
                       kStepsPerTissueStep * model.step_s,
                       &state->valve_tissue) != physics::TissueStatus::kOk) {
-    state->status = StepStatus::kNumericalFault;
-    state->fault_step_index = state->step_index;
-    state->fault_source = FaultSource::kLeafletTissue;
+    MarkFault(FaultSource::kLeafletTissue, state);
     return;
   }
 
   if (!AllFinite(state->handles) || !std::isfinite(state->cardiac_phase)) {
-    state->status = StepStatus::kNumericalFault;
-    state->fault_step_index = state->step_index;
-    state->fault_source = FaultSource::kState;
+    MarkFault(FaultSource::kState, state);
   }
 }
 

@@ -50,7 +50,7 @@ struct ValveTissueModel {
   double peak_diastolic_gradient_Pa = 6.0 * 133.322;
 };
 
-// Throws std::invalid_argument (from physics) for an unusable grid.
+// Throws InputError (from physics) naming the key of an unusable grid.
 ValveTissueModel BuildValveTissue(const scenes::ValveTissue& tissue, const AnnularFrame& valve);
 
 // LV − LA (Pa) at a cardiac phase in [0, 1).

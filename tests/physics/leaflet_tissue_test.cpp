@@ -10,6 +10,7 @@
 #include <span>
 #include <stdexcept>
 
+#include "base/input_error.h"
 #include "base/state_hash.h"
 
 namespace teersim::physics {
@@ -270,14 +271,14 @@ TEST(LeafletTissue, BadInputNamesKeyAndRange) {
   const auto message = [](LeafletTissueSpec spec) {
     try {
       LeafletTissueModel::Build(spec);
-    } catch (const std::invalid_argument& error) {
+    } catch (const InputError& error) {
       return std::string(error.what());
     }
     return std::string("accepted");
   };
   LeafletTissueSpec spec = Strip(5, 0.01, 0.01, 0.01);
   spec.material.membrane_stiffness_N_per_m = -1.0;
-  EXPECT_NE(message(spec).find("material.membrane_stiffness_N_per_m: expected more than 0"), std::string::npos);
+  EXPECT_NE(message(spec).find("material.membrane_stiffness_N_per_m: expected > 0"), std::string::npos);
   spec = Strip(5, 0.01, 0.01, 0.01);
   spec.sheets[0].thickness_m = 0.0;
   EXPECT_NE(message(spec).find("sheets[0].thickness_m"), std::string::npos);
