@@ -2,12 +2,18 @@
 // (0 success, 1 failure, 2 bad usage or input), --json outputs.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
+#include "sim/recording.h"
 #include "tests/smoke/cli_run.h"
 
 namespace teersim::testing {
@@ -16,6 +22,34 @@ namespace {
 using ::testing::HasSubstr;
 
 const std::string kDemoScript = std::string(TEERSIM_SOURCE_DIR) + "/scenes/scripts/demo_short.yaml";
+
+// Starts `teersim ARGUMENTS` and kills it with SIGKILL as soon as its
+// recording holds steps. Why not a fixed sleep: on a loaded 2-core CI machine
+// under ASan the first chunk (1000 steps with the leaflet tissue) can take
+// longer than any sleep short enough for a test.
+void RunThenKillOnceStepsAreRecorded(const std::string& arguments, const std::filesystem::path& recording) {
+  std::filesystem::remove(recording);
+  const std::string command = "exec " + std::string(TEERSIM_EXE) + " " + arguments + " >/dev/null 2>&1";
+  const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ), 0);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  bool has_steps = false;
+  while (!has_steps && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!std::filesystem::exists(recording)) continue;
+    try {
+      has_steps = sim::ReadRecording(recording).StepCount() > 0;
+    } catch (const std::exception&) {
+      // The header is still being written.
+    }
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(has_steps) << "no steps recorded in 120 s: " << recording;
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it was killed";
+}
 
 TEST(Cli, HelpListsEverySubcommand) {
   const CliResult result = RunCli("--help");
@@ -197,11 +231,10 @@ TEST(CliReplay, VerifyPassesOnAFinishedRun) {
 TEST(CliReplay, RunKilledMidWayLeavesAReadableRecording) {
   const auto out_dir = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/cli-killed";
   std::filesystem::remove_all(out_dir);
-  // A two-hour simulated run, killed with SIGKILL after half a second.
-  const std::string command = std::string(TEERSIM_EXE) + " run --case p2_flail --script " + kDemoScript +
-                              " --headless --duration 7200 --out " + out_dir.string() +
-                              " >/dev/null 2>&1 & pid=$!; sleep 0.5; kill -9 $pid; wait $pid; true";
-  ASSERT_EQ(std::system(command.c_str()), 0);
+  // A two-hour simulated run, killed with SIGKILL once it has recorded steps.
+  RunThenKillOnceStepsAreRecorded(
+      "run --case p2_flail --script " + kDemoScript + " --headless --duration 7200 --out " + out_dir.string(),
+      out_dir / "recording.teerrec");
   const CliResult result = RunCli("replay " + (out_dir / "recording.teerrec").string() + " --verify --json");
   EXPECT_EQ(result.exit_code, 1);  // not verified: the run has no end
   const auto json = nlohmann::json::parse(result.out);
@@ -236,10 +269,10 @@ TEST(CliTrainee, AttributedRunsAppearInHistoryAndAKilledRunIsInterrupted) {
   EXPECT_EQ(RunCli("run --case p2_flail --script " + kDemoScript + " --headless --trainee Nobody --out " +
                    out.string() + use_db).exit_code, 2);
   // A long attributed run killed with SIGKILL.
-  const std::string killed = std::string(TEERSIM_EXE) + " run --case p2_flail --script " + kDemoScript +
-                             " --headless --duration 7200 --trainee 'Dr Ada' --out " + out.string() + "-killed" +
-                             use_db + " >/dev/null 2>&1 & pid=$!; sleep 0.5; kill -9 $pid; wait $pid; true";
-  ASSERT_EQ(std::system(killed.c_str()), 0);
+  RunThenKillOnceStepsAreRecorded("run --case p2_flail --script " + kDemoScript +
+                                      " --headless --duration 7200 --trainee 'Dr Ada' --out " + out.string() +
+                                      "-killed" + use_db,
+                                  std::filesystem::path(out.string() + "-killed") / "recording.teerrec");
 
   const CliResult history = RunCli("trainee history 'Dr Ada' --json" + use_db);
   ASSERT_EQ(history.exit_code, 0) << history.err;
