@@ -39,7 +39,7 @@ void BM_ValveTissueStep(benchmark::State& bench) {
   for (auto _ : bench) {
     const double phase = time_s * model.case_description.heart_rate_hz;
     StepValveTissue(model.valve_tissue, model.procedure, state.procedure, phase - std::floor(phase),
-                    dt, &state.valve_tissue);
+                    scenes::Vec3{}, dt, &state.valve_tissue);
     time_s += dt;
   }
 }

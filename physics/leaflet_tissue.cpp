@@ -284,10 +284,30 @@ namespace {
 // Puts every node inside the thickened plate back on the face of its side;
 // returns the normal force that takes (Σ m |Δx| / h², N).
 double ProjectOntoPlate(const TissuePlate& plate, double margin_m, const std::vector<double>& w,
-                        double h, std::vector<Vec3>* x) {
+                        double h, const std::vector<TissueDistance>& edges, std::vector<Vec3>* x) {
   const Vec3 normal = Cross(plate.length_axis, plate.width_axis);
   const double face = plate.half_thickness_m + margin_m;
   double force = 0.0;
+  // An edge of the membrane across the plate (its nodes on opposite sides,
+  // both over it) would let the tissue fold round the plate between nodes:
+  // the node nearer the plate goes to the other's side.
+  const auto over = [&](const Vec3& d) {
+    const double along = Dot(d, plate.length_axis);
+    return along >= 0.0 && along <= plate.length_m &&
+           std::fabs(Dot(d, plate.width_axis)) <= plate.half_width_m;
+  };
+  for (const TissueDistance& edge : edges) {
+    const auto a = static_cast<std::size_t>(edge.a), b = static_cast<std::size_t>(edge.b);
+    const Vec3 da = (*x)[a] - plate.origin_m, db = (*x)[b] - plate.origin_m;
+    const double oa = Dot(da, normal), ob = Dot(db, normal);
+    if ((oa >= 0.0) == (ob >= 0.0) || !over(da) || !over(db)) continue;
+    const bool move_a = w[a] > 0.0 && (std::fabs(oa) < std::fabs(ob) || w[b] == 0.0);
+    const std::size_t i = move_a ? a : b;
+    if (w[i] == 0.0) continue;
+    const double off = move_a ? oa : ob, target = (move_a ? ob : oa) >= 0.0 ? face : -face;
+    (*x)[i] += (target - off) * normal;
+    force += std::fabs(target - off) / (w[i] * h * h);
+  }
   for (std::size_t i = 0; i < x->size(); ++i) {
     if (w[i] == 0.0) continue;
     const Vec3 d = (*x)[i] - plate.origin_m;
@@ -303,6 +323,24 @@ double ProjectOntoPlate(const TissuePlate& plate, double margin_m, const std::ve
   return force;
 }
 
+// Puts every node inside the capsule back on its surface, radially from the
+// segment (a node exactly on the axis has no direction to go: left).
+void ProjectOutOfCapsule(const TissueCapsule& capsule, double margin_m, const std::vector<double>& w,
+                         std::vector<Vec3>* x) {
+  const Vec3 axis = capsule.b_m - capsule.a_m;
+  const double length2 = Dot(axis, axis);
+  const double reach = capsule.radius_m + margin_m;
+  for (std::size_t i = 0; i < x->size(); ++i) {
+    if (w[i] == 0.0) continue;
+    const Vec3 d = (*x)[i] - capsule.a_m;
+    const double t = length2 > 0.0 ? std::clamp(Dot(d, axis) / length2, 0.0, 1.0) : 0.0;
+    const Vec3 radial = d - t * axis;
+    const double distance = Norm(radial);
+    if (distance >= reach || distance < 1e-12) continue;
+    (*x)[i] += ((reach - distance) / distance) * radial;
+  }
+}
+
 }  // namespace
 
 TissueStatus StepTissue(const LeafletTissueModel& model, const TissueLoad& load, double dt_s,
@@ -314,8 +352,13 @@ TissueStatus StepTissue(const LeafletTissueModel& model, const TissueLoad& load,
   auto& v = state->velocity_m_per_s;
   const auto& w = model.InverseMass();
   const std::size_t n = x.size();
-  if (!(dt_s > 0.0) || !std::isfinite(load.pressure_Pa) || load.plates.size() > kMaxTissuePlates)
+  if (!(dt_s > 0.0) || !std::isfinite(load.pressure_Pa) || load.plates.size() > kMaxTissuePlates ||
+      load.capsules.size() > kMaxTissueCapsules)
     return TissueStatus::kFault;
+  for (const TissueCapsule& capsule : load.capsules) {
+    if (!IsFinite(capsule.a_m) || !IsFinite(capsule.b_m) || !std::isfinite(capsule.radius_m))
+      return TissueStatus::kFault;
+  }
   for (const TissuePlate& plate : load.plates) {
     if (!IsFinite(plate.origin_m) || !IsFinite(plate.length_axis) || !IsFinite(plate.width_axis) ||
         !std::isfinite(plate.length_m + plate.half_width_m + plate.half_thickness_m))
@@ -395,10 +438,12 @@ TissueStatus StepTissue(const LeafletTissueModel& model, const TissueLoad& load,
         ProjectDistance(&x[a], w[a], &x[b], w[b], m.contact_distance_m,
                         InverseDenominator(w[a], w[b], 0.0));
     }
-    // Plates last, so nothing else in the sweep leaves a node inside one.
+    // Rigid bodies last, so nothing else in the sweep leaves a node inside one.
+    for (const TissueCapsule& capsule : load.capsules)
+      ProjectOutOfCapsule(capsule, 0.5 * m.contact_distance_m, w, &x);
     for (std::size_t k = 0; k < load.plates.size(); ++k) {
       state->plate_force_N[k] =
-          ProjectOntoPlate(load.plates[k], 0.5 * m.contact_distance_m, w, h, &x);
+          ProjectOntoPlate(load.plates[k], 0.5 * m.contact_distance_m, w, h, model.Distances(), &x);
     }
     for (std::size_t i = 0; i < n; ++i) v[i] = (x[i] - state->previous_m[i]) / h;
   }

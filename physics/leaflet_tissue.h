@@ -151,6 +151,14 @@ struct TissuePlate {
 };
 inline constexpr std::size_t kMaxTissuePlates = 4;
 
+// A rigid capsule (a clip's body): nodes are kept radius + half the contact
+// distance from the segment from a_m to b_m.
+struct TissueCapsule {
+  Vec3 a_m{}, b_m{};
+  double radius_m = 0.0;
+};
+inline constexpr std::size_t kMaxTissueCapsules = 2;
+
 struct TissueLoad {
   // Uniform pressure difference across every sheet (Pa); positive pushes each
   // sheet along load_sign · FrontNormal. For the mitral leaflets
@@ -158,6 +166,7 @@ struct TissueLoad {
   double pressure_Pa = 0.0;
   std::span<const TissueHold> holds;
   std::span<const TissuePlate> plates;  // at most kMaxTissuePlates
+  std::span<const TissueCapsule> capsules;  // at most kMaxTissueCapsules
 };
 
 enum class TissueStatus : std::uint8_t { kOk, kFault };

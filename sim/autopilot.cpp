@@ -7,6 +7,7 @@
 
 #include "base/input_error.h"
 #include "scenes/vec3.h"
+#include "sim/valve_tissue.h"
 
 namespace teersim::sim {
 namespace {
@@ -37,11 +38,17 @@ constexpr double kTargetHeightFunctional_m = 0.040;
 constexpr double kPosteriorFraction = 0.4;        // posterior part of the fossa [S2,S5,S6]
 constexpr double kFossaMargin = 0.75;             // stay inside 75% of the fossa ellipse
 constexpr double kHoverHeight_m = 0.015;          // clip 1.5 cm above the annulus before crossing
-constexpr double kLvDepthBelowEdges_m = 0.008;    // hub 8 mm under the leaflet edges in the LV
+// Hub 20 mm under the leaflet edges in the LV before opening: the open arms'
+// tips must lie beyond the leaflets' swing, else a closing leaflet meets an
+// arm with its atrial face and ends up under it.
+constexpr double kLvDepthBelowEdges_m = 0.020;
 constexpr double kGraspAngle_rad = 120.0 * kDeg;  // [S10]
 constexpr double kOpenInLa_rad = 180.0 * kDeg;    // [BK]
 constexpr double kClosedAngle_rad = 5.0 * kDeg;
 constexpr double kInsertionGoal_m = 0.006;      // §5 [BK/DESIGN]
+constexpr double kInsertionMargin_m = 0.001;    // what the expert wants to see beyond the goal
+constexpr double kPoorRunSeesTissue_m = 0.002;  // the poor run grasps at the first tissue it sees
+constexpr int kMaxGraspAttempts = 3;
 constexpr double kSecondClipSpacing_m = 0.007;  // arm width + bridged tissue beside it [DESIGN]
 constexpr double kGuideDepth_m = 0.02;  // guide tip 2 cm into the LA (§1.1 step 4: 1–2 cm)
 // Poor run.
@@ -82,6 +89,17 @@ bool Autopilot::Approach(const State& state, ControlId id, double target, double
 void Autopilot::Enter(Stage stage, double time_s) {
   stage_ = stage;
   stage_start_s_ = time_s;
+  if (stage == Stage::kPullBackToGrasp) {
+    seen_this_beat_m_ = seen_last_beat_m_ = {0.0, 0.0};
+    beat_window_start_s_ = time_s;
+  }
+}
+
+TissueGraspReading Autopilot::ReadGrasp(const State& state) const {
+  const Vec3 shift = scenes::AnnulusDisplacement(model_.case_description.anatomy.parameters,
+                                                 *model_.anatomy, state.cardiac_phase);
+  return ReadTissueGrasp(model_.valve_tissue, state.valve_tissue, model_.procedure,
+                         state.procedure, shift);
 }
 
 void Autopilot::GiveUp(const std::string& why, double time_s) {
@@ -478,12 +496,58 @@ void Autopilot::Sample(const State& state, devices::ControlFrame* out) {
       }
       break;
     }
-    case Stage::kPullBackToGrasp:
+    case Stage::kPullBackToGrasp: {
+      // As on echo: pull back until each leaflet has been seen lying deep
+      // enough on its arm within the last beat (the leaflets move with the
+      // cycle, not always both at once), then stop and grasp there.
+      if (expert && model_.valve_tissue.available) {
+        const TissueGraspReading reading = ReadGrasp(state);
+        const double period_s = 1.0 / model_.case_description.heart_rate_hz;
+        if (t - beat_window_start_s_ >= period_s) {
+          seen_last_beat_m_ = seen_this_beat_m_;
+          seen_this_beat_m_ = {0.0, 0.0};
+          beat_window_start_s_ = t;
+        }
+        bool both = true;
+        for (std::size_t k = 0; k < 2; ++k) {
+          seen_this_beat_m_[k] = std::max(seen_this_beat_m_[k], reading.insertion_m[k]);
+          both = both && std::max(seen_this_beat_m_[k], seen_last_beat_m_[k]) >=
+                             kInsertionGoal_m + kInsertionMargin_m;
+        }
+        if (both) {
+          set(ControlId::kDeliveryTranslation, state.handles.Get(ControlId::kDeliveryTranslation));
+          Enter(Stage::kWaitForLeaflets, t);
+          break;
+        }
+      }
       if (Approach(state, ControlId::kDeliveryTranslation, delivery_grasp_m_,
                    kFineTranslation_m_per_s * 0.5)) {
-        Enter(Stage::kDropGrippers, t);
+        Enter(Stage::kWaitForLeaflets, t);
       }
       break;
+    }
+    case Stage::kWaitForLeaflets: {
+      // Independent grasping (the grippers are separate handles): the expert
+      // drops each gripper the moment its own leaflet lies deep enough on its
+      // arm. The poor run watches one leaflet and drops both as soon as it
+      // sees any tissue on either arm. After three beats whatever is left is
+      // dropped anyway and checked.
+      const bool watch = model_.valve_tissue.available;
+      const bool timed_out = t - stage_start_s_ > 3.0 / model_.case_description.heart_rate_hz;
+      const TissueGraspReading reading = watch ? ReadGrasp(state) : TissueGraspReading{};
+      const double seen = std::max(reading.insertion_m[0], reading.insertion_m[1]);
+      bool both_down = true;
+      for (std::size_t k = 0; k < 2; ++k) {
+        const ControlId gripper = k == 0 ? ControlId::kClipGripperLeft : ControlId::kClipGripperRight;
+        const bool drop = !watch || timed_out ||
+                          (expert ? reading.insertion_m[k] >= kInsertionGoal_m + kInsertionMargin_m
+                                  : seen >= kPoorRunSeesTissue_m);
+        if (commands_.Get(gripper) < 0.5 && drop) set(gripper, 1.0);
+        both_down = both_down && commands_.Get(gripper) >= 0.5;
+      }
+      if (both_down) Enter(Stage::kDropGrippers, t);
+      break;
+    }
     case Stage::kDropGrippers:
       set(ControlId::kClipGripperLeft, 1.0);
       set(ControlId::kClipGripperRight, 1.0);
@@ -492,7 +556,7 @@ void Autopilot::Sample(const State& state, devices::ControlFrame* out) {
     case Stage::kCheckGrasp: {
       const double bite = std::min(ps.insertion_m[0], ps.insertion_m[1]);
       ++grasp_tries_;
-      if (!expert || bite >= kInsertionGoal_m || grasp_tries_ >= 3) {
+      if (!expert || bite >= kInsertionGoal_m || grasp_tries_ >= kMaxGraspAttempts) {
         Enter(Stage::kCloseClip, t);
       } else {
         Enter(Stage::kRegraspLift, t);
@@ -500,18 +564,35 @@ void Autopilot::Sample(const State& state, devices::ControlFrame* out) {
       break;
     }
     case Stage::kRegraspLift:
-      // Let go, then pull back a little less (the leaflets sat too high).
+      // Let go, advance back into the ventricle with the arms open (the
+      // leaflets slide off them) and pull back again, a little less far by
+      // plan (the leaflets sat too high).
       set(ControlId::kClipGripperLeft, 0.0);
       set(ControlId::kClipGripperRight, 0.0);
-      if (t - stage_start_s_ > 0.5) {
+      if (t - stage_start_s_ > 0.5 &&
+          Approach(state, ControlId::kDeliveryTranslation, delivery_in_lv_m_, kFineTranslation_m_per_s)) {
         delivery_grasp_m_ += 0.0005;
-        Enter(Stage::kPullBackToGrasp, t);
+        Enter(Stage::kOpenInLv, t);
       }
       break;
-    case Stage::kCloseClip:
-      if (Approach(state, ControlId::kClipArmAngle, kClosedAngle_rad, kArm_rad_per_s * 0.5) &&
-          ps.closed_on_tissue) {
+    case Stage::kCloseClip: {
+      const bool closed = Approach(state, ControlId::kClipArmAngle, kClosedAngle_rad, kArm_rad_per_s * 0.5);
+      if (closed && ps.closed_on_tissue) {
         Enter(Stage::kAssess, t);
+      } else if (closed && !ps.captured[0] && !ps.captured[1]) {
+        // Closed on nothing (echo shows both leaflets free): open and try
+        // again, within the attempts allowed.
+        if (grasp_tries_ >= kMaxGraspAttempts) {
+          GiveUp("the clip caught no leaflet in " + std::to_string(grasp_tries_) + " attempts", t);
+        } else {
+          Enter(Stage::kReopenEmptyClip, t);
+        }
+      }
+      break;
+    }
+    case Stage::kReopenEmptyClip:
+      if (Approach(state, ControlId::kClipArmAngle, kGraspAngle_rad, kArm_rad_per_s)) {
+        Enter(Stage::kRegraspLift, t);
       }
       break;
     case Stage::kAssess:

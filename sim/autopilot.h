@@ -58,10 +58,12 @@ class Autopilot {
     kCrossIntoLv,
     kOpenInLv,
     kPullBackToGrasp,
+    kWaitForLeaflets,
     kDropGrippers,
     kCheckGrasp,
     kRegraspLift,
     kCloseClip,
+    kReopenEmptyClip,
     kAssess,
     kLockAndRelease,
     kRetractDelivery,
@@ -81,6 +83,8 @@ class Autopilot {
   double BestDeliveryRotation(const State& state) const;
   double DeliveryForHubHeight(const State& state, double height_m) const;
   double BestGraspDelivery(const State& state) const;
+  // What the leaflet tissue shows on each open arm now (echo's view of it).
+  TissueGraspReading ReadGrasp(const State& state) const;
   void GiveUp(const std::string& why, double time_s);
 
   const Model& model_;
@@ -96,6 +100,10 @@ class Autopilot {
   devices::ControlFrame steering_;  // the solved steering handles
   double delivery_in_lv_m_ = 0.0, delivery_grasp_m_ = 0.0;
   int grasp_tries_ = 0;
+  // The deepest insertion seen on each arm during this beat and the last
+  // while pulling back (the leaflets reach the arms at different moments).
+  std::array<double, 2> seen_this_beat_m_{}, seen_last_beat_m_{};
+  double beat_window_start_s_ = 0.0;
   int clips_planned_ = 1;
   double first_clip_s_m_ = 0.0;
   std::string problem_;

@@ -956,7 +956,7 @@ void TrackContactForce(const ProcedureModel& model, double force, int instrument
 // Guide, sleeve, delivery catheter and clip once the septum is open.
 void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve,
                       const devices::ControlFrame& h, double time_s, double dt_s,
-                      ProcedureState* s) {
+                      const TissueGraspReading& tissue_grasp, ProcedureState* s) {
   const InstrumentSet& inst = model.instruments;
   const Vec3 site = s->puncture_site;
   const double guide_insertion = h.Get(ControlId::kGuideTranslation);
@@ -1048,7 +1048,12 @@ void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve
     const auto k = static_cast<std::size_t>(side);
     const bool down = h.Pressed(grippers[k]) && s->clip_outside;
     if (down && !s->gripper_down[k]) {
-      const double insertion = InsertionOnArm(model, *s, side);
+      // The tissue where it is simulated, else the lesion's parametric edge;
+      // either way only with open arms below the leaflets.
+      const double insertion =
+          !tissue_grasp.available ? InsertionOnArm(model, *s, side)
+          : (s->reached_lv && s->clip_arm_angle_rad >= kArmsOpen_rad) ? tissue_grasp.insertion_m[k]
+                                                                      : 0.0;
       s->captured[k] = insertion > 0.0;
       s->insertion_m[k] = insertion;
       if (!s->gripper_down[0] && !s->gripper_down[1]) ++s->grasp_attempts;
@@ -1218,7 +1223,7 @@ void UpdatePhase(const ProcedureModel& model, const devices::ControlFrame& h, do
 
 void StepProcedure(const ProcedureModel& model, const ValveModelInputs& valve,
                    const devices::ControlFrame& handles, double time_s, double dt_s,
-                   ProcedureState* state) {
+                   ProcedureState* state, const TissueGraspReading& tissue_grasp) {
   if (!model.available) return;
   state->phase_time_s[static_cast<std::size_t>(state->phase)] += dt_s;
   state->contact_force_N = 0.0;
@@ -1226,7 +1231,7 @@ void StepProcedure(const ProcedureModel& model, const ValveModelInputs& valve,
   StepTransseptal(model, handles, time_s, state);
   state->handle_force_N[0] = state->septal_contact_active ? state->septal_force_N : 0.0;
   if (state->punctured) {
-    StepClipDelivery(model, valve, handles, time_s, dt_s, state);
+    StepClipDelivery(model, valve, handles, time_s, dt_s, tissue_grasp, state);
   } else {
     // Before the septum is open the guide can go no further than the RA.
     const double insertion =

@@ -310,11 +310,19 @@ struct ProcedureState {
 // femoral puncture.
 ProcedureState InitialProcedureState(const ProcedureModel& model, const Outcome& baseline);
 
+// What a gripper dropped now would catch on each arm (0 = +arm / left,
+// 1 = right), read off the leaflet tissue (sim/valve_tissue.h). Without it
+// (an anatomy without a leaflet grid) the lesion's parametric edge decides.
+struct TissueGraspReading {
+  bool available = false;
+  std::array<double, 2> insertion_m{};
+};
+
 // Advances the procedure to `handles` (already at hand speed) at `time_s`.
 // Never allocates or throws. `valve` drives the clips' outcome.
 void StepProcedure(const ProcedureModel& model, const ValveModelInputs& valve,
                    const devices::ControlFrame& handles, double time_s, double dt_s,
-                   ProcedureState* state);
+                   ProcedureState* state, const TissueGraspReading& tissue_grasp = {});
 
 StateHasher& AddToHash(const ProcedureState& state, StateHasher& hasher);
 

@@ -78,9 +78,29 @@ void Step(const Model& model, const Input& input, State* state) {
   ++state->step_index;
   state->time_s = static_cast<double>(state->step_index) * model.step_s;
 
+  // The tissue moves with the annulus; the instruments are in the patient frame.
+  const scenes::Vec3 annulus_shift =
+      model.valve_tissue.available
+          ? scenes::AnnulusDisplacement(model.case_description.anatomy.parameters, *model.anatomy,
+                                        state->cardiac_phase)
+          : scenes::Vec3{};
+  // A gripper going down this step catches what the tissue has on its arm
+  // (read at the clip's pose of the step before: 1 ms, a hair at hand speed).
+  TissueGraspReading tissue_grasp;
+  tissue_grasp.available = model.valve_tissue.available;
+  const bool gripper_dropping =
+      (state->handles.Pressed(devices::ControlId::kClipGripperLeft) &&
+       !state->procedure.gripper_down[0]) ||
+      (state->handles.Pressed(devices::ControlId::kClipGripperRight) &&
+       !state->procedure.gripper_down[1]);
+  if (tissue_grasp.available && gripper_dropping) {
+    tissue_grasp = ReadTissueGrasp(model.valve_tissue, state->valve_tissue, model.procedure,
+                                   state->procedure, annulus_shift);
+  }
+
   // The instruments in the patient and what they do to it.
   StepProcedure(model.procedure, model.valve, state->handles, state->time_s, model.step_s,
-                &state->procedure);
+                &state->procedure, tissue_grasp);
 
   // The leaflets under the cycle's pressure, held by chordae and clips. A
   // tissue fault (non-finite or torn shape) stops the run like any other.
@@ -88,7 +108,7 @@ void Step(const Model& model, const Input& input, State* state) {
   // beside the haptic rate; the cost is in sim/valve_tissue.h).
   if (model.valve_tissue.available && state->step_index % kStepsPerTissueStep == 0 &&
       StepValveTissue(model.valve_tissue, model.procedure, state->procedure, state->cardiac_phase,
-                      kStepsPerTissueStep * model.step_s,
+                      annulus_shift, kStepsPerTissueStep * model.step_s,
                       &state->valve_tissue) != physics::TissueStatus::kOk) {
     MarkFault(FaultSource::kLeafletTissue, state);
     return;

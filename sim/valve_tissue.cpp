@@ -13,6 +13,7 @@ namespace {
 
 using scenes::operator+;
 using scenes::operator-;
+using scenes::operator*;
 
 constexpr double kChordRadius_m = 0.0004;
 constexpr int kChordSides = 4;
@@ -103,17 +104,164 @@ std::size_t ClipHolds(const ValveTissueModel& model, const ProcedureState& proce
   return count;
 }
 
+namespace {
+
+// An open clip arm in the tissue's frame: hinge at the hub, along the arm,
+// across it, and the normal towards the clip body (the gripper's side).
+struct ArmFrame {
+  Vec3 hinge, along, across, to_body, outward;
+};
+
+ArmFrame ArmOf(const ProcedureState& procedure, int side, const Vec3& annulus_shift) {
+  const double half = 0.5 * procedure.clip_arm_angle_rad;
+  const Vec3 back = -1.0 * procedure.clip_axis;  // the arms point back up the catheter
+  const Vec3 out = (side == 0 ? 1.0 : -1.0) * procedure.clip_arm;
+  ArmFrame arm;
+  arm.hinge = procedure.clip_hub - annulus_shift;
+  arm.along = std::cos(half) * back + std::sin(half) * out;
+  arm.to_body = std::sin(half) * back - std::cos(half) * out;
+  arm.across = scenes::Cross(arm.to_body, arm.along);  // so Cross(along, across) = to_body
+  arm.outward = out;
+  return arm;
+}
+
+bool ArmsAreOpenOutside(const ProcedureState& procedure) {
+  constexpr double kMinimumOpening_rad = 10.0 * std::numbers::pi / 180.0;
+  return procedure.clip_outside && !procedure.closed_on_tissue &&
+         procedure.clip_arm_angle_rad > kMinimumOpening_rad;
+}
+
+// Half-thickness of a clip arm [DESIGN: the G4 arms are ~1 mm sheet].
+constexpr double kArmHalfThickness_m = 0.0005;
+// Half-width of the clip body between the arms, where the free edges come
+// to lie: 20 mm across the open arms at 180 deg with 9 mm arms [S10] leaves
+// 2 mm of body between the hinges. (The picture draws the clip's round
+// 5 mm profile; the leaflets meet its narrow side.)
+constexpr double kClipBodyRadius_m = 0.001;
+
+}  // namespace
+
+std::size_t ClipArmPlates(const ProcedureModel& procedure_model, const ProcedureState& procedure,
+                          const Vec3& annulus_shift, std::span<physics::TissuePlate> plates) {
+  if (!ArmsAreOpenOutside(procedure)) return 0;
+  std::size_t count = 0;
+  for (int side = 0; side < 2 && count < plates.size(); ++side) {
+    const ArmFrame arm = ArmOf(procedure, side, annulus_shift);
+    physics::TissuePlate& plate = plates[count++];
+    plate.origin_m = ToPhysics(arm.hinge);
+    plate.length_axis = ToPhysics(arm.along);
+    plate.width_axis = ToPhysics(arm.across);
+    plate.length_m = procedure_model.instruments.clip.arm_length_m;
+    plate.half_width_m = 0.5 * procedure_model.instruments.clip.arm_width_m;
+    plate.half_thickness_m = kArmHalfThickness_m;
+  }
+  return count;
+}
+
 physics::TissueStatus StepValveTissue(const ValveTissueModel& model, const ProcedureModel& procedure_model,
                                       const ProcedureState& procedure, double cardiac_phase,
-                                      double dt_s, physics::LeafletTissueState* state) {
+                                      const Vec3& annulus_shift, double dt_s,
+                                      physics::LeafletTissueState* state) {
   if (!model.available) return physics::TissueStatus::kOk;
   constexpr std::size_t kMaxHolds = 1024;
   std::array<physics::TissueHold, kMaxHolds> holds{};
   const std::size_t count = ClipHolds(model, procedure, procedure_model.instruments.clip, holds);
+  std::array<physics::TissuePlate, 2> plates{};
+  const std::size_t plate_count = ClipArmPlates(procedure_model, procedure, annulus_shift, plates);
+  // The clip's body between the arms (they hinge on it): the leaflets
+  // cannot slip under an arm at its hinge.
+  physics::TissueCapsule body;
+  body.a_m = ToPhysics(procedure.clip_hub - annulus_shift);
+  body.b_m = ToPhysics(procedure.clip_hub - annulus_shift -
+                       procedure_model.instruments.clip_body_length_m * procedure.clip_axis);
+  body.radius_m = kClipBodyRadius_m;
   physics::TissueLoad load;
+  load.capsules = std::span<const physics::TissueCapsule>(&body, plate_count > 0 ? 1 : 0);
   load.pressure_Pa = TransvalvularPressure_Pa(model, cardiac_phase);
   load.holds = std::span<const physics::TissueHold>(holds.data(), count);
+  load.plates = std::span<const physics::TissuePlate>(plates.data(), plate_count);
   return physics::StepTissue(*model.tissue, load, dt_s, state);
+}
+
+TissueGraspReading ReadTissueGrasp(const ValveTissueModel& model,
+                                   const physics::LeafletTissueState& state,
+                                   const ProcedureModel& procedure_model,
+                                   const ProcedureState& procedure, const Vec3& annulus_shift) {
+  TissueGraspReading reading;
+  if (!model.available) return reading;
+  reading.available = true;
+  if (!ArmsAreOpenOutside(procedure)) return reading;
+  const physics::LeafletTissueModel& tissue = *model.tissue;
+  const ClipSize& clip = procedure_model.instruments.clip;
+  for (int side = 0; side < 2; ++side) {
+    const ArmFrame arm = ArmOf(procedure, side, annulus_shift);
+    const int sheet = procedure.arm_faces_anterior[static_cast<std::size_t>(side)]
+                          ? model.anterior_sheet
+                          : model.posterior_sheet;
+    const physics::TissueSheetSpec& spec = tissue.Sheet(sheet);
+    // How far a node is inside the wedge the gripper sweeps, per bound (m;
+    // < 0 outside): past the hinge, short of the tip, on the arm's gripper
+    // side, off the clip body, within the arm's width.
+    enum Bound { kHinge, kTip, kFace, kBody, kSide, kBounds };
+    const auto margins = [&](int row, int column) {
+      const Vec3 d = FromPhysics(state.position_m[static_cast<std::size_t>(tissue.Node(sheet, row, column))]) -
+                     arm.hinge;
+      const double along = scenes::Dot(d, arm.along);
+      // Tissue within the arm's thickness lies on it (the plate pushes it to
+      // its face at the tissue's own steps; the clip has moved a little since).
+      return std::array<double, kBounds>{along, clip.arm_length_m - along,
+                                         scenes::Dot(d, arm.to_body) + kArmHalfThickness_m,
+                                         scenes::Dot(d, arm.outward) + kClipBodyRadius_m,
+                                         0.5 * clip.arm_width_m - std::fabs(scenes::Dot(d, arm.across))};
+    };
+    // The sheet is continuous across the arm's width, so a column that
+    // drifts beside the arm but stays on the gripper side is still held
+    // (its neighbours over the arm are); the arm's width only picks which
+    // columns' free edges are on it.
+    const auto on_arm = [](const std::array<double, kBounds>& m) {
+      return m[kHinge] >= 0.0 && m[kTip] >= 0.0 && m[kFace] >= 0.0 && m[kBody] >= 0.0;
+    };
+    double sum = 0.0;
+    int columns = 0;
+    for (int c = 0; c < spec.columns; ++c) {
+      const int edge_row = spec.rows - 1;
+      const auto edge = margins(edge_row, c);
+      if (!on_arm(edge) || edge[kSide] < 0.0) continue;
+      const auto depth = [&](int row) {
+        return model.depth_from_free_edge_m[static_cast<std::size_t>(tissue.Node(sheet, row, c))];
+      };
+      double insertion = depth(0);  // in the wedge to the hinge (cannot be: the arm is shorter)
+      for (int r = edge_row - 1; r >= 0; --r) {
+        const auto out = margins(r, c);
+        if (on_arm(out)) continue;
+        // Where the leaflet leaves the wedge between the two nodes: the first
+        // bound it crosses. A node behind the arm's plane but past its tip or
+        // beside it went round that edge (the tissue cannot pass through the
+        // arm), so it leaves at the tip or side, not where the straight chord
+        // between the nodes cuts the plane.
+        const auto in = margins(r + 1, c);
+        std::array<bool, kBounds> crossed{};
+        crossed[kHinge] = out[kHinge] < 0.0;
+        crossed[kTip] = out[kTip] < 0.0;
+        crossed[kBody] = out[kBody] < 0.0;
+        if (out[kFace] < 0.0 && !crossed[kTip]) {
+          (out[kSide] < 0.0 ? crossed[kSide] : crossed[kFace]) = true;
+        }
+        double f = 1.0;
+        for (int b = 0; b < kBounds; ++b) {
+          if (!crossed[b]) continue;
+          // The inner node may itself lie beside the arm (a drifting column).
+          f = std::min(f, in[b] > 0.0 ? in[b] / (in[b] - out[b]) : 0.0);
+        }
+        insertion = depth(r + 1) + f * (depth(r) - depth(r + 1));
+        break;
+      }
+      sum += insertion;
+      ++columns;
+    }
+    reading.insertion_m[static_cast<std::size_t>(side)] = columns > 0 ? sum / columns : 0.0;
+  }
+  return reading;
 }
 
 scenes::TriangleMesh LeafletSurface(const ValveTissueModel& model,

@@ -60,9 +60,34 @@ double TransvalvularPressure_Pa(const ValveTissueModel& model, double cardiac_ph
 std::size_t ClipHolds(const ValveTissueModel& model, const ProcedureState& procedure,
                       const ClipSize& clip, std::span<physics::TissueHold> holds);
 
+// The open clip's arms as plates the leaflets rest on (physics::TissuePlate,
+// in the tissue's frame: the patient frame less `annulus_shift`): none while
+// the clip is inside the sleeve, while it is closed on tissue (its grip
+// holds the leaflets then) or with the arms under 10° apart. Returns the
+// count written (at most 2).
+std::size_t ClipArmPlates(const ProcedureModel& procedure_model, const ProcedureState& procedure,
+                          const scenes::Vec3& annulus_shift,
+                          std::span<physics::TissuePlate> plates);
+
+// `annulus_shift`: scenes::AnnulusDisplacement at this phase (the clip is in
+// the patient frame, the tissue moves with the annulus).
 physics::TissueStatus StepValveTissue(const ValveTissueModel& model, const ProcedureModel& procedure_model,
                                       const ProcedureState& procedure, double cardiac_phase,
-                                      double dt_s, physics::LeafletTissueState* state);
+                                      const scenes::Vec3& annulus_shift, double dt_s,
+                                      physics::LeafletTissueState* state);
+
+// What each arm's gripper would catch if dropped now, read off the tissue
+// (issue 5 item 4): for every column of the leaflet the arm faces whose
+// free edge lies over the arm, the length from the free edge that lies
+// between the arm and the clip body (on the gripper's side of the arm, within
+// its length and width), ended where the leaflet leaves that wedge
+// (interpolated between nodes); the arm's insertion is the mean over those
+// columns, 0 when the free edge is not on the arm.
+TissueGraspReading ReadTissueGrasp(const ValveTissueModel& model,
+                                   const physics::LeafletTissueState& state,
+                                   const ProcedureModel& procedure_model,
+                                   const ProcedureState& procedure,
+                                   const scenes::Vec3& annulus_shift);
 
 // The leaflet of `sheet` as a closed thick sheet in its current shape, moved
 // by `shift` (the annulus displacement); the chordae as thin tubes from the

@@ -221,16 +221,97 @@ TEST(LeafletTissue, FastPlateSweepsTissueAlongWithoutTunnelling) {
   EXPECT_GT(highest, plate.origin_m.z + face - 1e-9);
 }
 
-TEST(LeafletTissue, PlatesBeyondTheLimitOrNotFiniteAreAFault) {
+TEST(LeafletTissue, PlatesOrCapsulesBeyondTheLimitOrNotFiniteAreAFault) {
   const LeafletTissueModel model = LeafletTissueModel::Build(Strip(5, 0.01, 0.01, 0.01));
   LeafletTissueState state = InitialTissueState(model);
   std::array<TissuePlate, kMaxTissuePlates + 1> plates{};
+  std::array<TissueCapsule, kMaxTissueCapsules + 1> capsules{};
   TissueLoad load;
   load.plates = std::span<const TissuePlate>(plates.data(), plates.size());
   EXPECT_EQ(StepTissue(model, load, 1e-3, &state), TissueStatus::kFault);
   plates[0].origin_m.x = NAN;
   load.plates = std::span<const TissuePlate>(plates.data(), 1);
   EXPECT_EQ(StepTissue(model, load, 1e-3, &state), TissueStatus::kFault);
+  load.plates = {};
+  load.capsules = std::span<const TissueCapsule>(capsules.data(), capsules.size());
+  EXPECT_EQ(StepTissue(model, load, 1e-3, &state), TissueStatus::kFault);
+  capsules[0].radius_m = INFINITY;
+  load.capsules = std::span<const TissueCapsule>(capsules.data(), 1);
+  EXPECT_EQ(StepTissue(model, load, 1e-3, &state), TissueStatus::kFault);
+  capsules[0].radius_m = 0.001;
+  EXPECT_EQ(StepTissue(model, load, 1e-3, &state), TissueStatus::kOk);  // one finite capsule is fine
+}
+
+TEST(LeafletTissue, CapsuleKeepsTheTissueOffItsSurface) {
+  // A strip pressed (grid normal −z) onto a clip body lying across it: it
+  // drapes over the body and no node ends closer to the axis than the
+  // radius plus half the contact distance.
+  LeafletTissueSpec spec = Strip(25, 0.024, 0.024, 0.010);
+  spec.chordae.clear();
+  const LeafletTissueModel model = LeafletTissueModel::Build(spec);
+  LeafletTissueState state = InitialTissueState(model);
+  TissueCapsule body;
+  body.radius_m = 0.001;
+  const double reach = body.radius_m + 0.5 * spec.material.contact_distance_m;
+  body.a_m = {0.012, -0.02, -reach - 0.002};
+  body.b_m = {0.012, 0.02, -reach - 0.002};
+  TissueLoad load;
+  load.pressure_Pa = 200.0;
+  load.capsules = std::span<const TissueCapsule>(&body, 1);
+  for (int step = 0; step < 500; ++step) ASSERT_EQ(StepTissue(model, load, 1e-3, &state), TissueStatus::kOk);
+  double nearest = 1.0, lowest = 0.0;
+  for (const Vec3& p : state.position_m) {
+    nearest = std::min(nearest, std::hypot(p.x - body.a_m.x, p.z - body.a_m.z));
+    lowest = std::min(lowest, p.z);
+  }
+  std::printf("capsule: nearest node %.4f mm from the axis (reach %.4f mm), lowest %.2f mm\n",
+              nearest * 1e3, reach * 1e3, lowest * 1e3);
+  EXPECT_GE(nearest, reach - 1e-9);
+  EXPECT_LT(nearest, reach + 1e-4);             // it rests on the body
+  EXPECT_LT(lowest, body.a_m.z - 0.002);        // and hangs down beyond it
+}
+
+TEST(LeafletTissue, PlateCannotSliceACoarseMembraneBetweenNodes) {
+  // A strip hanging down (rows along −z, 4 mm apart) whose free edge row has
+  // swung under a thin plate while the row before it is above, both over the
+  // plate and neither within its thickness: nodes alone never touch it, the
+  // edge between them cuts it. After a step no edge joins nodes on opposite
+  // faces: the free row is put on its neighbours' side, as a leaflet edge on
+  // a clip arm.
+  constexpr int kRows = 7;
+  constexpr double kLength = 0.024;
+  LeafletTissueSpec spec = Strip(kRows, kLength, kLength, 0.010);
+  spec.chordae.clear();
+  const LeafletTissueModel model = LeafletTissueModel::Build(spec);
+  LeafletTissueState state = InitialTissueState(model);
+  for (Vec3& p : state.position_m) p = {0.0, p.y, -p.x};
+  state.previous_m = state.position_m;
+  const double row_m = kLength / (kRows - 1);
+  TissuePlate plate;
+  plate.origin_m = {-0.005, 0.0, -5.6 * row_m};
+  plate.length_axis = {1.0, 0.0, 0.0};
+  plate.width_axis = {0.0, 1.0, 0.0};  // normal +z
+  plate.length_m = 0.010;
+  plate.half_width_m = 0.010;
+  plate.half_thickness_m = 0.0005;
+  const auto straddling = [&] {
+    int count = 0;
+    for (const TissueDistance& edge : model.Distances()) {
+      const double za = state.position_m[static_cast<std::size_t>(edge.a)].z - plate.origin_m.z;
+      const double zb = state.position_m[static_cast<std::size_t>(edge.b)].z - plate.origin_m.z;
+      if ((za >= 0.0) != (zb >= 0.0)) ++count;
+    }
+    return count;
+  };
+  ASSERT_GT(straddling(), 0);
+  TissueLoad load;
+  load.plates = std::span<const TissuePlate>(&plate, 1);
+  ASSERT_EQ(StepTissue(model, load, 1e-3, &state), TissueStatus::kOk);
+  EXPECT_EQ(straddling(), 0);
+  for (int c = 0; c < 3; ++c) {
+    EXPECT_GE(state.position_m[static_cast<std::size_t>(model.Node(0, kRows - 1, c))].z,
+              plate.origin_m.z + plate.half_thickness_m - 1e-9);
+  }
 }
 
 bool SamePositions(const std::vector<Vec3>& a, const std::vector<Vec3>& b) {

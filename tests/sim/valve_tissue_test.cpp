@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <numbers>
 
 #include "scenes/case_library.h"
 #include "sim/model.h"
@@ -27,7 +28,8 @@ class ValveTissueTest : public ::testing::Test {
     for (double t = from_s; t < to_s - 1e-9; t += dt) {
       const double phase = t * model_->case_description.heart_rate_hz;
       ASSERT_EQ(StepValveTissue(model_->valve_tissue, model_->procedure, state->procedure,
-                                phase - std::floor(phase), dt, &state->valve_tissue),
+                                phase - std::floor(phase), scenes::Vec3{}, dt,
+                                &state->valve_tissue),
                 physics::TissueStatus::kOk);
     }
   }
@@ -105,6 +107,95 @@ TEST_F(ValveTissueTest, ClipHoldsTheLeafletsTogetherAndTheValveOpensBesideIt) {
   // against ~8 mm without a clip, previous test).
   EXPECT_GT(open, 0.004);
   EXPECT_GT(open, 2.0 * held);
+}
+
+// ReadTissueGrasp against leaflets laid by hand on an open clip's arm: the
+// anterior leaflet's free edge 2 mm up a 9 mm arm (NT), the leaflet running
+// straight up the arm's gripper face to its tip and beyond. Insertion is the
+// leaflet length from the free edge to the tip: 7 mm.
+using scenes::operator+;
+using scenes::operator*;
+
+class TissueGraspTest : public ValveTissueTest {
+ protected:
+  static constexpr double kEdgeAlong_m = 0.002;
+  static constexpr double kOnFace_m = 0.0006;  // the arm's half-thickness and a little
+
+  // An open clip far from the valve (the posterior leaflet nowhere near it).
+  static State OpenClip() {
+    State state = InitialState(*model_);
+    ProcedureState& p = state.procedure;
+    p.clip_outside = true;
+    p.clip_arm_angle_rad = 120.0 * std::numbers::pi / 180.0;
+    p.clip_hub = {0.5, 0.5, 0.5};
+    p.clip_axis = {0.0, 0.0, -1.0};
+    p.clip_arm = {1.0, 0.0, 0.0};
+    p.arm_faces_anterior = {true, false};
+    return state;
+  }
+  // Arm 0's frame as ReadTissueGrasp documents it: along the arm from the
+  // hinge, towards the clip body, across.
+  static void ArmAxes(const ProcedureState& p, Vec3* along, Vec3* to_body, Vec3* across) {
+    const double half = 0.5 * p.clip_arm_angle_rad;
+    *along = {std::sin(half), 0.0, std::cos(half)};
+    *to_body = {-std::cos(half), 0.0, std::sin(half)};
+    *across = {0.0, 1.0, 0.0};
+  }
+  // Lays the anterior leaflet on arm 0: each node at its rest depth from the
+  // free edge along the arm; `behind_beyond_tip` bends the part past the tip
+  // down behind the arm (round the tip), `under` puts it all on the far face.
+  static void LayAnterior(State* state, bool behind_beyond_tip, bool under) {
+    Vec3 along, to_body, across;
+    ArmAxes(state->procedure, &along, &to_body, &across);
+    const auto& tissue = *model_->valve_tissue.tissue;
+    const int sheet = model_->valve_tissue.anterior_sheet;
+    const auto& spec = tissue.Sheet(sheet);
+    const double arm_m = model_->procedure.instruments.clip.arm_length_m;
+    for (int r = 0; r < spec.rows; ++r) {
+      for (int c = 0; c < spec.columns; ++c) {
+        const auto node = static_cast<std::size_t>(tissue.Node(sheet, r, c));
+        const double depth = model_->valve_tissue.depth_from_free_edge_m[node];
+        const double a = kEdgeAlong_m + depth;
+        double body = under ? -kOnFace_m : kOnFace_m;
+        if (behind_beyond_tip && a > arm_m) body -= 6.0 * (a - arm_m);  // steeply down
+        const double spread = 0.0015 * (2.0 * c / (spec.columns - 1) - 1.0);  // within the 4 mm arm
+        const Vec3 p = state->procedure.clip_hub + a * along + body * to_body + spread * across;
+        state->valve_tissue.position_m[node] = ToPhysics(p);
+      }
+    }
+  }
+  static TissueGraspReading Read(const State& state) {
+    return ReadTissueGrasp(model_->valve_tissue, state.valve_tissue, model_->procedure,
+                           state.procedure, scenes::Vec3{});
+  }
+};
+
+TEST_F(TissueGraspTest, LeafletOnTheArmReadsItsLengthFromTheFreeEdgeToTheTip) {
+  const double expected = model_->procedure.instruments.clip.arm_length_m - kEdgeAlong_m;
+  State state = OpenClip();
+  LayAnterior(&state, /*behind_beyond_tip=*/false, /*under=*/false);
+  const TissueGraspReading straight = Read(state);
+  ASSERT_TRUE(straight.available);
+  EXPECT_NEAR(straight.insertion_m[0], expected, 1e-9);
+  EXPECT_EQ(straight.insertion_m[1], 0.0);  // the posterior leaflet is far away
+
+  // Draped round the tip: it leaves the arm at the tip, not where the chord
+  // between the nodes either side cuts the arm's plane.
+  LayAnterior(&state, /*behind_beyond_tip=*/true, /*under=*/false);
+  EXPECT_NEAR(Read(state).insertion_m[0], expected, 1e-9);
+}
+
+TEST_F(TissueGraspTest, NothingIsCaughtUnderTheArmOrWithTheArmsClosed) {
+  State state = OpenClip();
+  LayAnterior(&state, false, /*under=*/true);
+  EXPECT_EQ(Read(state).insertion_m[0], 0.0);  // on the arm's far face: a gripper cannot reach it
+
+  LayAnterior(&state, false, false);
+  state.procedure.clip_arm_angle_rad = 0.05;  // closed (under 10°)
+  EXPECT_EQ(Read(state).insertion_m[0], 0.0);
+  state.procedure.clip_arm_angle_rad = 2.0;
+  state.procedure.clip_outside = false;  // still in the sleeve
+  EXPECT_EQ(Read(state).insertion_m[0], 0.0);
 }
 
 }  // namespace
