@@ -125,10 +125,15 @@ ArmFrame ArmOf(const ProcedureState& procedure, int side, const Vec3& annulus_sh
   return arm;
 }
 
+// The clip is a free rigid body in the tissue: out of the sleeve and not
+// closed on tissue (its grip holds the leaflets then, ClipHolds).
+bool ClipIsFreeOutside(const ProcedureState& procedure) {
+  return procedure.clip_outside && !procedure.closed_on_tissue;
+}
+
 bool ArmsAreOpenOutside(const ProcedureState& procedure) {
   constexpr double kMinimumOpening_rad = 10.0 * std::numbers::pi / 180.0;
-  return procedure.clip_outside && !procedure.closed_on_tissue &&
-         procedure.clip_arm_angle_rad > kMinimumOpening_rad;
+  return ClipIsFreeOutside(procedure) && procedure.clip_arm_angle_rad > kMinimumOpening_rad;
 }
 
 // Half-thickness of a clip arm [DESIGN: the G4 arms are ~1 mm sheet].
@@ -138,6 +143,10 @@ constexpr double kArmHalfThickness_m = 0.0005;
 // 2 mm of body between the hinges. (The picture draws the clip's round
 // 5 mm profile; the leaflets meet its narrow side.)
 constexpr double kClipBodyRadius_m = 0.001;
+// With the arms (nearly) closed the clip is one body of its 5 mm profile
+// (as drawn): the tissue stays off the folded arms too, so re-opening them
+// among the leaflets never finds tissue inside an arm.
+constexpr double kClosedClipRadius_m = 0.0025;
 
 }  // namespace
 
@@ -168,15 +177,16 @@ physics::TissueStatus StepValveTissue(const ValveTissueModel& model, const Proce
   const std::size_t count = ClipHolds(model, procedure, procedure_model.instruments.clip, holds);
   std::array<physics::TissuePlate, 2> plates{};
   const std::size_t plate_count = ClipArmPlates(procedure_model, procedure, annulus_shift, plates);
-  // The clip's body between the arms (they hinge on it): the leaflets
-  // cannot slip under an arm at its hinge.
+  // The clip's body between the open arms (they hinge on it): the leaflets
+  // cannot slip under an arm at its hinge; with the arms folded, the whole
+  // closed clip.
   physics::TissueCapsule body;
   body.a_m = ToPhysics(procedure.clip_hub - annulus_shift);
   body.b_m = ToPhysics(procedure.clip_hub - annulus_shift -
                        procedure_model.instruments.clip_body_length_m * procedure.clip_axis);
-  body.radius_m = kClipBodyRadius_m;
+  body.radius_m = plate_count > 0 ? kClipBodyRadius_m : kClosedClipRadius_m;
   physics::TissueLoad load;
-  load.capsules = std::span<const physics::TissueCapsule>(&body, plate_count > 0 ? 1 : 0);
+  load.capsules = std::span<const physics::TissueCapsule>(&body, ClipIsFreeOutside(procedure) ? 1 : 0);
   load.pressure_Pa = TransvalvularPressure_Pa(model, cardiac_phase);
   load.holds = std::span<const physics::TissueHold>(holds.data(), count);
   load.plates = std::span<const physics::TissuePlate>(plates.data(), plate_count);

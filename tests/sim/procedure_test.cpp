@@ -208,6 +208,36 @@ TEST(Procedure, ReleaseOnOneLeafletIsRecognised) {
               ::testing::IsSupersetOf({"single_leaflet_grasp", "release_with_slda"}));
 }
 
+TEST(Procedure, ClipClosedOnNothingIsReopenedAndRetriedThenGivenUp) {
+  // The poor run with both grippers held up: every closure catches nothing.
+  // The autopilot re-opens the clip, goes back into the LV and pulls back
+  // again, and after three attempts gives up saying why; nothing is released.
+  const Model model = CompileModel(scenes::LoadCaseDescription(scenes::ResolveCase("p2_flail")));
+  Autopilot pilot(model, AutopilotStyle::kPoor);
+  State state = InitialState(model);
+  Input input;
+  int empty_closures = 0;
+  bool was_open = false;
+  while (!pilot.Finished() && state.status == StepStatus::kOk) {
+    pilot.Sample(state, &input.controls);
+    input.controls.Set(devices::ControlId::kClipGripperLeft, 0.0);
+    input.controls.Set(devices::ControlId::kClipGripperRight, 0.0);
+    Step(model, input, &state);
+    const double arms_deg = state.procedure.clip_arm_angle_rad * 180.0 / 3.141592653589793;
+    if (state.procedure.reached_lv && arms_deg > 60.0) was_open = true;
+    if (was_open && arms_deg < 10.0) {
+      ++empty_closures;
+      was_open = false;
+    }
+  }
+  EXPECT_EQ(state.status, StepStatus::kOk)
+      << FaultSourceName(state.fault_source) << " at " << state.time_s << " s";
+  EXPECT_THAT(pilot.Problem(), ::testing::HasSubstr("caught no leaflet in 3 attempts"));
+  EXPECT_EQ(empty_closures, 3);
+  EXPECT_EQ(state.procedure.clips_released, 0);
+  EXPECT_FALSE(state.procedure.closed_on_tissue);
+}
+
 TEST(Procedure, ReleaseWithAGradientAboveFiveIsRecognised) {
   // A small valve (tests/data/cases): the expert's well-placed clip still
   // leaves more than 5 mmHg (§2.3 [S48]).
