@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -46,6 +47,8 @@ std::filesystem::path OutDir(const std::string& name) {
   return dir;
 }
 
+// `tag` names the output directory: each test its own (ctest runs tests side
+// by side).
 RunResult RunAutopilot(const std::string& case_name, AutopilotStyle style, const std::string& tag) {
   RunOptions options;
   options.case_file = scenes::ResolveCase(case_name);
@@ -67,7 +70,7 @@ double HighestFossaPoint_mm(const ProcedureModel& pm) {
 TEST(Procedure, ExpertAutopilotCompletesEveryStockCase) {
   for (const auto& description : scenes::ListStockCases()) {
     SCOPED_TRACE(description.name);
-    const RunResult run = RunAutopilot(description.name, AutopilotStyle::kExpert, "expert");
+    const RunResult run = RunAutopilot(description.name, AutopilotStyle::kExpert, "completes");
     const ProcedureState& p = run.final_state.procedure;
     ASSERT_EQ(run.status, StepStatus::kOk);
     EXPECT_TRUE(run.driver_problem.empty()) << run.driver_problem;
@@ -121,17 +124,17 @@ TEST(Procedure, ExpertAutopilotCompletesEveryStockCase) {
 
 TEST(Procedure, WideProlapseGetsASecondClip) {
   // p2_wide_prolapse's teaching point: one clip leaves a residual jet beside it.
-  const RunResult run = RunAutopilot("p2_wide_prolapse", AutopilotStyle::kExpert, "expert");
+  const RunResult run = RunAutopilot("p2_wide_prolapse", AutopilotStyle::kExpert, "second-clip");
   EXPECT_EQ(run.final_state.procedure.clips_released, 2);
-  const RunResult flail = RunAutopilot("p2_flail", AutopilotStyle::kExpert, "expert");
+  const RunResult flail = RunAutopilot("p2_flail", AutopilotStyle::kExpert, "second-clip");
   EXPECT_EQ(flail.final_state.procedure.clips_released, 1);
 }
 
 TEST(Procedure, PoorRunEndsWorseWithNamedErrors) {
   for (const std::string name : {"p2_flail", "functional_dilated", "tortuous_access"}) {
     SCOPED_TRACE(name);
-    const RunResult expert = RunAutopilot(name, AutopilotStyle::kExpert, "expert");
-    const RunResult poor = RunAutopilot(name, AutopilotStyle::kPoor, "poor");
+    const RunResult expert = RunAutopilot(name, AutopilotStyle::kExpert, "named-errors-expert");
+    const RunResult poor = RunAutopilot(name, AutopilotStyle::kPoor, "named-errors-poor");
     const ProcedureState& p = poor.final_state.procedure;
     const auto expert_score = nlohmann::json::parse(expert.score_json);
     const auto poor_score = nlohmann::json::parse(poor.score_json);
@@ -331,44 +334,60 @@ TEST(Procedure, ImportedHeartOnlyAnatomyCanBeViewedButNotPerformed) {
 // expert scores higher in total and on every metric where it did better (a
 // value further inside or nearer the expert band), the poor run's errors are
 // named, and both recordings replay bit for bit.
-TEST(Procedure, ExpertOutscoresThePoorRunOnEveryAxisItDidBetterOnEveryCase) {
+// One test per stock case (each runs the expert, the poor run and both
+// replays: a few minutes under ASan, so they run side by side in CI).
+std::vector<std::string> StockCaseNames() {
+  // Only the file names: this runs while tests register, before main.
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(scenes::CasesDirectory())) {
+    if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+class ExpertVersusPoor : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ExpertVersusPoor, ExpertOutscoresThePoorRunOnEveryAxisItDidBetter) {
   const Rubric rubric = LoadRubric(DefaultRubricPath());
-  for (const auto& description : scenes::ListStockCases()) {
-    SCOPED_TRACE(description.name);
-    const RunResult expert = RunAutopilot(description.name, AutopilotStyle::kExpert, "expert");
-    const RunResult poor = RunAutopilot(description.name, AutopilotStyle::kPoor, "poor");
-    const ScoreResult e = ScoreRun(rubric, MetricsFromRun(expert.final_state, expert.events),
-                                   expert.events, expert.final_state.time_s);
-    const ScoreResult p = ScoreRun(rubric, MetricsFromRun(poor.final_state, poor.events),
-                                   poor.events, poor.final_state.time_s);
-    EXPECT_GT(e.total, p.total);
-    EXPECT_FALSE(p.errors.empty());
-    for (const auto& error : p.errors) EXPECT_FALSE(error.name.empty());
-    for (std::size_t i = 0; i < rubric.metrics.size(); ++i) {
-      const ScoredMetric& em = e.metrics[i];
-      const ScoredMetric& pm = p.metrics[i];
-      ASSERT_EQ(em.metric, pm.metric);
-      if (!em.value) continue;  // the expert never skips a step the rubric scores
-      if (!pm.value) {
-        EXPECT_GE(*em.score, 0.0)
-            << em.metric;  // the poor run did not get there: unavailable scores 0
-        continue;
-      }
-      // Better = nearer the expert band on the novice's side.
-      const auto distance = [&](double v) {
-        return v < em.expert_low ? em.expert_low - v
-                                 : (v > em.expert_high ? v - em.expert_high : 0.0);
-      };
-      if (distance(*em.value) < distance(*pm.value)) {
-        EXPECT_GE(*em.score, *pm.score) << em.metric;
-      }
+  const std::string name = GetParam();
+  // Own output directories: other tests run these cases at the same time.
+  const RunResult expert = RunAutopilot(name, AutopilotStyle::kExpert, "versus-expert");
+  const RunResult poor = RunAutopilot(name, AutopilotStyle::kPoor, "versus-poor");
+  const ScoreResult e = ScoreRun(rubric, MetricsFromRun(expert.final_state, expert.events),
+                                 expert.events, expert.final_state.time_s);
+  const ScoreResult p = ScoreRun(rubric, MetricsFromRun(poor.final_state, poor.events),
+                                 poor.events, poor.final_state.time_s);
+  EXPECT_GT(e.total, p.total);
+  EXPECT_FALSE(p.errors.empty());
+  for (const auto& error : p.errors) EXPECT_FALSE(error.name.empty());
+  for (std::size_t i = 0; i < rubric.metrics.size(); ++i) {
+    const ScoredMetric& em = e.metrics[i];
+    const ScoredMetric& pm = p.metrics[i];
+    ASSERT_EQ(em.metric, pm.metric);
+    if (!em.value) continue;  // the expert never skips a step the rubric scores
+    if (!pm.value) {
+      EXPECT_GE(*em.score, 0.0)
+          << em.metric;  // the poor run did not get there: unavailable scores 0
+      continue;
     }
-    for (const RunResult* run : {&expert, &poor}) {
-      const Recording recording = ReadRecording(run->outputs.recording);
-      EXPECT_TRUE(ReplayRecording(recording, run->outputs.recording.string()).verified);
+    // Better = nearer the expert band on the novice's side.
+    const auto distance = [&](double v) {
+      return v < em.expert_low ? em.expert_low - v
+                               : (v > em.expert_high ? v - em.expert_high : 0.0);
+    };
+    if (distance(*em.value) < distance(*pm.value)) {
+      EXPECT_GE(*em.score, *pm.score) << em.metric;
     }
   }
+  for (const RunResult* run : {&expert, &poor}) {
+    const Recording recording = ReadRecording(run->outputs.recording);
+    EXPECT_TRUE(ReplayRecording(recording, run->outputs.recording.string()).verified);
+  }
 }
+
+INSTANTIATE_TEST_SUITE_P(StockCases, ExpertVersusPoor, ::testing::ValuesIn(StockCaseNames()),
+                         [](const ::testing::TestParamInfo<std::string>& param) { return param.param; });
 
 }  // namespace
 }  // namespace teersim::sim
