@@ -7,7 +7,7 @@
 
 #include "base/input_error.h"
 #include "scenes/vec3.h"
-#include "sim/valve_tissue.h"
+#include "sim/step.h"
 
 namespace teersim::sim {
 namespace {
@@ -95,12 +95,6 @@ void Autopilot::Enter(Stage stage, double time_s) {
   }
 }
 
-TissueGraspReading Autopilot::ReadGrasp(const State& state) const {
-  const Vec3 shift = scenes::AnnulusDisplacement(model_.case_description.anatomy.parameters,
-                                                 *model_.anatomy, state.cardiac_phase);
-  return ReadTissueGrasp(model_.valve_tissue, state.valve_tissue, model_.procedure,
-                         state.procedure, shift);
-}
 
 void Autopilot::GiveUp(const std::string& why, double time_s) {
   problem_ = why;
@@ -501,7 +495,7 @@ void Autopilot::Sample(const State& state, devices::ControlFrame* out) {
       // enough on its arm within the last beat (the leaflets move with the
       // cycle, not always both at once), then stop and grasp there.
       if (expert && model_.valve_tissue.available) {
-        const TissueGraspReading reading = ReadGrasp(state);
+        const TissueGraspReading reading = ReadTissueGrasp(model_, state);
         const double period_s = 1.0 / model_.case_description.heart_rate_hz;
         if (t - beat_window_start_s_ >= period_s) {
           seen_last_beat_m_ = seen_this_beat_m_;
@@ -534,7 +528,7 @@ void Autopilot::Sample(const State& state, devices::ControlFrame* out) {
       // dropped anyway and checked.
       const bool watch = model_.valve_tissue.available;
       const bool timed_out = t - stage_start_s_ > 3.0 / model_.case_description.heart_rate_hz;
-      const TissueGraspReading reading = watch ? ReadGrasp(state) : TissueGraspReading{};
+      const TissueGraspReading reading = watch ? ReadTissueGrasp(model_, state) : TissueGraspReading{};
       const double seen = std::max(reading.insertion_m[0], reading.insertion_m[1]);
       bool both_down = true;
       for (std::size_t k = 0; k < 2; ++k) {

@@ -83,8 +83,6 @@ class Autopilot {
   double BestDeliveryRotation(const State& state) const;
   double DeliveryForHubHeight(const State& state, double height_m) const;
   double BestGraspDelivery(const State& state) const;
-  // What the leaflet tissue shows on each open arm now (echo's view of it).
-  TissueGraspReading ReadGrasp(const State& state) const;
   void GiveUp(const std::string& why, double time_s);
 
   const Model& model_;

@@ -435,8 +435,7 @@ Snapshot MakeSnapshot(const Model& model, const State& state, SnapshotContent co
     }
     // Released clips ride on the leaflets: they move with the annulus.
     if (shape.name.starts_with("clip_") && !shape.name.starts_with("clip_arm") && model.anatomy) {
-      const auto shift = scenes::AnnulusDisplacement(model.case_description.anatomy.parameters,
-                                                     *model.anatomy, state.cardiac_phase);
+      const auto shift = AnnulusShift(model, state.cardiac_phase);
       for (std::size_t i = 0; i < line.points_m.size(); ++i)
         line.points_m[i] += static_cast<float>(shift[i % 3]);
     }

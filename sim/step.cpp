@@ -37,6 +37,17 @@ void MarkFault(FaultSource source, State* state) {
 
 }  // namespace
 
+scenes::Vec3 AnnulusShift(const Model& model, double cardiac_phase) {
+  if (!model.anatomy) return {};
+  return scenes::AnnulusDisplacement(model.case_description.anatomy.parameters, *model.anatomy,
+                                     cardiac_phase);
+}
+
+TissueGraspReading ReadTissueGrasp(const Model& model, const State& state) {
+  return ReadTissueGrasp(model.valve_tissue, state.valve_tissue, model.procedure, state.procedure,
+                         AnnulusShift(model, state.cardiac_phase));
+}
+
 double MoveToward(double current, double target, double max_delta) {
   const double delta = std::clamp(target - current, -max_delta, max_delta);
   return current + delta;
@@ -78,12 +89,6 @@ void Step(const Model& model, const Input& input, State* state) {
   ++state->step_index;
   state->time_s = static_cast<double>(state->step_index) * model.step_s;
 
-  // The tissue moves with the annulus; the instruments are in the patient frame.
-  const scenes::Vec3 annulus_shift =
-      model.valve_tissue.available
-          ? scenes::AnnulusDisplacement(model.case_description.anatomy.parameters, *model.anatomy,
-                                        state->cardiac_phase)
-          : scenes::Vec3{};
   // A gripper going down this step catches what the tissue has on its arm
   // (read at the clip's pose of the step before: 1 ms, a hair at hand speed).
   TissueGraspReading tissue_grasp;
@@ -93,10 +98,7 @@ void Step(const Model& model, const Input& input, State* state) {
        !state->procedure.gripper_down[0]) ||
       (state->handles.Pressed(devices::ControlId::kClipGripperRight) &&
        !state->procedure.gripper_down[1]);
-  if (tissue_grasp.available && gripper_dropping) {
-    tissue_grasp = ReadTissueGrasp(model.valve_tissue, state->valve_tissue, model.procedure,
-                                   state->procedure, annulus_shift);
-  }
+  if (tissue_grasp.available && gripper_dropping) tissue_grasp = ReadTissueGrasp(model, *state);
 
   // The instruments in the patient and what they do to it.
   StepProcedure(model.procedure, model.valve, state->handles, state->time_s, model.step_s,
@@ -106,9 +108,10 @@ void Step(const Model& model, const Input& input, State* state) {
   // tissue fault (non-finite or torn shape) stops the run like any other.
   // It steps every kStepsPerTissueStep-th step (500 Hz: its motion is slow
   // beside the haptic rate; the cost is in sim/valve_tissue.h).
+  // The tissue moves with the annulus; the instruments are in the patient frame.
   if (model.valve_tissue.available && state->step_index % kStepsPerTissueStep == 0 &&
       StepValveTissue(model.valve_tissue, model.procedure, state->procedure, state->cardiac_phase,
-                      annulus_shift, kStepsPerTissueStep * model.step_s,
+                      AnnulusShift(model, state->cardiac_phase), kStepsPerTissueStep * model.step_s,
                       &state->valve_tissue) != physics::TissueStatus::kOk) {
     MarkFault(FaultSource::kLeafletTissue, state);
     return;

@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "scenes/vec3.h"
+#include "sim/step.h"
 #include "sim/valve_tissue.h"
 
 namespace teersim::sim {
@@ -117,8 +118,7 @@ bool IsValveStructure(std::string_view name) {
 void MoveValveMesh(const Model& model, const State& state, SnapshotMesh* mesh) {
   if (!model.anatomy || !IsValveStructure(mesh->name)) return;
   const AnnularFrame& valve = model.procedure.valve;
-  const Vec3 shift = scenes::AnnulusDisplacement(model.case_description.anatomy.parameters,
-                                                 *model.anatomy, state.cardiac_phase);
+  const Vec3 shift = AnnulusShift(model, state.cardiac_phase);
   const bool anterior = mesh->name == "anterior_leaflet";
   const bool leaflet = anterior || mesh->name == "posterior_leaflet";
   // With the tissue simulation the leaflets and chordae are where it has them.
