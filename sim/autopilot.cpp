@@ -49,7 +49,7 @@ constexpr double kInsertionGoal_m = 0.006;      // §5 [BK/DESIGN]
 constexpr double kInsertionMargin_m = 0.001;    // what the expert wants to see beyond the goal
 constexpr double kPoorRunSeesTissue_m = 0.002;  // the poor run grasps at the first tissue it sees
 constexpr int kMaxGraspAttempts = 3;
-constexpr double kSecondClipSpacing_m = 0.007;  // arm width + bridged tissue beside it [DESIGN]
+constexpr double kSecondClipSpacing_m = 0.0055;  // arm width + bridged tissue beside it [DESIGN]
 constexpr double kGuideDepth_m = 0.02;  // guide tip 2 cm into the LA (§1.1 step 4: 1–2 cm)
 // Poor run.
 constexpr double kPoorPosteriorFraction = -0.6;  // anterior

@@ -89,12 +89,15 @@ Outcome EvaluateOutcomeValues(const ValveLesion& lesion, const ValveGeometry& ge
     return factor;
   };
   // Diastole: only the arms hold the leaflets shut; the bridged tissue beside
-  // them still opens, restricted over a shorter length.
+  // them still opens, restricted over a shorter length. The free edge is
+  // tethered at each clip, and how far it can open at s is set by the nearest
+  // tether (the minimum over clips), not by every clip at once: a second clip
+  // beside the first restricts edge that the first already holds down.
   const auto opening_left = [&](double s) {
     double factor = 1.0;
     for (const auto& clip : effective) {
-      factor *=
-          ClipFactor(s, clip.centre, clip.half_arms, clip.decay * constants.opening_decay_fraction);
+      factor = std::min(factor, ClipFactor(s, clip.centre, clip.half_arms,
+                                           clip.decay * constants.opening_decay_fraction));
     }
     return factor;
   };

@@ -23,8 +23,11 @@
 //    intercommissural span with area MVA₀; in diastole only the arms hold the
 //    leaflets shut (half-width arm_width/2 · cos(rotation error)) and the
 //    opening beside them is restricted over a shorter decay length (the
-//    bridged tissue still opens; double orifice):
-//        MVA = ∫ h(s) Π_k f_k(s; arms, λ_k · opening_decay_fraction) ds.
+//    bridged tissue still opens; double orifice). The free edge is tethered
+//    at each clip and how far it opens at s is set by the nearest tether:
+//        MVA = ∫ h(s) min_k f_k(s; arms, λ_k · opening_decay_fraction) ds.
+//    (A product over clips would count the edge beside two adjacent clips as
+//    held down twice; a clip placed on top of another would shrink the area.)
 // 5. Mean transmitral gradient, Gorlin & Gorlin 1951 (Am Heart J 41:1) with
 //    the mitral constant 44.3 × 0.85 = 37.7:
 //        ΔP [mmHg] = ( Q [mL/s] / (37.7 · MVA [cm²]) )²,
@@ -34,10 +37,20 @@
 //    one: the LV, no longer unloaded into the LA, ejects part of it forward
 //    (forward stroke volume rises, total stroke volume falls):
 //        SV_fwd = SV_fwd,0 + r · (RVol₀ − RVol),  0 ≤ r ≤ 1 ([DESIGN], r below).
-//    With r = 0 the model let the gradient fall after a good clip (the flow
-//    drop outweighed the smaller area); with r = 0.3 a central clip raises it
-//    (1.6 → 3.1 mmHg typical, §2.3 [S47]), a commissural clip barely changes
-//    it (central clips give higher gradients than commissural ones [S49]).
+//    With r = 0 the gradient fell after a good clip (the flow drop outweighed
+//    the smaller area). The references: 1.6 → 3.1 mmHg typical (§2.3 [S47]);
+//    Herrmann et al. (EuroIntervention 2009;4:437, 96 patients) measured MVA
+//    6.0 → 3.6 cm² by planimetry and 1.7 → 4.1 mmHg, a gradient ratio close to
+//    the inverse square of the area ratio, i.e. a diastolic inflow that hardly
+//    fell (r near 1). A single central clip here leaves ~67 % of the MVA, as
+//    there, but an adjacent second clip leaves ~54 % where that series found
+//    no difference between one and two clips (a comparison between patients,
+//    not within one), so r is bounded by the two-clip case: r = 0.4 raises a
+//    central clip's gradient by ~0.6 mmHg (2.2 → 2.7 in p2_flail) and keeps
+//    two adjacent clips in a 14 mm prolapse below 5 mmHg (2.4 → 4.3); r = 0.6
+//    gives 2.2 → 3.4 but over 5 mmHg with two clips. A commissural clip barely
+//    changes the gradient (central clips give higher gradients than
+//    commissural ones [S49]).
 #pragma once
 
 #include <span>
@@ -93,8 +106,9 @@ struct OutcomeModelConstants {
   // spread clips bring it to <= 1+ below 5 mmHg (§1.1 step 12).
   double opening_decay_fraction = 1.5;
   // Fraction r of the abolished regurgitant volume the LV ejects forward
-  // after the clip (see 5. above) [DESIGN], calibrated with the four above.
-  double forward_recovery_fraction = 0.3;
+  // after the clip (see 5. above) [DESIGN], calibrated with the four above
+  // and bounded by the two-clip case (see 5.).
+  double forward_recovery_fraction = 0.4;
   // Below this bite on either leaflet the clip holds one leaflet (SLDA) [DESIGN].
   double attachment_threshold_m = 0.002;
   int quadrature_points = 2001;

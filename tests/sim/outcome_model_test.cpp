@@ -59,9 +59,10 @@ TEST(OutcomeModel, GoodClipGivesTypicalResult) {
   // After the clip 3.1 ± 1.5 mmHg (§2.3 [S47]); not flagged.
   EXPECT_GT(clipped.mean_gradient_mmHg, 1.6);
   EXPECT_LT(clipped.mean_gradient_mmHg, 4.6);
-  // ... and it rises, by more than a tenth: the smaller double orifice
-  // outweighs the lost regurgitant inflow (1.6 -> 3.1 mmHg, §2.3 [S47]).
-  EXPECT_GT(clipped.mean_gradient_mmHg, 1.1 * baseline.mean_gradient_mmHg);
+  // ... and it rises by a fifth or more: the smaller double orifice
+  // outweighs the lost regurgitant inflow (1.6 -> 3.1 mmHg, §2.3 [S47]; the
+  // two-clip bound on r in the header keeps it below that typical rise).
+  EXPECT_GT(clipped.mean_gradient_mmHg, 1.2 * baseline.mean_gradient_mmHg);
   EXPECT_GT(clipped.mva_m2 / kCm2, 1.5);
   EXPECT_FALSE(clipped.stenosis_flag);
 }
@@ -103,6 +104,19 @@ TEST(OutcomeModel, SecondClipLowersMrAndRaisesGradient) {
   EXPECT_LE(two.mr_grade, one.mr_grade);
   EXPECT_GT(two.mean_gradient_mmHg, one.mean_gradient_mmHg);
   EXPECT_LT(two.mva_m2, one.mva_m2);
+}
+
+TEST(OutcomeModel, TheNearestClipSetsTheDiastolicOpening) {
+  // The edge opens as far as its nearest tether allows: a clip placed on top
+  // of another holds nothing more down (a product over clips would shrink the
+  // area), and an adjacent second clip costs less area than the first did.
+  const Outcome none = Evaluate({});
+  const Outcome one = Evaluate({GoodClip()});
+  const Outcome stacked = Evaluate({GoodClip(), GoodClip()});
+  EXPECT_NEAR(stacked.mva_m2, one.mva_m2, 1e-12);
+  const Outcome adjacent = Evaluate({GoodClip(), GoodClip(5.5 * kMm)});
+  EXPECT_LT(adjacent.mva_m2, one.mva_m2);
+  EXPECT_LT(one.mva_m2 - adjacent.mva_m2, none.mva_m2 - one.mva_m2);
 }
 
 TEST(OutcomeModel, StenosisIsFlagged) {
