@@ -1050,10 +1050,10 @@ void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve
     if (down && !s->gripper_down[k]) {
       // The tissue where it is simulated, else the lesion's parametric edge;
       // either way only with open arms below the leaflets.
-      const double insertion =
-          !tissue_grasp.available ? InsertionOnArm(model, *s, side)
-          : (s->reached_lv && s->clip_arm_angle_rad >= kArmsOpen_rad) ? tissue_grasp.insertion_m[k]
-                                                                      : 0.0;
+      const double insertion = !tissue_grasp.available ? InsertionOnArm(model, *s, side)
+                               : (s->reached_lv && s->clip_arm_angle_rad >= kArmsOpen_rad)
+                                   ? tissue_grasp.insertion_m[k]
+                                   : 0.0;
       s->captured[k] = insertion > 0.0;
       s->insertion_m[k] = insertion;
       if (!s->gripper_down[0] && !s->gripper_down[1]) ++s->grasp_attempts;
@@ -1075,10 +1075,35 @@ void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve
       for (int side = 0; side < 2; ++side) {
         const auto k = static_cast<std::size_t>(side);
         if (!s->captured[k]) continue;
-        AddEvent(s, time_s, EventKind::kComplicationLeafletTear, side, moved * kMmPerM);
+        AddEvent(s, time_s, EventKind::kComplicationLeafletTear, side, moved * kMmPerM, 0.0);
         s->captured[k] = false;
         s->insertion_m[k] = 0.0;
       }
+    }
+  }
+  // Tear by force: the grip of a closed clip moves with the hands
+  // (sim/valve_tissue.h), so dragging or turning it pulls on the leaflets it
+  // holds; past the tissue's strength a leaflet tears out of the grip and the
+  // clip holds the other one alone (the force is the last tissue step's).
+  if (s->closed_on_tissue && time_s - s->closed_since_s > kGripSettle_s) {
+    bool torn = false;
+    for (int side = 0; side < 2; ++side) {
+      const auto k = static_cast<std::size_t>(side);
+      const double force_N = s->grip_force_N[s->arm_faces_anterior[k] ? 0 : 1];
+      if (!s->captured[k] || !(force_N > kLeafletTearForce_N)) continue;
+      AddEvent(s, time_s, EventKind::kComplicationLeafletTear, side,
+               Distance(s->clip_hub, s->hub_at_closure) * kMmPerM, force_N);
+      s->captured[k] = false;
+      s->insertion_m[k] = 0.0;
+      torn = true;
+    }
+    if (torn) {
+      s->grip_force_N = {0.0, 0.0};
+      if (!s->captured[0] && !s->captured[1]) {
+        s->closed_on_tissue = false;  // nothing left in the grip
+        s->locked = false;
+      }
+      UpdateOutcome(valve, s, inst.clip);
     }
   }
 
@@ -1087,6 +1112,10 @@ void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve
   if (!s->closed_on_tissue && any_captured && s->clip_arm_angle_rad < kArmsClosed_rad) {
     s->closed_on_tissue = true;
     s->closed_since_s = time_s;
+    s->hub_at_closure = s->clip_hub;
+    s->axis_at_closure = s->clip_axis;
+    s->arm_at_closure = s->clip_arm;
+    s->grip_force_N = {0.0, 0.0};
     s->assessed = false;
     const double ins_a = s->arm_faces_anterior[0] ? s->insertion_m[0] : s->insertion_m[1];
     const double ins_p = s->arm_faces_anterior[0] ? s->insertion_m[1] : s->insertion_m[0];
@@ -1269,9 +1298,10 @@ StateHasher& AddToHash(const ProcedureState& s, StateHasher& hasher) {
       .Add(s.guide_across)
       .Add(s.aortic_puncture)
       .Add(s.la_perforation);
-  for (const Vec3* v :
-       {&s.guide_tip, &s.sleeve_tip, &s.clip_hub, &s.clip_axis, &s.clip_arm, &s.hub_at_grasp})
+  for (const Vec3* v : {&s.guide_tip, &s.sleeve_tip, &s.clip_hub, &s.clip_axis, &s.clip_arm,
+                        &s.hub_at_grasp, &s.hub_at_closure, &s.axis_at_closure, &s.arm_at_closure})
     vec(*v);
+  hasher.Add(s.grip_force_N[0]).Add(s.grip_force_N[1]).Add(s.peak_grip_force_N);
   hasher.Add(s.clip_arm_angle_rad)
       .Add(s.clip_outside)
       .Add(s.clip_in_lv)

@@ -88,7 +88,7 @@ enum class EventKind : std::uint8_t {
   kRegrasp,                  // grippers raised after a capture
   kGraspBoth,                // a: insertion anterior mm, b: posterior mm
   kGraspSingleLeaflet,       // a: insertion anterior mm, b: posterior mm
-  kComplicationLeafletTear,  // a: side, b: clip displacement mm
+  kComplicationLeafletTear,  // a: side, b: clip displacement mm, c: grip force N (0: open clip)
   kComplicationChordalEntanglement,
   kClipClosed,  // a: rotation error deg, b: ins A mm, c: ins P mm, d: position mm
   kClipReopened,
@@ -102,6 +102,18 @@ enum class EventKind : std::uint8_t {
   kCount
 };
 std::string_view EventName(EventKind kind);
+
+// A leaflet tears out of a closed clip's grip beyond this force [DESIGN]: of
+// the order of the force that pulls a suture through a mitral leaflet,
+// 3-15 N with 2-10 mm of tissue in the bite (Pandya et al., JTCVS Techniques
+// 2022;14:89, porcine posterior leaflets), and far above what the grip
+// carries while the valve beats (sim/README.md: measured).
+inline constexpr double kLeafletTearForce_N = 8.0;
+// The grip's first 0.1 s after closing are left out of the tear and of its
+// peak [DESIGN]: the holds switch on where the leaflets lie and snap them to
+// the grip for a tissue step or two (up to 4.7 N in the stock cases), a
+// clamp and not a pull.
+inline constexpr double kGripSettle_s = 0.1;
 
 struct ProcedureEvent {
   double time_s = 0.0;
@@ -271,6 +283,13 @@ struct ProcedureState {
   double roll_in_lv_start_rad = 0.0;
   bool closed_on_tissue = false;
   double closed_since_s = 0.0;
+  // The clip's pose when it closed on the leaflets: its grip moves with the
+  // hands from there (sim/valve_tissue.h, ClipHolds).
+  Vec3 hub_at_closure{}, axis_at_closure{}, arm_at_closure{};
+  // The grip's force on each leaflet {anterior, posterior} (N) at the last
+  // tissue step (sim/valve_tissue.h, HeldClipGripForce_N); Step writes it.
+  std::array<double, 2> grip_force_N{};
+  double peak_grip_force_N = 0.0;  // largest of those while closed, any clip
   bool assessed = false;
   bool locked = false;
   bool entangled = false;

@@ -93,11 +93,10 @@ void Step(const Model& model, const Input& input, State* state) {
   // (read at the clip's pose of the step before: 1 ms, a hair at hand speed).
   TissueGraspReading tissue_grasp;
   tissue_grasp.available = model.valve_tissue.available;
-  const bool gripper_dropping =
-      (state->handles.Pressed(devices::ControlId::kClipGripperLeft) &&
-       !state->procedure.gripper_down[0]) ||
-      (state->handles.Pressed(devices::ControlId::kClipGripperRight) &&
-       !state->procedure.gripper_down[1]);
+  const bool gripper_dropping = (state->handles.Pressed(devices::ControlId::kClipGripperLeft) &&
+                                 !state->procedure.gripper_down[0]) ||
+                                (state->handles.Pressed(devices::ControlId::kClipGripperRight) &&
+                                 !state->procedure.gripper_down[1]);
   if (tissue_grasp.available && gripper_dropping) tissue_grasp = ReadTissueGrasp(model, *state);
 
   // The instruments in the patient and what they do to it.
@@ -115,6 +114,16 @@ void Step(const Model& model, const Input& input, State* state) {
                       &state->valve_tissue) != physics::TissueStatus::kOk) {
     MarkFault(FaultSource::kLeafletTissue, state);
     return;
+  }
+  // What the closed clip's grip pulls on each leaflet with: the procedure
+  // tears a leaflet out of it past the tissue's strength (next step).
+  if (model.valve_tissue.available && state->step_index % kStepsPerTissueStep == 0) {
+    ProcedureState& procedure = state->procedure;
+    procedure.grip_force_N = HeldClipGripForce_N(
+        model.valve_tissue, procedure, model.procedure.instruments.clip, state->valve_tissue);
+    if (state->time_s - procedure.closed_since_s > kGripSettle_s)
+      procedure.peak_grip_force_N = std::max(
+          {procedure.peak_grip_force_N, procedure.grip_force_N[0], procedure.grip_force_N[1]});
   }
 
   if (!AllFinite(state->handles) || !std::isfinite(state->cardiac_phase)) {

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <numbers>
+#include <optional>
 
 #include "scenes/vec3.h"
 #include "sim/valve_motion.h"
@@ -38,18 +39,20 @@ ValveTissueModel BuildValveTissue(const scenes::ValveTissue& tissue, const Annul
     // LV pressure pushes the leaflet towards the atrium: pick the grid
     // normal's sign that points along the annular normal mid-body.
     const int row = sheet.rows / 3, column = sheet.columns / 2;
-    const auto at = [&](int r, int c) { return sheet.closed_m[static_cast<std::size_t>(r * sheet.columns + c)]; };
+    const auto at = [&](int r, int c) {
+      return sheet.closed_m[static_cast<std::size_t>(r * sheet.columns + c)];
+    };
     const Vec3 n = scenes::Cross(at(row, column + 1) - at(row, column - 1),
                                  at(row + 1, column) - at(row - 1, column));
     out.load_sign = scenes::Dot(n, valve.w) >= 0.0 ? 1.0 : -1.0;
     spec.sheets.push_back(std::move(out));
   }
   for (const scenes::ChordAttachment& chord : tissue.chordae) {
-    spec.chordae.push_back(
-        {chord.sheet, chord.row, chord.column, ToPhysics(chord.papillary_tip_m), chord.rest_length_m});
+    spec.chordae.push_back({chord.sheet, chord.row, chord.column, ToPhysics(chord.papillary_tip_m),
+                            chord.rest_length_m});
   }
-  model.tissue = std::make_shared<const physics::LeafletTissueModel>(
-      physics::LeafletTissueModel::Build(spec));
+  model.tissue =
+      std::make_shared<const physics::LeafletTissueModel>(physics::LeafletTissueModel::Build(spec));
   for (double v : tissue.sheets.front().column_v_m) model.column_s_m.push_back(-v);
   for (const scenes::LeafletSheet& sheet : tissue.sheets) {
     std::vector<double> depth(sheet.closed_m.size(), 0.0);
@@ -72,36 +75,113 @@ ValveTissueModel BuildValveTissue(const scenes::ValveTissue& tissue, const Annul
 double TransvalvularPressure_Pa(const ValveTissueModel& model, double cardiac_phase) {
   const double phase = cardiac_phase - std::floor(cardiac_phase);
   if (phase < kSystolicFraction)
-    return model.peak_systolic_pressure_Pa *
-           std::sin(std::numbers::pi * phase / kSystolicFraction);
+    return model.peak_systolic_pressure_Pa * std::sin(std::numbers::pi * phase / kSystolicFraction);
   return -model.peak_diastolic_gradient_Pa * LeafletOpening(phase);
 }
+
+namespace {
+
+// Appends the nodes one clip grips, at their healthy coapted position.
+void AppendClipHolds(const ValveTissueModel& model, const ClipSize& clip, const ClipOnTissue& held,
+                     std::span<physics::TissueHold> holds, std::size_t* count) {
+  const physics::LeafletTissueModel& tissue = *model.tissue;
+  const double zone = ClipHeldHalfWidth_m(clip, held);
+  for (int sheet = 0; sheet < tissue.SheetCount(); ++sheet) {
+    const double insertion =
+        sheet == model.anterior_sheet ? held.insertion_anterior_m : held.insertion_posterior_m;
+    if (!(insertion > 0.0)) continue;  // a torn-off or uncaught leaflet is not held
+    const physics::TissueSheetSpec& spec = tissue.Sheet(sheet);
+    for (int c = 0; c < spec.columns; ++c) {
+      if (std::fabs(model.column_s_m[static_cast<std::size_t>(c)] - held.position_s_m) > zone)
+        continue;
+      for (int r = 1; r < spec.rows; ++r) {
+        const int node = tissue.Node(sheet, r, c);
+        if (model.depth_from_free_edge_m[static_cast<std::size_t>(node)] > insertion) continue;
+        if (*count < holds.size())
+          holds[(*count)++] = {node, model.coapted_m[static_cast<std::size_t>(node)]};
+      }
+    }
+  }
+}
+
+// The clip's frame (arm, axis × arm, axis), orthonormal; none when the
+// axis and arm do not span one (a state set up by hand).
+std::optional<std::array<Vec3, 3>> ClipFrame(const Vec3& axis, const Vec3& arm) {
+  constexpr double kDegenerate = 1e-9;
+  if (scenes::Norm(axis) < kDegenerate) return std::nullopt;
+  const Vec3 z = scenes::Normalized(axis);
+  const Vec3 across = arm - scenes::Dot(arm, z) * z;
+  if (scenes::Norm(across) < kDegenerate) return std::nullopt;
+  const Vec3 x = scenes::Normalized(across);
+  return std::array<Vec3, 3>{x, scenes::Cross(z, x), z};
+}
+
+// The clip on the delivery catheter carries its grip with it: the hands'
+// moves since it closed (the hub's translation, and the turn from its frame
+// at closure to its frame now about the grip's centroid) move the targets of
+// the nodes it holds. The annulus' own motion is not among them: the tissue
+// frame moves with the annulus, and a clip on the leaflets rides with it.
+void MoveWithTheClip(const ProcedureState& procedure, std::span<physics::TissueHold> holds) {
+  if (holds.empty()) return;
+  physics::Vec3 centroid{};
+  for (const auto& hold : holds) centroid = centroid + hold.target_m;
+  centroid = (1.0 / static_cast<double>(holds.size())) * centroid;
+  const auto then = ClipFrame(procedure.axis_at_closure, procedure.arm_at_closure);
+  const auto now = ClipFrame(procedure.clip_axis, procedure.clip_arm);
+  const physics::Vec3 shift = ToPhysics(procedure.clip_hub - procedure.hub_at_closure);
+  for (auto& hold : holds) {
+    const physics::Vec3 r = hold.target_m - centroid;
+    physics::Vec3 turned = r;
+    if (then && now) {
+      turned = {};
+      for (std::size_t i = 0; i < 3; ++i)
+        turned = turned + physics::Dot(ToPhysics((*then)[i]), r) * ToPhysics((*now)[i]);
+    }
+    hold.target_m = centroid + shift + turned;
+  }
+}
+
+}  // namespace
 
 std::size_t ClipHolds(const ValveTissueModel& model, const ProcedureState& procedure,
                       const ClipSize& clip, std::span<physics::TissueHold> holds) {
   std::size_t count = 0;
   if (!model.available) return count;
-  const physics::LeafletTissueModel& tissue = *model.tissue;
-  // Named: a range-for over a temporary's member view would dangle (C++20).
-  const ClipsOnTissue clips_on_tissue = ListClipsOnTissue(procedure);
-  for (const ClipOnTissue& held : clips_on_tissue.View()) {
-    const double zone = ClipHeldHalfWidth_m(clip, held);
-    for (int sheet = 0; sheet < tissue.SheetCount(); ++sheet) {
-      const double insertion = sheet == model.anterior_sheet ? held.insertion_anterior_m
-                                                             : held.insertion_posterior_m;
-      const physics::TissueSheetSpec& spec = tissue.Sheet(sheet);
-      for (int c = 0; c < spec.columns; ++c) {
-        if (std::fabs(model.column_s_m[static_cast<std::size_t>(c)] - held.position_s_m) > zone)
-          continue;
-        for (int r = 1; r < spec.rows; ++r) {
-          const int node = tissue.Node(sheet, r, c);
-          if (model.depth_from_free_edge_m[static_cast<std::size_t>(node)] > insertion) continue;
-          if (count < holds.size()) holds[count++] = {node, model.coapted_m[static_cast<std::size_t>(node)]};
-        }
-      }
-    }
+  // Released clips stay where they were left.
+  for (int i = 0; i < procedure.clips_released && i < kMaxClips; ++i) {
+    const ClipRecord& r = procedure.released[static_cast<std::size_t>(i)];
+    AppendClipHolds(model, clip, {r.position_s_m, r.insertion_anterior_m, r.insertion_posterior_m},
+                    holds, &count);
+  }
+  if (procedure.closed_on_tissue) {
+    const std::size_t first = count;
+    AppendClipHolds(model, clip, HeldClip(procedure), holds, &count);
+    MoveWithTheClip(procedure, holds.subspan(first, count - first));
   }
   return count;
+}
+
+std::array<double, 2> HeldClipGripForce_N(const ValveTissueModel& model,
+                                          const ProcedureState& procedure, const ClipSize& clip,
+                                          const physics::LeafletTissueState& state) {
+  std::array<double, 2> force_N{};
+  if (!model.available || !procedure.closed_on_tissue) return force_N;
+  constexpr std::size_t kMaxHolds = 512;
+  std::array<physics::TissueHold, kMaxHolds> holds{};
+  std::size_t count = 0;
+  AppendClipHolds(model, clip, HeldClip(procedure), holds, &count);
+  MoveWithTheClip(procedure, std::span(holds.data(), count));
+  const double stiffness = model.tissue->Material().hold_stiffness_N_per_m;
+  std::array<physics::Vec3, 2> sum{};
+  for (const auto& hold : std::span(holds.data(), count)) {
+    const int sheet = model.tissue->SheetOfNode(hold.node);
+    const std::size_t leaflet = sheet == model.anterior_sheet ? 0 : 1;
+    sum[leaflet] =
+        sum[leaflet] +
+        stiffness * (hold.target_m - state.position_m[static_cast<std::size_t>(hold.node)]);
+  }
+  for (std::size_t k = 0; k < 2; ++k) force_N[k] = physics::Norm(sum[k]);
+  return force_N;
 }
 
 namespace {
@@ -167,7 +247,8 @@ std::size_t ClipArmPlates(const ProcedureModel& procedure_model, const Procedure
   return count;
 }
 
-physics::TissueStatus StepValveTissue(const ValveTissueModel& model, const ProcedureModel& procedure_model,
+physics::TissueStatus StepValveTissue(const ValveTissueModel& model,
+                                      const ProcedureModel& procedure_model,
                                       const ProcedureState& procedure, double cardiac_phase,
                                       const Vec3& annulus_shift, double dt_s,
                                       physics::LeafletTissueState* state) {
@@ -186,7 +267,8 @@ physics::TissueStatus StepValveTissue(const ValveTissueModel& model, const Proce
                        procedure_model.instruments.clip_body_length_m * procedure.clip_axis);
   body.radius_m = plate_count > 0 ? kClipBodyRadius_m : kClosedClipRadius_m;
   physics::TissueLoad load;
-  load.capsules = std::span<const physics::TissueCapsule>(&body, ClipIsFreeOutside(procedure) ? 1 : 0);
+  load.capsules =
+      std::span<const physics::TissueCapsule>(&body, ClipIsFreeOutside(procedure) ? 1 : 0);
   load.pressure_Pa = TransvalvularPressure_Pa(model, cardiac_phase);
   load.holds = std::span<const physics::TissueHold>(holds.data(), count);
   load.plates = std::span<const physics::TissuePlate>(plates.data(), plate_count);
@@ -214,15 +296,16 @@ TissueGraspReading ReadTissueGrasp(const ValveTissueModel& model,
     // side, off the clip body, within the arm's width.
     enum Bound { kHinge, kTip, kFace, kBody, kSide, kBounds };
     const auto margins = [&](int row, int column) {
-      const Vec3 d = FromPhysics(state.position_m[static_cast<std::size_t>(tissue.Node(sheet, row, column))]) -
-                     arm.hinge;
+      const Vec3 d =
+          FromPhysics(state.position_m[static_cast<std::size_t>(tissue.Node(sheet, row, column))]) -
+          arm.hinge;
       const double along = scenes::Dot(d, arm.along);
       // Tissue within the arm's thickness lies on it (the plate pushes it to
       // its face at the tissue's own steps; the clip has moved a little since).
-      return std::array<double, kBounds>{along, clip.arm_length_m - along,
-                                         scenes::Dot(d, arm.to_body) + kArmHalfThickness_m,
-                                         scenes::Dot(d, arm.outward) + kClipBodyRadius_m,
-                                         0.5 * clip.arm_width_m - std::fabs(scenes::Dot(d, arm.across))};
+      return std::array<double, kBounds>{
+          along, clip.arm_length_m - along, scenes::Dot(d, arm.to_body) + kArmHalfThickness_m,
+          scenes::Dot(d, arm.outward) + kClipBodyRadius_m,
+          0.5 * clip.arm_width_m - std::fabs(scenes::Dot(d, arm.across))};
     };
     // The sheet is continuous across the arm's width, so a column that
     // drifts beside the arm but stays on the gripper side is still held
@@ -303,9 +386,11 @@ scenes::TriangleMesh ChordaeSurface(const ValveTissueModel& model,
         FromPhysics(state.position_m[static_cast<std::size_t>(tissue.ChordNodes()[c])]) + shift;
     const Vec3 along = node - tip;
     // Any direction not along the chord starts the tube's cross-section.
-    const Vec3 first_normal = std::fabs(along[0]) < std::fabs(along[2]) ? Vec3{1, 0, 0} : Vec3{0, 0, 1};
-    mesh.Append(scenes::Tube({{tip, kChordRadius_m, kChordRadius_m}, {node, kChordRadius_m, kChordRadius_m}},
-                             first_normal, kChordSides));
+    const Vec3 first_normal =
+        std::fabs(along[0]) < std::fabs(along[2]) ? Vec3{1, 0, 0} : Vec3{0, 0, 1};
+    mesh.Append(scenes::Tube(
+        {{tip, kChordRadius_m, kChordRadius_m}, {node, kChordRadius_m, kChordRadius_m}},
+        first_normal, kChordSides));
   }
   return mesh;
 }

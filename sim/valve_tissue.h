@@ -21,6 +21,7 @@
 // MVA, gradient) still come from sim/procedure.h and sim/outcome_model.h.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -57,8 +58,20 @@ ValveTissueModel BuildValveTissue(const scenes::ValveTissue& tissue, const Annul
 double TransvalvularPressure_Pa(const ValveTissueModel& model, double cardiac_phase);
 
 // Nodes held by the clips now: writes at most holds.size(), returns the count.
+// Released clips hold at the coapted position; the clip on the delivery
+// catheter holds there moved as the hands moved it since it closed.
 std::size_t ClipHolds(const ValveTissueModel& model, const ProcedureState& procedure,
                       const ClipSize& clip, std::span<physics::TissueHold> holds);
+
+// The net force (N) with which the clip on the delivery catheter grips each
+// leaflet ({anterior, posterior}): the sum of its holds' spring forces
+// k_hold · (target − x) over that leaflet's held nodes, in the shape of
+// `state`. At rest it carries the leaflet's share of the systolic load; it
+// rises when the hands drag or turn a closed clip (the holds move with it,
+// ClipHolds). Zero when the clip is not closed on tissue.
+std::array<double, 2> HeldClipGripForce_N(const ValveTissueModel& model,
+                                          const ProcedureState& procedure, const ClipSize& clip,
+                                          const physics::LeafletTissueState& state);
 
 // The open clip's arms as plates the leaflets rest on (physics::TissuePlate,
 // in the tissue's frame: the patient frame less `annulus_shift`): none while
@@ -71,7 +84,8 @@ std::size_t ClipArmPlates(const ProcedureModel& procedure_model, const Procedure
 
 // `annulus_shift`: scenes::AnnulusDisplacement at this phase (the clip is in
 // the patient frame, the tissue moves with the annulus).
-physics::TissueStatus StepValveTissue(const ValveTissueModel& model, const ProcedureModel& procedure_model,
+physics::TissueStatus StepValveTissue(const ValveTissueModel& model,
+                                      const ProcedureModel& procedure_model,
                                       const ProcedureState& procedure, double cardiac_phase,
                                       const scenes::Vec3& annulus_shift, double dt_s,
                                       physics::LeafletTissueState* state);

@@ -241,6 +241,72 @@ TEST(Procedure, ClipClosedOnNothingIsReopenedAndRetriedThenGivenUp) {
   EXPECT_FALSE(state.procedure.closed_on_tissue);
 }
 
+// Steps with the hands held where they are, moving only the delivery
+// catheter's translation to `delivery_m` at hand speed, for `duration_s`;
+// returns the largest grip force on either leaflet.
+double HoldThenMoveDelivery(const Model& model, double delivery_m, double duration_s,
+                            const devices::ControlFrame& hands, State* state) {
+  Input input;
+  input.controls = hands;
+  input.controls.Set(devices::ControlId::kDeliveryTranslation, delivery_m);
+  double peak_N = 0.0;
+  const double end_s = state->time_s + duration_s;
+  while (state->time_s < end_s && state->status == StepStatus::kOk) {
+    Step(model, input, state);
+    peak_N = std::max({peak_N, state->procedure.grip_force_N[0], state->procedure.grip_force_N[1]});
+  }
+  return peak_N;
+}
+
+int CountEvents(const ProcedureState& p, EventKind kind) {
+  return static_cast<int>(
+      std::count_if(p.events.begin(), p.events.begin() + p.event_count,
+                    [kind](const ProcedureEvent& e) { return e.kind == kind; }));
+}
+
+TEST(Procedure, DraggingAClosedClipTearsALeafletOutOfItsGrip) {
+  // The expert closes on both leaflets; then the hands let go of the script.
+  // Held still, the grip carries the leaflets through the beats without
+  // tearing; nudged back 1 mm it holds (the pull eases the systolic load); pulled back 15 mm into
+  // the LA it tears a leaflet out (excess force, issue 5 item 4), a complication and not a
+  // numerical fault, and the clip holds the other leaflet alone.
+  const Model model = CompileModel(scenes::LoadCaseDescription(scenes::ResolveCase("p2_flail")));
+  Autopilot pilot(model, AutopilotStyle::kExpert);
+  State state = InitialState(model);
+  Input input;
+  while (!state.procedure.assessed && state.time_s < Autopilot::kTimeLimit_s &&
+         state.status == StepStatus::kOk) {
+    pilot.Sample(state, &input.controls);
+    Step(model, input, &state);
+  }
+  ASSERT_TRUE(state.procedure.closed_on_tissue && state.procedure.assessed);
+  ASSERT_TRUE(state.procedure.captured[0] && state.procedure.captured[1]);
+  const devices::ControlFrame hands = state.handles;
+  const double delivery_m = hands.Get(devices::ControlId::kDeliveryTranslation);
+
+  const double beating_peak_N = HoldThenMoveDelivery(model, delivery_m, 3.0, hands, &state);
+  EXPECT_GT(beating_peak_N, 0.5);  // the grip carries the leaflets' systolic load
+  EXPECT_LT(beating_peak_N, kLeafletTearForce_N);
+  const double nudged_peak_N = HoldThenMoveDelivery(model, delivery_m - 0.001, 3.0, hands, &state);
+  EXPECT_LT(nudged_peak_N, kLeafletTearForce_N);
+  EXPECT_EQ(CountEvents(state.procedure, EventKind::kComplicationLeafletTear), 0);
+
+  HoldThenMoveDelivery(model, delivery_m - 0.015, 6.0, hands, &state);
+  ASSERT_EQ(state.status, StepStatus::kOk)
+      << FaultSourceName(state.fault_source) << " at " << state.time_s << " s";
+  const auto& events = state.procedure.events;
+  const auto tear = std::find_if(
+      events.begin(), events.begin() + state.procedure.event_count,
+      [](const ProcedureEvent& e) { return e.kind == EventKind::kComplicationLeafletTear; });
+  ASSERT_NE(tear, events.begin() + state.procedure.event_count);
+  EXPECT_GT(tear->value[2], kLeafletTearForce_N);  // the grip force that tore it
+  EXPECT_GT(tear->value[1], 1.0);                  // mm the clip was dragged
+  EXPECT_LT(tear->value[1], 15.0);
+  std::printf("beating %.2f N, nudged 1 mm %.2f N, torn at %.1f mm with %.2f N\n", beating_peak_N,
+              nudged_peak_N, tear->value[1], tear->value[2]);
+  EXPECT_NE(state.procedure.captured[0], state.procedure.captured[1]);  // one leaflet left
+}
+
 TEST(Procedure, ReleaseWithAGradientAboveFiveIsRecognised) {
   // A small valve (tests/data/cases): the expert's well-placed clip still
   // leaves more than 5 mmHg (§2.3 [S48]).
@@ -356,8 +422,8 @@ TEST_P(ExpertVersusPoor, ExpertOutscoresThePoorRunOnEveryAxisItDidBetter) {
   const RunResult poor = RunAutopilot(name, AutopilotStyle::kPoor, "versus-poor");
   const ScoreResult e = ScoreRun(rubric, MetricsFromRun(expert.final_state, expert.events),
                                  expert.events, expert.final_state.time_s);
-  const ScoreResult p = ScoreRun(rubric, MetricsFromRun(poor.final_state, poor.events),
-                                 poor.events, poor.final_state.time_s);
+  const ScoreResult p = ScoreRun(rubric, MetricsFromRun(poor.final_state, poor.events), poor.events,
+                                 poor.final_state.time_s);
   EXPECT_GT(e.total, p.total);
   EXPECT_FALSE(p.errors.empty());
   for (const auto& error : p.errors) EXPECT_FALSE(error.name.empty());
@@ -387,7 +453,9 @@ TEST_P(ExpertVersusPoor, ExpertOutscoresThePoorRunOnEveryAxisItDidBetter) {
 }
 
 INSTANTIATE_TEST_SUITE_P(StockCases, ExpertVersusPoor, ::testing::ValuesIn(StockCaseNames()),
-                         [](const ::testing::TestParamInfo<std::string>& param) { return param.param; });
+                         [](const ::testing::TestParamInfo<std::string>& param) {
+                           return param.param;
+                         });
 
 }  // namespace
 }  // namespace teersim::sim

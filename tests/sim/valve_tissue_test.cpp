@@ -4,11 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <numbers>
 
 #include "scenes/case_library.h"
+#include "scenes/vec3.h"
 #include "sim/model.h"
 #include "sim/state.h"
 
@@ -27,10 +30,10 @@ class ValveTissueTest : public ::testing::Test {
     const double dt = kStepsPerTissueStep * model_->step_s;
     for (double t = from_s; t < to_s - 1e-9; t += dt) {
       const double phase = t * model_->case_description.heart_rate_hz;
-      ASSERT_EQ(StepValveTissue(model_->valve_tissue, model_->procedure, state->procedure,
-                                phase - std::floor(phase), scenes::Vec3{}, dt,
-                                &state->valve_tissue),
-                physics::TissueStatus::kOk);
+      ASSERT_EQ(
+          StepValveTissue(model_->valve_tissue, model_->procedure, state->procedure,
+                          phase - std::floor(phase), scenes::Vec3{}, dt, &state->valve_tissue),
+          physics::TissueStatus::kOk);
     }
   }
   // Free-edge node of a leaflet at a column, in valve coordinates (u, v, w).
@@ -49,7 +52,9 @@ class ValveTissueTest : public ::testing::Test {
     const auto& s = model_->valve_tissue.column_s_m;
     int best = 0;
     for (int c = 0; c < static_cast<int>(s.size()); ++c)
-      if (std::fabs(s[static_cast<std::size_t>(c)] - s_m) < std::fabs(s[static_cast<std::size_t>(best)] - s_m)) best = c;
+      if (std::fabs(s[static_cast<std::size_t>(c)] - s_m) <
+          std::fabs(s[static_cast<std::size_t>(best)] - s_m))
+        best = c;
     return best;
   }
   static double Cycle() { return 1.0 / model_->case_description.heart_rate_hz; }
@@ -73,9 +78,10 @@ TEST_F(ValveTissueTest, ClosedInSystoleOpenInDiastoleFlailEverts) {
   const double healthy_height = FreeEdge(state, model_->valve_tissue.posterior_sheet, healthy)[2];
   Run(&state, systole, diastole);
   const double open_gap = EdgeSeparation(state, healthy);
-  std::printf("free edges beside P2: %.1f mm apart in systole, %.1f mm in diastole; posterior free edge "
-              "%.1f mm (flail P2) vs %.1f mm (beside) above the annulus in systole\n",
-              closed_gap * 1e3, open_gap * 1e3, flail_height * 1e3, healthy_height * 1e3);
+  std::printf(
+      "free edges beside P2: %.1f mm apart in systole, %.1f mm in diastole; posterior free edge "
+      "%.1f mm (flail P2) vs %.1f mm (beside) above the annulus in systole\n",
+      closed_gap * 1e3, open_gap * 1e3, flail_height * 1e3, healthy_height * 1e3);
   // Coapted: the healthy free edges meet (within a few thicknesses).
   EXPECT_LT(closed_gap, 0.004);
   // Open: the leaflets part, by well over twice the closed gap. (An ellipse
@@ -92,6 +98,10 @@ TEST_F(ValveTissueTest, ClosedInSystoleOpenInDiastoleFlailEverts) {
 TEST_F(ValveTissueTest, ClipHoldsTheLeafletsTogetherAndTheValveOpensBesideIt) {
   State state = InitialState(*model_);
   state.procedure.closed_on_tissue = true;
+  // Closed where it is: the grip has not been moved since.
+  state.procedure.hub_at_closure = state.procedure.clip_hub;
+  state.procedure.axis_at_closure = state.procedure.clip_axis;
+  state.procedure.arm_at_closure = state.procedure.clip_arm;
   state.procedure.clip_position_s_m = model_->procedure.lesion_centre_s_m;
   state.procedure.insertion_m = {0.008, 0.008};
   const double diastole = 2.0 * Cycle() + 0.45 * Cycle();
@@ -107,6 +117,61 @@ TEST_F(ValveTissueTest, ClipHoldsTheLeafletsTogetherAndTheValveOpensBesideIt) {
   // against ~8 mm without a clip, previous test).
   EXPECT_GT(open, 0.004);
   EXPECT_GT(open, 2.0 * held);
+}
+
+TEST_F(ValveTissueTest, TheGripMovesWithTheClipOnTheDeliveryCatheter) {
+  using scenes::operator+;
+  // Closed on both leaflets, then moved by the hands: every hold target
+  // follows the hub's translation, and a turn of the clip about its axis
+  // turns them about the grip's centroid (distances to it and heights along
+  // the axis kept). A released clip's holds stay put.
+  State state = InitialState(*model_);
+  ProcedureState& p = state.procedure;
+  p.closed_on_tissue = true;
+  p.clip_position_s_m = model_->procedure.lesion_centre_s_m;
+  p.insertion_m = {0.008, 0.008};
+  p.clip_axis = p.axis_at_closure = {0.0, 0.0, 1.0};
+  p.clip_arm = p.arm_at_closure = {1.0, 0.0, 0.0};
+  p.hub_at_closure = p.clip_hub;
+  const ClipSize& clip = model_->procedure.instruments.clip;
+  std::array<physics::TissueHold, 512> before{}, after{};
+  const std::size_t count = ClipHolds(model_->valve_tissue, p, clip, before);
+  ASSERT_GT(count, 10u);
+  physics::Vec3 centroid{};
+  for (std::size_t i = 0; i < count; ++i) centroid = centroid + before[i].target_m;
+  centroid = (1.0 / static_cast<double>(count)) * centroid;
+
+  p.clip_hub = p.clip_hub + scenes::Vec3{0.001, -0.002, 0.003};
+  ASSERT_EQ(ClipHolds(model_->valve_tissue, p, clip, after), count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const physics::Vec3 moved = after[i].target_m - before[i].target_m;
+    EXPECT_NEAR(moved.x, 0.001, 1e-12);
+    EXPECT_NEAR(moved.y, -0.002, 1e-12);
+    EXPECT_NEAR(moved.z, 0.003, 1e-12);
+  }
+
+  p.clip_hub = p.hub_at_closure;
+  p.clip_arm = {0.0, 1.0, 0.0};  // a quarter turn about the axis
+  ClipHolds(model_->valve_tissue, p, clip, after);
+  double largest_move_m = 0.0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const physics::Vec3 r0 = before[i].target_m - centroid, r1 = after[i].target_m - centroid;
+    EXPECT_NEAR(physics::Norm(r1), physics::Norm(r0), 1e-12);
+    EXPECT_NEAR(r1.z, r0.z, 1e-12);
+    EXPECT_NEAR(r1.x, -r0.y, 1e-12);  // (x, y) -> (-y, x)
+    EXPECT_NEAR(r1.y, r0.x, 1e-12);
+    largest_move_m = std::max(largest_move_m, physics::Norm(r1 - r0));
+  }
+  EXPECT_GT(largest_move_m, 0.005);
+
+  // Released, it holds where it was released, whatever the catheter does.
+  p.closed_on_tissue = false;
+  p.clips_released = 1;
+  p.released[0] = {p.clip_hub, p.clip_axis, p.clip_arm, p.clip_position_s_m, 0.0, 0.008, 0.008};
+  p.clip_hub = p.clip_hub + scenes::Vec3{0.0, 0.0, 0.01};
+  ASSERT_EQ(ClipHolds(model_->valve_tissue, p, clip, after), count);
+  for (std::size_t i = 0; i < count; ++i)
+    EXPECT_LT(physics::Norm(after[i].target_m - before[i].target_m), 1e-15);
 }
 
 // ReadTissueGrasp against leaflets laid by hand on an open clip's arm: the
@@ -157,7 +222,7 @@ class TissueGraspTest : public ValveTissueTest {
         const double depth = model_->valve_tissue.depth_from_free_edge_m[node];
         const double a = kEdgeAlong_m + depth;
         double body = under ? -kOnFace_m : kOnFace_m;
-        if (behind_beyond_tip && a > arm_m) body -= 6.0 * (a - arm_m);  // steeply down
+        if (behind_beyond_tip && a > arm_m) body -= 6.0 * (a - arm_m);        // steeply down
         const double spread = 0.0015 * (2.0 * c / (spec.columns - 1) - 1.0);  // within the 4 mm arm
         const Vec3 p = state->procedure.clip_hub + a * along + body * to_body + spread * across;
         state->valve_tissue.position_m[node] = ToPhysics(p);
