@@ -28,6 +28,10 @@
 //        MVA = ∫ h(s) min_k f_k(s; arms, λ_k · opening_decay_fraction) ds.
 //    (A product over clips would count the edge beside two adjacent clips as
 //    held down twice; a clip placed on top of another would shrink the area.)
+//    In systole (2.) the factors multiply: there each clip pulls the edges
+//    together, and the gap left between two clips is narrowed from both
+//    sides. (Two clips on one spot, which the arms cannot reach, would count
+//    twice there.)
 // 5. Mean transmitral gradient, Gorlin & Gorlin 1951 (Am Heart J 41:1) with
 //    the mitral constant 44.3 × 0.85 = 37.7:
 //        ΔP [mmHg] = ( Q [mL/s] / (37.7 · MVA [cm²]) )²,
@@ -45,7 +49,8 @@
 //    fell (r near 1). A single central clip here leaves ~67 % of the MVA, as
 //    there, but an adjacent second clip leaves ~54 % where that series found
 //    no difference between one and two clips (a comparison between patients,
-//    not within one), so r is bounded by the two-clip case: r = 0.4 raises a
+//    not within one), so r is bounded by the two-clip stock case
+//    (p2_wide_prolapse, checked end to end in tests/sim): r = 0.4 raises a
 //    central clip's gradient by ~0.6 mmHg (2.2 → 2.7 in p2_flail) and keeps
 //    two adjacent clips in a 14 mm prolapse below 5 mmHg (2.4 → 4.3); r = 0.6
 //    gives 2.2 → 3.4 but over 5 mmHg with two clips. A commissural clip barely

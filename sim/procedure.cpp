@@ -196,12 +196,9 @@ void UpdateOutcome(const ValveModelInputs& valve, ProcedureState* state, const C
                       r.insertion_posterior_m, clip.arm_width_m};
   }
   if (state->closed_on_tissue) {
-    const double ins_a =
-        state->arm_faces_anterior[0] ? state->insertion_m[0] : state->insertion_m[1];
-    const double ins_p =
-        state->arm_faces_anterior[0] ? state->insertion_m[1] : state->insertion_m[0];
-    clips[count++] = {state->clip_position_s_m, state->rotation_error_rad, ins_a, ins_p,
-                      clip.arm_width_m};
+    const ClipOnTissue held = HeldClip(*state);
+    clips[count++] = {state->clip_position_s_m, state->rotation_error_rad,
+                      held.insertion_anterior_m, held.insertion_posterior_m, clip.arm_width_m};
   }
   const Outcome outcome =
       EvaluateOutcomeValues(valve.lesion, valve.geometry, valve.haemodynamics,
@@ -785,17 +782,27 @@ ClipPose ComputeClipPose(const ProcedureModel& model, const devices::ControlFram
 // --- State ------------------------------------------------------------------------
 
 ClipOnTissue HeldClip(const ProcedureState& state) {
-  const bool first_anterior = state.arm_faces_anterior[0];
-  return {state.clip_position_s_m, state.insertion_m[first_anterior ? 0 : 1],
-          state.insertion_m[first_anterior ? 1 : 0]};
+  // Closed on tissue: the grip of that moment; before (a grasp in progress): as it is.
+  const bool closed = state.closed_on_tissue;
+  const bool first_anterior = closed ? state.grip_faces_anterior[0] : state.arm_faces_anterior[0];
+  ClipOnTissue held;
+  held.position_s_m = closed ? state.grip_position_s_m : state.clip_position_s_m;
+  held.insertion_anterior_m = state.insertion_m[first_anterior ? 0 : 1];
+  held.insertion_posterior_m = state.insertion_m[first_anterior ? 1 : 0];
+  held.now = {state.clip_hub, state.clip_axis, state.clip_arm};
+  held.closed =
+      closed ? ClipPoseRecord{state.hub_at_closure, state.axis_at_closure, state.arm_at_closure}
+             : held.now;
+  return held;
 }
 
 ClipsOnTissue ListClipsOnTissue(const ProcedureState& state) {
   ClipsOnTissue list;
   for (int i = 0; i < state.clips_released && list.count < kMaxClipsOnTissue; ++i) {
     const ClipRecord& r = state.released[static_cast<std::size_t>(i)];
-    list.clips[static_cast<std::size_t>(list.count++)] = {r.position_s_m, r.insertion_anterior_m,
-                                                          r.insertion_posterior_m};
+    list.clips[static_cast<std::size_t>(list.count++)] = {
+        r.grip_position_s_m, r.insertion_anterior_m, r.insertion_posterior_m, r.closed,
+        ClipPoseRecord{r.hub, r.axis, r.arm}};
   }
   if (state.closed_on_tissue && list.count < kMaxClipsOnTissue)
     list.clips[static_cast<std::size_t>(list.count++)] = HeldClip(state);
@@ -1089,7 +1096,7 @@ void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve
     bool torn = false;
     for (int side = 0; side < 2; ++side) {
       const auto k = static_cast<std::size_t>(side);
-      const double force_N = s->grip_force_N[s->arm_faces_anterior[k] ? 0 : 1];
+      const double force_N = s->grip_force_N[s->grip_faces_anterior[k] ? 0 : 1];
       if (!s->captured[k] || !(force_N > kLeafletTearForce_N)) continue;
       AddEvent(s, time_s, EventKind::kComplicationLeafletTear, side,
                Distance(s->clip_hub, s->hub_at_closure) * kMmPerM, force_N);
@@ -1115,6 +1122,8 @@ void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve
     s->hub_at_closure = s->clip_hub;
     s->axis_at_closure = s->clip_axis;
     s->arm_at_closure = s->clip_arm;
+    s->grip_position_s_m = s->clip_position_s_m;
+    s->grip_faces_anterior = s->arm_faces_anterior;
     s->grip_force_N = {0.0, 0.0};
     s->assessed = false;
     const double ins_a = s->arm_faces_anterior[0] ? s->insertion_m[0] : s->insertion_m[1];
@@ -1163,6 +1172,8 @@ void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve
       const ClipOnTissue held = HeldClip(*s);
       record.insertion_anterior_m = held.insertion_anterior_m;
       record.insertion_posterior_m = held.insertion_posterior_m;
+      record.closed = held.closed;
+      record.grip_position_s_m = held.position_s_m;
       s->closed_on_tissue = false;
       s->locked = false;
       s->captured = {false, false};
@@ -1302,6 +1313,7 @@ StateHasher& AddToHash(const ProcedureState& s, StateHasher& hasher) {
                         &s.hub_at_grasp, &s.hub_at_closure, &s.axis_at_closure, &s.arm_at_closure})
     vec(*v);
   hasher.Add(s.grip_force_N[0]).Add(s.grip_force_N[1]).Add(s.peak_grip_force_N);
+  hasher.Add(s.grip_position_s_m).Add(s.grip_faces_anterior[0]).Add(s.grip_faces_anterior[1]);
   hasher.Add(s.clip_arm_angle_rad)
       .Add(s.clip_outside)
       .Add(s.clip_in_lv)
@@ -1324,9 +1336,9 @@ StateHasher& AddToHash(const ProcedureState& s, StateHasher& hasher) {
       .Add(static_cast<std::int64_t>(s.clips_released));
   for (int i = 0; i < s.clips_released; ++i) {
     const auto& r = s.released[static_cast<std::size_t>(i)];
-    vec(r.hub);
-    vec(r.axis);
-    vec(r.arm);
+    for (const Vec3* v : {&r.hub, &r.axis, &r.arm, &r.closed.hub, &r.closed.axis, &r.closed.arm})
+      vec(*v);
+    hasher.Add(r.grip_position_s_m);
     hasher.Add(r.position_s_m)
         .Add(r.rotation_error_rad)
         .Add(r.insertion_anterior_m)

@@ -232,11 +232,20 @@ ProcedureModel CompileProcedureModel(const scenes::Anatomy& anatomy,
 inline constexpr int kMaxClips = 4;
 inline constexpr int kMaxProcedureEvents = 512;
 
+// Where a clip's hub, axis and arm direction were (patient frame).
+struct ClipPoseRecord {
+  Vec3 hub{}, axis{}, arm{};
+};
+
 struct ClipRecord {
   Vec3 hub{}, axis{}, arm{};  // placement, patient frame
   double position_s_m = 0.0;  // along the coaptation line
   double rotation_error_rad = 0.0;
   double insertion_anterior_m = 0.0, insertion_posterior_m = 0.0;
+  // Where it closed on the leaflets: its grip holds the tissue there as the
+  // hands moved it from then to its placement (sim/valve_tissue.h).
+  ClipPoseRecord closed{};
+  double grip_position_s_m = 0.0;
 };
 
 struct ProcedureState {
@@ -284,8 +293,11 @@ struct ProcedureState {
   bool closed_on_tissue = false;
   double closed_since_s = 0.0;
   // The clip's pose when it closed on the leaflets: its grip moves with the
-  // hands from there (sim/valve_tissue.h, ClipHolds).
+  // hands from there (sim/valve_tissue.h, ClipHolds). The grip's columns
+  // and which arm holds which leaflet are those of that moment.
   Vec3 hub_at_closure{}, axis_at_closure{}, arm_at_closure{};
+  double grip_position_s_m = 0.0;
+  std::array<bool, 2> grip_faces_anterior{};
   // The grip's force on each leaflet {anterior, posterior} (N) at the last
   // tissue step (sim/valve_tissue.h, HeldClipGripForce_N); Step writes it.
   std::array<double, 2> grip_force_N{};
@@ -350,8 +362,11 @@ StateHasher& AddToHash(const ProcedureState& state, StateHasher& hasher);
 // A clip gripping both leaflets: every released clip, and the clip on the
 // delivery catheter while it is closed on tissue.
 struct ClipOnTissue {
-  double position_s_m = 0.0;  // along the coaptation line
+  double position_s_m = 0.0;  // of its grip along the coaptation line, as it closed
   double insertion_anterior_m = 0.0, insertion_posterior_m = 0.0;
+  // Its pose when it closed and now (released: at release); the grip has
+  // moved with it from one to the other.
+  ClipPoseRecord closed{}, now{};
 };
 inline constexpr int kMaxClipsOnTissue = kMaxClips + 1;
 struct ClipsOnTissue {
@@ -365,7 +380,7 @@ struct ClipsOnTissue {
   std::span<const ClipOnTissue> View() const&& = delete;
 };
 // The clip on the delivery catheter as it holds the leaflets now (its arms
-// mapped to anterior and posterior).
+// mapped to anterior and posterior as they were when it closed).
 ClipOnTissue HeldClip(const ProcedureState& state);
 ClipsOnTissue ListClipsOnTissue(const ProcedureState& state);
 // Half-width along the coaptation line of the tissue a clip holds shut: half

@@ -274,9 +274,8 @@ std::vector<RecordedEvent> ProcedureEvents(const ProcedureState& procedure, int 
         details = {{"insertion_anterior_mm", v[0]}, {"insertion_posterior_mm", v[1]}};
         break;
       case EventKind::kComplicationLeafletTear:
-        details = {{"arm", v[0] < 0.5 ? "left" : "right"},
-                   {"clip_moved_mm", v[1]},
-                   {"grip_force_N", v[2]}};
+        details = {{"arm", v[0] < 0.5 ? "left" : "right"}, {"clip_moved_mm", v[1]}};
+        if (v[2] > 0.0) details["grip_force_N"] = v[2];  // torn out of a closed clip's grip
         break;
       case EventKind::kClipClosed:
         details = {{"rotation_error_deg", v[0]},
@@ -361,7 +360,7 @@ std::string OutcomeJson(const ProcedureState& p, const Outcome& baseline) {
   out["mean_gradient_mmHg"] = p.mean_gradient_mmHg;
   out["gradient_over_5_mmHg"] = p.mean_gradient_mmHg > 5.0;
   out["slda"] = p.slda;
-  // Largest pull of a closed clip's grip on a leaflet (N; tears past 4 N).
+  // Largest pull of a closed clip's grip on a leaflet (N; tears past kLeafletTearForce_N).
   out["peak_grip_force_N"] = p.peak_grip_force_N;
   nlohmann::ordered_json complications = nlohmann::ordered_json::array();
   if (p.aortic_puncture) complications.push_back("aortic_puncture");

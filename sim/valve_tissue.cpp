@@ -116,29 +116,56 @@ std::optional<std::array<Vec3, 3>> ClipFrame(const Vec3& axis, const Vec3& arm) 
   return std::array<Vec3, 3>{x, scenes::Cross(z, x), z};
 }
 
-// The clip on the delivery catheter carries its grip with it: the hands'
-// moves since it closed (the hub's translation, and the turn from its frame
-// at closure to its frame now about the grip's centroid) move the targets of
+// The pivot a clip's grip turns about: the coapted free edges of both
+// leaflets at the column nearest to the grip (fixed for the clip, whatever
+// it holds now).
+physics::Vec3 GripPivot(const ValveTissueModel& model, double position_s_m) {
+  const physics::LeafletTissueModel& tissue = *model.tissue;
+  std::size_t nearest = 0;
+  for (std::size_t c = 1; c < model.column_s_m.size(); ++c) {
+    if (std::fabs(model.column_s_m[c] - position_s_m) <
+        std::fabs(model.column_s_m[nearest] - position_s_m))
+      nearest = c;
+  }
+  physics::Vec3 sum{};
+  for (int sheet = 0; sheet < tissue.SheetCount(); ++sheet) {
+    const int edge = tissue.Node(sheet, tissue.Sheet(sheet).rows - 1, static_cast<int>(nearest));
+    sum = sum + model.coapted_m[static_cast<std::size_t>(edge)];
+  }
+  return (1.0 / static_cast<double>(tissue.SheetCount())) * sum;
+}
+
+// A clip carries its grip with it: the hands' moves between its closing and
+// now (released: its release) - the hub's translation, and the turn from its
+// frame then to its frame now about the grip's pivot - move the targets of
 // the nodes it holds. The annulus' own motion is not among them: the tissue
 // frame moves with the annulus, and a clip on the leaflets rides with it.
-void MoveWithTheClip(const ProcedureState& procedure, std::span<physics::TissueHold> holds) {
+void MoveWithTheClip(const ValveTissueModel& model, const ClipOnTissue& held,
+                     std::span<physics::TissueHold> holds) {
   if (holds.empty()) return;
-  physics::Vec3 centroid{};
-  for (const auto& hold : holds) centroid = centroid + hold.target_m;
-  centroid = (1.0 / static_cast<double>(holds.size())) * centroid;
-  const auto then = ClipFrame(procedure.axis_at_closure, procedure.arm_at_closure);
-  const auto now = ClipFrame(procedure.clip_axis, procedure.clip_arm);
-  const physics::Vec3 shift = ToPhysics(procedure.clip_hub - procedure.hub_at_closure);
+  const physics::Vec3 pivot = GripPivot(model, held.position_s_m);
+  const auto then = ClipFrame(held.closed.axis, held.closed.arm);
+  const auto now = ClipFrame(held.now.axis, held.now.arm);
+  const physics::Vec3 shift = ToPhysics(held.now.hub - held.closed.hub);
   for (auto& hold : holds) {
-    const physics::Vec3 r = hold.target_m - centroid;
+    const physics::Vec3 r = hold.target_m - pivot;
     physics::Vec3 turned = r;
     if (then && now) {
       turned = {};
       for (std::size_t i = 0; i < 3; ++i)
         turned = turned + physics::Dot(ToPhysics((*then)[i]), r) * ToPhysics((*now)[i]);
     }
-    hold.target_m = centroid + shift + turned;
+    hold.target_m = pivot + shift + turned;
   }
+}
+
+// Appends the nodes one clip grips, where its grip has taken them.
+void AppendMovedClipHolds(const ValveTissueModel& model, const ClipSize& clip,
+                          const ClipOnTissue& held, std::span<physics::TissueHold> holds,
+                          std::size_t* count) {
+  const std::size_t first = *count;
+  AppendClipHolds(model, clip, held, holds, count);
+  MoveWithTheClip(model, held, holds.subspan(first, *count - first));
 }
 
 }  // namespace
@@ -147,17 +174,10 @@ std::size_t ClipHolds(const ValveTissueModel& model, const ProcedureState& proce
                       const ClipSize& clip, std::span<physics::TissueHold> holds) {
   std::size_t count = 0;
   if (!model.available) return count;
-  // Released clips stay where they were left.
-  for (int i = 0; i < procedure.clips_released && i < kMaxClips; ++i) {
-    const ClipRecord& r = procedure.released[static_cast<std::size_t>(i)];
-    AppendClipHolds(model, clip, {r.position_s_m, r.insertion_anterior_m, r.insertion_posterior_m},
-                    holds, &count);
-  }
-  if (procedure.closed_on_tissue) {
-    const std::size_t first = count;
-    AppendClipHolds(model, clip, HeldClip(procedure), holds, &count);
-    MoveWithTheClip(procedure, holds.subspan(first, count - first));
-  }
+  // Named: a range-for over a temporary's member view would dangle (C++20).
+  const ClipsOnTissue clips_on_tissue = ListClipsOnTissue(procedure);
+  for (const ClipOnTissue& held : clips_on_tissue.View())
+    AppendMovedClipHolds(model, clip, held, holds, &count);
   return count;
 }
 
@@ -166,11 +186,14 @@ std::array<double, 2> HeldClipGripForce_N(const ValveTissueModel& model,
                                           const physics::LeafletTissueState& state) {
   std::array<double, 2> force_N{};
   if (!model.available || !procedure.closed_on_tissue) return force_N;
-  constexpr std::size_t kMaxHolds = 512;
-  std::array<physics::TissueHold, kMaxHolds> holds{};
+  std::array<physics::TissueHold, kMaxClipHolds> holds{};
   std::size_t count = 0;
-  AppendClipHolds(model, clip, HeldClip(procedure), holds, &count);
-  MoveWithTheClip(procedure, std::span(holds.data(), count));
+  AppendMovedClipHolds(model, clip, HeldClip(procedure), holds, &count);
+  // The net force on each leaflet: what its held nodes pull on the grip
+  // together. (A turn pulls one leaflet's nodes partly opposite ways, and
+  // that part, a moment about the grip, is not counted; a sum of magnitudes
+  // would count each node's small residual in the compliant holds instead,
+  // growing with the grid.)
   const double stiffness = model.tissue->Material().hold_stiffness_N_per_m;
   std::array<physics::Vec3, 2> sum{};
   for (const auto& hold : std::span(holds.data(), count)) {
@@ -253,8 +276,7 @@ physics::TissueStatus StepValveTissue(const ValveTissueModel& model,
                                       const Vec3& annulus_shift, double dt_s,
                                       physics::LeafletTissueState* state) {
   if (!model.available) return physics::TissueStatus::kOk;
-  constexpr std::size_t kMaxHolds = 1024;
-  std::array<physics::TissueHold, kMaxHolds> holds{};
+  std::array<physics::TissueHold, kMaxClipHolds> holds{};
   const std::size_t count = ClipHolds(model, procedure, procedure_model.instruments.clip, holds);
   std::array<physics::TissuePlate, 2> plates{};
   const std::size_t plate_count = ClipArmPlates(procedure_model, procedure, annulus_shift, plates);

@@ -14,11 +14,14 @@
 //
 // A clip in place (closed on tissue, or released) grips the nodes within its
 // coapted zone (arm half-width plus bridged tissue, as the outcome model)
-// and within each leaflet's insertion of its free edge, and holds them at
-// their healthy coapted position (scenes::LeafletSheet::coapted_m): closing
-// the clip draws the leaflets together, and the valve opens as a double
-// orifice around it. The grasp's insertion lengths and the outcome (EROA,
-// MVA, gradient) still come from sim/procedure.h and sim/outcome_model.h.
+// and within each leaflet's insertion of its free edge (the zone and the
+// arms' leaflets as they were when it closed), and holds them at their
+// healthy coapted position (scenes::LeafletSheet::coapted_m) moved as the
+// hands have moved the clip since it closed: closing the clip draws the
+// leaflets together, the valve opens as a double orifice around it, and
+// dragging or turning a closed clip pulls on the leaflets (a leaflet tears
+// out of the grip past sim/procedure.h kLeafletTearForce_N). The grasp's insertion lengths and the
+// outcome (EROA, MVA, gradient) still come from sim/procedure.h and sim/outcome_model.h.
 #pragma once
 
 #include <array>
@@ -57,18 +60,23 @@ ValveTissueModel BuildValveTissue(const scenes::ValveTissue& tissue, const Annul
 // LV − LA (Pa) at a cardiac phase in [0, 1).
 double TransvalvularPressure_Pa(const ValveTissueModel& model, double cardiac_phase);
 
+// Room for the nodes every clip holds (the stock grids hold at most ~100).
+inline constexpr std::size_t kMaxClipHolds = 1024;
+
 // Nodes held by the clips now: writes at most holds.size(), returns the count.
-// Released clips hold at the coapted position; the clip on the delivery
-// catheter holds there moved as the hands moved it since it closed.
+// Each clip holds its nodes at their coapted position moved as the hands
+// moved the clip from its closing to now (a released clip: to its release).
 std::size_t ClipHolds(const ValveTissueModel& model, const ProcedureState& procedure,
                       const ClipSize& clip, std::span<physics::TissueHold> holds);
 
-// The net force (N) with which the clip on the delivery catheter grips each
-// leaflet ({anterior, posterior}): the sum of its holds' spring forces
+// The net force (N) with which the clip on the delivery catheter pulls on
+// each leaflet ({anterior, posterior}): the sum of its holds' spring forces
 // k_hold · (target − x) over that leaflet's held nodes, in the shape of
 // `state`. At rest it carries the leaflet's share of the systolic load; it
 // rises when the hands drag or turn a closed clip (the holds move with it,
-// ClipHolds). Zero when the clip is not closed on tissue.
+// ClipHolds), though of a turn only the part that does not cancel across
+// the grip (its moment is not counted). Zero when the clip is not closed on
+// tissue.
 std::array<double, 2> HeldClipGripForce_N(const ValveTissueModel& model,
                                           const ProcedureState& procedure, const ClipSize& clip,
                                           const physics::LeafletTissueState& state);

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <numbers>
 #include <optional>
 
 #include "base/input_error.h"
@@ -305,6 +306,46 @@ TEST(Procedure, DraggingAClosedClipTearsALeafletOutOfItsGrip) {
   std::printf("beating %.2f N, nudged 1 mm %.2f N, torn at %.1f mm with %.2f N\n", beating_peak_N,
               nudged_peak_N, tear->value[1], tear->value[2]);
   EXPECT_NE(state.procedure.captured[0], state.procedure.captured[1]);  // one leaflet left
+  EXPECT_TRUE(state.procedure.closed_on_tissue);  // on it alone: single-leaflet attachment
+  EXPECT_TRUE(state.procedure.slda);
+}
+
+TEST(Procedure, TurningAClosedClipPullsOnTheLeafletsWithoutFaulting) {
+  // The expert closes on both leaflets; then the hands turn the delivery
+  // catheter a quarter turn. The grip turns with the clip about its centroid
+  // (sim/valve_tissue.h), so it pulls on the leaflets harder than the beats
+  // do (the net force; its moment is not counted), and the tissue takes it
+  // without a numerical fault.
+  const Model model = CompileModel(scenes::LoadCaseDescription(scenes::ResolveCase("p2_flail")));
+  Autopilot pilot(model, AutopilotStyle::kExpert);
+  State state = InitialState(model);
+  Input input;
+  while (!state.procedure.assessed && state.time_s < Autopilot::kTimeLimit_s &&
+         state.status == StepStatus::kOk) {
+    pilot.Sample(state, &input.controls);
+    Step(model, input, &state);
+  }
+  ASSERT_TRUE(state.procedure.closed_on_tissue);
+  const devices::ControlFrame hands = state.handles;
+  const double delivery_m = hands.Get(devices::ControlId::kDeliveryTranslation);
+  const double beating_peak_N = HoldThenMoveDelivery(model, delivery_m, 2.0, hands, &state);
+  const double turn_rad = std::numbers::pi / 2.0;
+  input.controls = hands;
+  input.controls.Set(devices::ControlId::kDeliveryRotation,
+                     hands.Get(devices::ControlId::kDeliveryRotation) + turn_rad);
+  double turning_peak_N = 0.0;
+  const double end_s = state.time_s + 6.0;
+  while (state.time_s < end_s && state.status == StepStatus::kOk) {
+    Step(model, input, &state);
+    turning_peak_N = std::max(
+        {turning_peak_N, state.procedure.grip_force_N[0], state.procedure.grip_force_N[1]});
+  }
+  ASSERT_EQ(state.status, StepStatus::kOk)
+      << FaultSourceName(state.fault_source) << " at " << state.time_s << " s";
+  EXPECT_NEAR(state.procedure.rotation_error_rad, turn_rad, 0.1);  // the clip did turn
+  EXPECT_GT(turning_peak_N, beating_peak_N);
+  std::printf("grip force: beating %.2f N, turned a quarter turn %.2f N\n", beating_peak_N,
+              turning_peak_N);
 }
 
 TEST(Procedure, ReleaseWithAGradientAboveFiveIsRecognised) {

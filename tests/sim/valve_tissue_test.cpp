@@ -103,6 +103,7 @@ TEST_F(ValveTissueTest, ClipHoldsTheLeafletsTogetherAndTheValveOpensBesideIt) {
   state.procedure.axis_at_closure = state.procedure.clip_axis;
   state.procedure.arm_at_closure = state.procedure.clip_arm;
   state.procedure.clip_position_s_m = model_->procedure.lesion_centre_s_m;
+  state.procedure.grip_position_s_m = state.procedure.clip_position_s_m;
   state.procedure.insertion_m = {0.008, 0.008};
   const double diastole = 2.0 * Cycle() + 0.45 * Cycle();
   Run(&state, 0.0, diastole);
@@ -123,27 +124,28 @@ TEST_F(ValveTissueTest, TheGripMovesWithTheClipOnTheDeliveryCatheter) {
   using scenes::operator+;
   // Closed on both leaflets, then moved by the hands: every hold target
   // follows the hub's translation, and a turn of the clip about its axis
-  // turns them about the grip's centroid (distances to it and heights along
-  // the axis kept). A released clip's holds stay put.
+  // turns them rigidly (the offsets between targets turn with it, their
+  // heights along the axis kept). The grip keeps the nodes it closed on
+  // when the clip slides along the coaptation line. A released clip holds
+  // where it was released, whatever the catheter does next.
   State state = InitialState(*model_);
   ProcedureState& p = state.procedure;
   p.closed_on_tissue = true;
-  p.clip_position_s_m = model_->procedure.lesion_centre_s_m;
+  p.clip_position_s_m = p.grip_position_s_m = model_->procedure.lesion_centre_s_m;
   p.insertion_m = {0.008, 0.008};
   p.clip_axis = p.axis_at_closure = {0.0, 0.0, 1.0};
   p.clip_arm = p.arm_at_closure = {1.0, 0.0, 0.0};
   p.hub_at_closure = p.clip_hub;
   const ClipSize& clip = model_->procedure.instruments.clip;
-  std::array<physics::TissueHold, 512> before{}, after{};
+  std::array<physics::TissueHold, kMaxClipHolds> before{}, after{}, released{};
   const std::size_t count = ClipHolds(model_->valve_tissue, p, clip, before);
   ASSERT_GT(count, 10u);
-  physics::Vec3 centroid{};
-  for (std::size_t i = 0; i < count; ++i) centroid = centroid + before[i].target_m;
-  centroid = (1.0 / static_cast<double>(count)) * centroid;
 
   p.clip_hub = p.clip_hub + scenes::Vec3{0.001, -0.002, 0.003};
+  p.clip_position_s_m += 0.002;  // what the kinematics report for that hub
   ASSERT_EQ(ClipHolds(model_->valve_tissue, p, clip, after), count);
   for (std::size_t i = 0; i < count; ++i) {
+    EXPECT_EQ(after[i].node, before[i].node);
     const physics::Vec3 moved = after[i].target_m - before[i].target_m;
     EXPECT_NEAR(moved.x, 0.001, 1e-12);
     EXPECT_NEAR(moved.y, -0.002, 1e-12);
@@ -154,24 +156,31 @@ TEST_F(ValveTissueTest, TheGripMovesWithTheClipOnTheDeliveryCatheter) {
   p.clip_arm = {0.0, 1.0, 0.0};  // a quarter turn about the axis
   ClipHolds(model_->valve_tissue, p, clip, after);
   double largest_move_m = 0.0;
-  for (std::size_t i = 0; i < count; ++i) {
-    const physics::Vec3 r0 = before[i].target_m - centroid, r1 = after[i].target_m - centroid;
-    EXPECT_NEAR(physics::Norm(r1), physics::Norm(r0), 1e-12);
-    EXPECT_NEAR(r1.z, r0.z, 1e-12);
-    EXPECT_NEAR(r1.x, -r0.y, 1e-12);  // (x, y) -> (-y, x)
-    EXPECT_NEAR(r1.y, r0.x, 1e-12);
-    largest_move_m = std::max(largest_move_m, physics::Norm(r1 - r0));
+  for (std::size_t i = 1; i < count; ++i) {
+    const physics::Vec3 d0 = before[i].target_m - before[0].target_m;
+    const physics::Vec3 d1 = after[i].target_m - after[0].target_m;
+    EXPECT_NEAR(d1.z, d0.z, 1e-12);
+    EXPECT_NEAR(d1.x, -d0.y, 1e-12);  // (x, y) -> (-y, x)
+    EXPECT_NEAR(d1.y, d0.x, 1e-12);
+    largest_move_m =
+        std::max(largest_move_m, physics::Norm(after[i].target_m - before[i].target_m));
   }
-  EXPECT_GT(largest_move_m, 0.005);
+  EXPECT_GT(largest_move_m, 0.002);
 
-  // Released, it holds where it was released, whatever the catheter does.
+  // Released as it is (turned): its grip stays turned, and the catheter's
+  // later moves do not reach it.
   p.closed_on_tissue = false;
   p.clips_released = 1;
-  p.released[0] = {p.clip_hub, p.clip_axis, p.clip_arm, p.clip_position_s_m, 0.0, 0.008, 0.008};
+  ClipRecord& record = p.released[0];
+  record = {p.clip_hub, p.clip_axis, p.clip_arm, p.clip_position_s_m, 0.0, 0.008, 0.008};
+  record.closed = {p.hub_at_closure, p.axis_at_closure, p.arm_at_closure};
+  record.grip_position_s_m = p.grip_position_s_m;
+  ASSERT_EQ(ClipHolds(model_->valve_tissue, p, clip, released), count);
   p.clip_hub = p.clip_hub + scenes::Vec3{0.0, 0.0, 0.01};
-  ASSERT_EQ(ClipHolds(model_->valve_tissue, p, clip, after), count);
+  p.clip_arm = {1.0, 0.0, 0.0};
+  ASSERT_EQ(ClipHolds(model_->valve_tissue, p, clip, released), count);
   for (std::size_t i = 0; i < count; ++i)
-    EXPECT_LT(physics::Norm(after[i].target_m - before[i].target_m), 1e-15);
+    EXPECT_LT(physics::Norm(released[i].target_m - after[i].target_m), 1e-15);
 }
 
 // ReadTissueGrasp against leaflets laid by hand on an open clip's arm: the
