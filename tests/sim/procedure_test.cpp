@@ -265,13 +265,9 @@ int CountEvents(const ProcedureState& p, EventKind kind) {
                     [kind](const ProcedureEvent& e) { return e.kind == kind; }));
 }
 
-TEST(Procedure, DraggingAClosedClipTearsALeafletOutOfItsGrip) {
-  // The expert closes on both leaflets; then the hands let go of the script.
-  // Held still, the grip carries the leaflets through the beats without
-  // tearing; nudged back 1 mm it holds (the pull eases the systolic load); pulled back 15 mm into
-  // the LA it tears a leaflet out (excess force, issue 5 item 4), a complication and not a
-  // numerical fault, and the clip holds the other leaflet alone.
-  const Model model = CompileModel(scenes::LoadCaseDescription(scenes::ResolveCase("p2_flail")));
+// The expert's p2_flail run stepped until its first clip is closed on the
+// leaflets and assessed (the hands then belong to the test).
+State ExpertClosedAndAssessed(const Model& model) {
   Autopilot pilot(model, AutopilotStyle::kExpert);
   State state = InitialState(model);
   Input input;
@@ -280,6 +276,17 @@ TEST(Procedure, DraggingAClosedClipTearsALeafletOutOfItsGrip) {
     pilot.Sample(state, &input.controls);
     Step(model, input, &state);
   }
+  return state;
+}
+
+TEST(Procedure, DraggingAClosedClipTearsALeafletOutOfItsGrip) {
+  // The expert closes on both leaflets; then the hands let go of the script.
+  // Held still, the grip carries the leaflets through the beats without
+  // tearing; nudged back 1 mm it holds (the pull eases the systolic load); pulled back 15 mm into
+  // the LA it tears a leaflet out (excess force, issue 5 item 4), a complication and not a
+  // numerical fault, and the clip holds the other leaflet alone.
+  const Model model = CompileModel(scenes::LoadCaseDescription(scenes::ResolveCase("p2_flail")));
+  State state = ExpertClosedAndAssessed(model);
   ASSERT_TRUE(state.procedure.closed_on_tissue && state.procedure.assessed);
   ASSERT_TRUE(state.procedure.captured[0] && state.procedure.captured[1]);
   const devices::ControlFrame hands = state.handles;
@@ -312,24 +319,18 @@ TEST(Procedure, DraggingAClosedClipTearsALeafletOutOfItsGrip) {
 
 TEST(Procedure, TurningAClosedClipPullsOnTheLeafletsWithoutFaulting) {
   // The expert closes on both leaflets; then the hands turn the delivery
-  // catheter a quarter turn. The grip turns with the clip about its centroid
+  // catheter a quarter turn. The grip turns with the clip about its pivot
   // (sim/valve_tissue.h), so it pulls on the leaflets harder than the beats
   // do (the net force; its moment is not counted), and the tissue takes it
   // without a numerical fault.
   const Model model = CompileModel(scenes::LoadCaseDescription(scenes::ResolveCase("p2_flail")));
-  Autopilot pilot(model, AutopilotStyle::kExpert);
-  State state = InitialState(model);
-  Input input;
-  while (!state.procedure.assessed && state.time_s < Autopilot::kTimeLimit_s &&
-         state.status == StepStatus::kOk) {
-    pilot.Sample(state, &input.controls);
-    Step(model, input, &state);
-  }
+  State state = ExpertClosedAndAssessed(model);
   ASSERT_TRUE(state.procedure.closed_on_tissue);
   const devices::ControlFrame hands = state.handles;
   const double delivery_m = hands.Get(devices::ControlId::kDeliveryTranslation);
   const double beating_peak_N = HoldThenMoveDelivery(model, delivery_m, 2.0, hands, &state);
   const double turn_rad = std::numbers::pi / 2.0;
+  Input input;
   input.controls = hands;
   input.controls.Set(devices::ControlId::kDeliveryRotation,
                      hands.Get(devices::ControlId::kDeliveryRotation) + turn_rad);
