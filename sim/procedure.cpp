@@ -1057,10 +1057,10 @@ void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve
     if (down && !s->gripper_down[k]) {
       // The tissue where it is simulated, else the lesion's parametric edge;
       // either way only with open arms below the leaflets.
-      const double insertion = !tissue_grasp.available ? InsertionOnArm(model, *s, side)
-                               : (s->reached_lv && s->clip_arm_angle_rad >= kArmsOpen_rad)
-                                   ? tissue_grasp.insertion_m[k]
-                                   : 0.0;
+      const double insertion =
+          !tissue_grasp.available ? InsertionOnArm(model, *s, side)
+          : (s->reached_lv && s->clip_arm_angle_rad >= kArmsOpen_rad) ? tissue_grasp.insertion_m[k]
+                                                                      : 0.0;
       s->captured[k] = insertion > 0.0;
       s->insertion_m[k] = insertion;
       if (!s->gripper_down[0] && !s->gripper_down[1]) ++s->grasp_attempts;
@@ -1126,8 +1126,8 @@ void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve
     s->grip_faces_anterior = s->arm_faces_anterior;
     s->grip_force_N = {0.0, 0.0};
     s->assessed = false;
-    const double ins_a = s->arm_faces_anterior[0] ? s->insertion_m[0] : s->insertion_m[1];
-    const double ins_p = s->arm_faces_anterior[0] ? s->insertion_m[1] : s->insertion_m[0];
+    const ClipOnTissue held = HeldClip(*s);
+    const double ins_a = held.insertion_anterior_m, ins_p = held.insertion_posterior_m;
     AddEvent(s, time_s, EventKind::kClipClosed, s->rotation_error_rad * 180.0 / kPi,
              ins_a * kMmPerM, ins_p * kMmPerM, s->clip_position_s_m * kMmPerM);
     const double threshold = OutcomeModelConstants{}.attachment_threshold_m;

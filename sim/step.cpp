@@ -93,10 +93,11 @@ void Step(const Model& model, const Input& input, State* state) {
   // (read at the clip's pose of the step before: 1 ms, a hair at hand speed).
   TissueGraspReading tissue_grasp;
   tissue_grasp.available = model.valve_tissue.available;
-  const bool gripper_dropping = (state->handles.Pressed(devices::ControlId::kClipGripperLeft) &&
-                                 !state->procedure.gripper_down[0]) ||
-                                (state->handles.Pressed(devices::ControlId::kClipGripperRight) &&
-                                 !state->procedure.gripper_down[1]);
+  const bool gripper_dropping =
+      (state->handles.Pressed(devices::ControlId::kClipGripperLeft) &&
+       !state->procedure.gripper_down[0]) ||
+      (state->handles.Pressed(devices::ControlId::kClipGripperRight) &&
+       !state->procedure.gripper_down[1]);
   if (tissue_grasp.available && gripper_dropping) tissue_grasp = ReadTissueGrasp(model, *state);
 
   // The instruments in the patient and what they do to it.

@@ -39,20 +39,18 @@ ValveTissueModel BuildValveTissue(const scenes::ValveTissue& tissue, const Annul
     // LV pressure pushes the leaflet towards the atrium: pick the grid
     // normal's sign that points along the annular normal mid-body.
     const int row = sheet.rows / 3, column = sheet.columns / 2;
-    const auto at = [&](int r, int c) {
-      return sheet.closed_m[static_cast<std::size_t>(r * sheet.columns + c)];
-    };
+    const auto at = [&](int r, int c) { return sheet.closed_m[static_cast<std::size_t>(r * sheet.columns + c)]; };
     const Vec3 n = scenes::Cross(at(row, column + 1) - at(row, column - 1),
                                  at(row + 1, column) - at(row - 1, column));
     out.load_sign = scenes::Dot(n, valve.w) >= 0.0 ? 1.0 : -1.0;
     spec.sheets.push_back(std::move(out));
   }
   for (const scenes::ChordAttachment& chord : tissue.chordae) {
-    spec.chordae.push_back({chord.sheet, chord.row, chord.column, ToPhysics(chord.papillary_tip_m),
-                            chord.rest_length_m});
+    spec.chordae.push_back(
+        {chord.sheet, chord.row, chord.column, ToPhysics(chord.papillary_tip_m), chord.rest_length_m});
   }
-  model.tissue =
-      std::make_shared<const physics::LeafletTissueModel>(physics::LeafletTissueModel::Build(spec));
+  model.tissue = std::make_shared<const physics::LeafletTissueModel>(
+      physics::LeafletTissueModel::Build(spec));
   for (double v : tissue.sheets.front().column_v_m) model.column_s_m.push_back(-v);
   for (const scenes::LeafletSheet& sheet : tissue.sheets) {
     std::vector<double> depth(sheet.closed_m.size(), 0.0);
@@ -75,7 +73,8 @@ ValveTissueModel BuildValveTissue(const scenes::ValveTissue& tissue, const Annul
 double TransvalvularPressure_Pa(const ValveTissueModel& model, double cardiac_phase) {
   const double phase = cardiac_phase - std::floor(cardiac_phase);
   if (phase < kSystolicFraction)
-    return model.peak_systolic_pressure_Pa * std::sin(std::numbers::pi * phase / kSystolicFraction);
+    return model.peak_systolic_pressure_Pa *
+           std::sin(std::numbers::pi * phase / kSystolicFraction);
   return -model.peak_diastolic_gradient_Pa * LeafletOpening(phase);
 }
 
@@ -270,8 +269,7 @@ std::size_t ClipArmPlates(const ProcedureModel& procedure_model, const Procedure
   return count;
 }
 
-physics::TissueStatus StepValveTissue(const ValveTissueModel& model,
-                                      const ProcedureModel& procedure_model,
+physics::TissueStatus StepValveTissue(const ValveTissueModel& model, const ProcedureModel& procedure_model,
                                       const ProcedureState& procedure, double cardiac_phase,
                                       const Vec3& annulus_shift, double dt_s,
                                       physics::LeafletTissueState* state) {
@@ -289,8 +287,7 @@ physics::TissueStatus StepValveTissue(const ValveTissueModel& model,
                        procedure_model.instruments.clip_body_length_m * procedure.clip_axis);
   body.radius_m = plate_count > 0 ? kClipBodyRadius_m : kClosedClipRadius_m;
   physics::TissueLoad load;
-  load.capsules =
-      std::span<const physics::TissueCapsule>(&body, ClipIsFreeOutside(procedure) ? 1 : 0);
+  load.capsules = std::span<const physics::TissueCapsule>(&body, ClipIsFreeOutside(procedure) ? 1 : 0);
   load.pressure_Pa = TransvalvularPressure_Pa(model, cardiac_phase);
   load.holds = std::span<const physics::TissueHold>(holds.data(), count);
   load.plates = std::span<const physics::TissuePlate>(plates.data(), plate_count);
@@ -318,16 +315,15 @@ TissueGraspReading ReadTissueGrasp(const ValveTissueModel& model,
     // side, off the clip body, within the arm's width.
     enum Bound { kHinge, kTip, kFace, kBody, kSide, kBounds };
     const auto margins = [&](int row, int column) {
-      const Vec3 d =
-          FromPhysics(state.position_m[static_cast<std::size_t>(tissue.Node(sheet, row, column))]) -
-          arm.hinge;
+      const Vec3 d = FromPhysics(state.position_m[static_cast<std::size_t>(tissue.Node(sheet, row, column))]) -
+                     arm.hinge;
       const double along = scenes::Dot(d, arm.along);
       // Tissue within the arm's thickness lies on it (the plate pushes it to
       // its face at the tissue's own steps; the clip has moved a little since).
-      return std::array<double, kBounds>{
-          along, clip.arm_length_m - along, scenes::Dot(d, arm.to_body) + kArmHalfThickness_m,
-          scenes::Dot(d, arm.outward) + kClipBodyRadius_m,
-          0.5 * clip.arm_width_m - std::fabs(scenes::Dot(d, arm.across))};
+      return std::array<double, kBounds>{along, clip.arm_length_m - along,
+                                         scenes::Dot(d, arm.to_body) + kArmHalfThickness_m,
+                                         scenes::Dot(d, arm.outward) + kClipBodyRadius_m,
+                                         0.5 * clip.arm_width_m - std::fabs(scenes::Dot(d, arm.across))};
     };
     // The sheet is continuous across the arm's width, so a column that
     // drifts beside the arm but stays on the gripper side is still held
@@ -408,11 +404,9 @@ scenes::TriangleMesh ChordaeSurface(const ValveTissueModel& model,
         FromPhysics(state.position_m[static_cast<std::size_t>(tissue.ChordNodes()[c])]) + shift;
     const Vec3 along = node - tip;
     // Any direction not along the chord starts the tube's cross-section.
-    const Vec3 first_normal =
-        std::fabs(along[0]) < std::fabs(along[2]) ? Vec3{1, 0, 0} : Vec3{0, 0, 1};
-    mesh.Append(scenes::Tube(
-        {{tip, kChordRadius_m, kChordRadius_m}, {node, kChordRadius_m, kChordRadius_m}},
-        first_normal, kChordSides));
+    const Vec3 first_normal = std::fabs(along[0]) < std::fabs(along[2]) ? Vec3{1, 0, 0} : Vec3{0, 0, 1};
+    mesh.Append(scenes::Tube({{tip, kChordRadius_m, kChordRadius_m}, {node, kChordRadius_m, kChordRadius_m}},
+                             first_normal, kChordSides));
   }
   return mesh;
 }
