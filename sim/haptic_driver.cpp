@@ -68,10 +68,11 @@ void HapticDriver::Sample(double time_s, devices::ControlFrame* frame) {
 void HapticDriver::Feedback(const State& state) {
   const int handle = ActiveHandle(state.procedure);
   active_ = handle;
-  // The anatomy pushes the instrument back: towards the user (+z). The
-  // centring spring is the proxy's stiffness about the device centre.
+  // The anatomy pushes the instrument back: towards the user (+z); chordae
+  // that caught the clip pull it away (−z). Either way capped. The centring
+  // spring is the proxy's stiffness about the device centre.
   const double push = std::clamp(state.procedure.handle_force_N[static_cast<std::size_t>(handle)],
-                                 0.0, options_.max_feedback_force_N);
+                                 -options_.max_feedback_force_N, options_.max_feedback_force_N);
   const double k = options_.centring_stiffness_N_per_m;
   proxy_.Publish({0.0, 0.0, push}, {{{-k, 0, 0}, {0, -k, 0}, {0, 0, -k}}}, {0.0, 0.0, 0.0});
 }

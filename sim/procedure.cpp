@@ -61,9 +61,20 @@ constexpr double kInsertionTarget_m = 0.006;
 // A clip moved more than 6.5 mm after the grippers dropped tears the leaflet
 // (§5 [S12]: 6.5–12.4 mm moves linked to SLDA and tear).
 constexpr double kTearDisplacement_m = 0.0065;
-// Chordae: turning the open clip more than 30° while deeper than the chordal
-// zone entangles it (§1.1 step 8 [S11]) [DESIGN thresholds].
+// Chordae (§1.1 step 8 [S11]) [DESIGN thresholds]: deeper than the chordal
+// zone, an open clip catches them when, since it was open there, it is
+// turned more than 30° or advanced more than 3 mm below the highest it has
+// been (its arms sweep through the chordae fanning out to the leaflets).
+// Arms inverted past 190° (clinical-reference §1.2: inversion "to free
+// chordae or withdraw" [BK]) catch nothing and free a caught clip; 190° and
+// not 180° so that a fully open clip is not taken for inverted.
 constexpr double kEntanglementRoll_rad = 30.0 * kPi / 180.0;
+constexpr double kEntanglementAdvance_m = 0.003;
+constexpr double kArmsInverted_rad = 190.0 * kPi / 180.0;
+// Caught chordae pull the clip back towards where they caught it as it is
+// withdrawn: a few marginal chords of ~2000 N/m each (E·A/L, the tissue's
+// chord stiffness) in series with the leaflets they tether [DESIGN].
+constexpr double kCaughtChordStiffness_N_per_m = 1000.0;
 // Assessment: MR and gradient are read after the closed clip has been held
 // for 5 s (a few beats of colour and CW Doppler, §1.1 step 11) [DESIGN].
 constexpr double kAssessmentHold_s = 5.0;
@@ -358,6 +369,8 @@ std::string_view EventName(EventKind kind) {
       return "complication_leaflet_tear";
     case EventKind::kComplicationChordalEntanglement:
       return "complication_chordal_entanglement";
+    case EventKind::kChordaeFreed:
+      return "chordae_freed";
     case EventKind::kClipClosed:
       return "clip_closed";
     case EventKind::kClipReopened:
@@ -960,6 +973,50 @@ void TrackContactForce(const ProcedureModel& model, double force, int instrument
   s->above_threshold = above;
 }
 
+// Chordae: an open clip deep in the LV catches them when it is turned or
+// advanced there; caught, they pull on it as it is withdrawn above where
+// they caught it, until the arms are inverted.
+void StepChordae(const ProcedureModel& model, const devices::ControlFrame& h, double height_m,
+                 bool in_lv, double time_s, ProcedureState* s) {
+  const double roll = h.Get(ControlId::kDeliveryRotation) + h.Get(ControlId::kSleeveRotation);
+  const bool in_zone = in_lv && height_m < -(model.coaptation_depth_m + model.chordal_zone_depth_m);
+  const bool inverted = s->clip_arm_angle_rad > kArmsInverted_rad;
+  const bool spread = s->clip_arm_angle_rad > kArmsClosed_rad && !inverted;
+  if (s->entangled && inverted) {
+    AddEvent(s, time_s, EventKind::kChordaeFreed, s->clip_arm_angle_rad * 180.0 / kPi,
+             s->chordal_tension_N);
+    s->entangled = false;
+  }
+  // Caught, the clip drags the chordae along deeper: they hold it from the
+  // deepest it has been since, and pull as it is withdrawn above that.
+  if (s->entangled) s->entangled_at_height_m = std::min(s->entangled_at_height_m, height_m);
+  s->chordal_tension_N = s->entangled ? kCaughtChordStiffness_N_per_m *
+                                            std::max(0.0, height_m - s->entangled_at_height_m)
+                                      : 0.0;
+
+  // Turns and advances count from where the clip was last open in the zone:
+  // closed or inverted, it sweeps nothing.
+  const bool was_open_in_zone = s->open_in_chordal_zone;
+  s->open_in_chordal_zone = spread && in_zone;
+  if (!s->open_in_chordal_zone) return;
+  if (!was_open_in_zone) {
+    s->open_in_chordal_zone_top_m = height_m;
+    s->open_in_chordal_zone_roll_rad = roll;
+  }
+  s->open_in_chordal_zone_top_m = std::max(s->open_in_chordal_zone_top_m, height_m);
+  if (s->entangled) return;
+  const double turn_rad = std::fabs(roll - s->open_in_chordal_zone_roll_rad);
+  const double advance_m = s->open_in_chordal_zone_top_m - height_m;
+  if (turn_rad > kEntanglementRoll_rad || advance_m > kEntanglementAdvance_m) {
+    s->entangled = true;
+    ++s->entanglements;
+    s->entangled_at_height_m = height_m;
+    AddEvent(s, time_s, EventKind::kComplicationChordalEntanglement,
+             turn_rad > kEntanglementRoll_rad ? 0.0 : 1.0, turn_rad * 180.0 / kPi,
+             advance_m * kMmPerM);
+  }
+}
+
 // Guide, sleeve, delivery catheter and clip once the septum is open.
 void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve,
                       const devices::ControlFrame& h, double time_s, double dt_s,
@@ -1029,23 +1086,13 @@ void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve
     if (s->clip_arm_angle_rad > kArmsOpenCrossing_rad && !s->captured[0] && !s->captured[1]) {
       AddEvent(s, time_s, EventKind::kLvEntryArmsOpen, s->clip_arm_angle_rad * 180.0 / kPi);
     }
-    s->roll_in_lv_start_rad =
-        h.Get(ControlId::kDeliveryRotation) + h.Get(ControlId::kSleeveRotation);
   }
   s->clip_in_lv = in_lv;
   if (in_lv) s->reached_lv = true;
   if (hub[2] > 0.0) s->reached_lv = false;
 
-  // Chordae: an open clip turned deep in the LV catches them.
-  if (in_lv && !s->entangled && hub[2] < -(model.coaptation_depth_m + model.chordal_zone_depth_m) &&
-      s->clip_arm_angle_rad > kArmsClosed_rad &&
-      std::fabs(h.Get(ControlId::kDeliveryRotation) + h.Get(ControlId::kSleeveRotation) -
-                s->roll_in_lv_start_rad) > kEntanglementRoll_rad) {
-    s->entangled = true;
-    AddEvent(s, time_s, EventKind::kComplicationChordalEntanglement);
-  }
-  if (!in_lv && s->clip_height_m > 0.0)
-    s->roll_in_lv_start_rad = h.Get(ControlId::kDeliveryRotation);
+  StepChordae(model, h, hub[2], in_lv, time_s, s);
+  s->handle_force_N[2] -= s->chordal_tension_N;
 
   // Grippers: each drop is a grasp attempt on that arm's leaflet; raising a
   // gripper lets its leaflet go (re-grasp).
@@ -1326,12 +1373,14 @@ StateHasher& AddToHash(const ProcedureState& s, StateHasher& hasher) {
         .Add(s.arm_faces_anterior[k])
         .Add(s.insertion_m[k]);
   }
-  hasher.Add(s.roll_in_lv_start_rad)
-      .Add(s.closed_on_tissue)
-      .Add(s.closed_since_s)
-      .Add(s.assessed)
-      .Add(s.locked);
+  hasher.Add(s.closed_on_tissue).Add(s.closed_since_s).Add(s.assessed).Add(s.locked);
   hasher.Add(s.entangled).Add(static_cast<std::int64_t>(s.grasp_attempts));
+  hasher.Add(static_cast<std::int64_t>(s.entanglements))
+      .Add(s.open_in_chordal_zone)
+      .Add(s.open_in_chordal_zone_top_m)
+      .Add(s.open_in_chordal_zone_roll_rad)
+      .Add(s.entangled_at_height_m)
+      .Add(s.chordal_tension_N);
   hasher.Add(static_cast<std::int64_t>(s.clip_number))
       .Add(static_cast<std::int64_t>(s.clips_released));
   for (int i = 0; i < s.clips_released; ++i) {

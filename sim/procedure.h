@@ -89,7 +89,8 @@ enum class EventKind : std::uint8_t {
   kGraspBoth,                // a: insertion anterior mm, b: posterior mm
   kGraspSingleLeaflet,       // a: insertion anterior mm, b: posterior mm
   kComplicationLeafletTear,  // a: side, b: clip displacement mm, c: grip force N (0: open clip)
-  kComplicationChordalEntanglement,
+  kComplicationChordalEntanglement,  // a: 0 turned, 1 advanced; b: turn deg, c: advance mm
+  kChordaeFreed,                     // a: arm angle deg (inverted); b: chordal tension released N
   kClipClosed,  // a: rotation error deg, b: ins A mm, c: ins P mm, d: position mm
   kClipReopened,
   kAssessment,  // a: MR grade, b: EROA cm², c: gradient mmHg, d: MVA cm²
@@ -289,7 +290,14 @@ struct ProcedureState {
   std::array<bool, 2> arm_faces_anterior{};
   std::array<double, 2> insertion_m{};
   Vec3 hub_at_grasp{};
-  double roll_in_lv_start_rad = 0.0;
+  // Chordae (sim/README.md): since the clip was last open deeper than the
+  // chordal zone, the highest its hub has been and its roll then (advances
+  // and turns are measured from them); the deepest it has been since the
+  // chordae caught it, and their pull on it now (N, towards the LV).
+  bool open_in_chordal_zone = false;
+  double open_in_chordal_zone_top_m = 0.0, open_in_chordal_zone_roll_rad = 0.0;
+  double entangled_at_height_m = 0.0;
+  double chordal_tension_N = 0.0;
   bool closed_on_tissue = false;
   double closed_since_s = 0.0;
   // The clip's pose when it closed on the leaflets: its grip moves with the
@@ -304,7 +312,8 @@ struct ProcedureState {
   double peak_grip_force_N = 0.0;  // largest of those while closed, any clip
   bool assessed = false;
   bool locked = false;
-  bool entangled = false;
+  bool entangled = false;  // caught in the chordae now (freed by inverting the arms)
+  int entanglements = 0;   // times it caught, every clip: the complication stays named
   int grasp_attempts = 0;
   int clip_number = 1;  // the clip on the delivery catheter
   int clips_released = 0;
@@ -319,7 +328,9 @@ struct ProcedureState {
   // What the hands feel: the anatomy's push back along each instrument (N,
   // resisting advance): the transseptal set on the septum, the guide tip and
   // the clip delivery system (sleeve tip, clip) on the LA wall. Version 1
-  // of the handle reaction, from the kinematic model's contact forces.
+  // of the handle reaction, from the kinematic model's contact forces. On
+  // the clip delivery system, chordae that caught the clip pull the other
+  // way (negative: resisting the pull-back).
   std::array<double, 3> handle_force_N{};  // transseptal set, guide, clip delivery system
 
   // Metrics.

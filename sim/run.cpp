@@ -217,7 +217,11 @@ std::vector<std::string> ProcedureWarnings(const ProcedureModel& model, const Pr
   }
   if (p.aortic_puncture) warnings.emplace_back("AORTIC PUNCTURE");
   if (p.la_perforation) warnings.emplace_back("LA WALL PERFORATION");
-  if (p.entangled) warnings.emplace_back("CHORDAL ENTANGLEMENT");
+  if (p.entangled) {
+    std::snprintf(text, sizeof text, "CHORDAL ENTANGLEMENT %.1f N (invert the arms)",
+                  p.chordal_tension_N);
+    warnings.emplace_back(text);
+  }
   if (p.slda) warnings.emplace_back("SINGLE-LEAFLET ATTACHMENT");
   if (p.mean_gradient_mmHg > 5.0) warnings.emplace_back("gradient > 5 mmHg");
   if (p.clip_in_lv && p.clip_arm_angle_rad > 0.0 && !p.reached_lv)
@@ -276,6 +280,13 @@ std::vector<RecordedEvent> ProcedureEvents(const ProcedureState& procedure, int 
       case EventKind::kComplicationLeafletTear:
         details = {{"arm", v[0] < 0.5 ? "left" : "right"}, {"clip_moved_mm", v[1]}};
         if (v[2] > 0.0) details["grip_force_N"] = v[2];  // torn out of a closed clip's grip
+        break;
+      case EventKind::kComplicationChordalEntanglement:
+        details = {
+            {"by", v[0] < 0.5 ? "turning" : "advancing"}, {"turn_deg", v[1]}, {"advance_mm", v[2]}};
+        break;
+      case EventKind::kChordaeFreed:
+        details = {{"arm_angle_deg", v[0]}, {"chordal_tension_N", v[1]}};
         break;
       case EventKind::kClipClosed:
         details = {{"rotation_error_deg", v[0]},
@@ -371,7 +382,7 @@ std::string OutcomeJson(const ProcedureState& p, const Outcome& baseline) {
         tear || p.events[static_cast<std::size_t>(i)].kind == EventKind::kComplicationLeafletTear;
   }
   if (tear) complications.push_back("leaflet_tear");
-  if (p.entangled) complications.push_back("chordal_entanglement");
+  if (p.entanglements > 0) complications.push_back("chordal_entanglement");  // freed or not
   if (p.slda) complications.push_back("single_leaflet_device_attachment");
   out["complications"] = complications;
   nlohmann::ordered_json phases = nlohmann::ordered_json::object();

@@ -64,6 +64,21 @@ TEST(HapticDriver, GripPushedAwayAdvancesTheActiveInstrumentAndItsForceComesBack
   const double capped_z =
       options.max_feedback_force_N + options.centring_stiffness_N_per_m * (-kGripZ_m);
   EXPECT_TRUE(WaitFor([&] { return std::abs(device.LastForce()[2] - capped_z) < 1e-9; }));
+
+  // Chordae that caught the clip pull the delivery grip away from the user
+  // (a negative handle force), capped the same.
+  state.procedure.guide_across = true;
+  ASSERT_EQ(ActiveHandle(state.procedure), 2);
+  state.procedure.handle_force_N = {0.0, 0.0, -3.0};
+  driver.Feedback(state);
+  const double pulled_z = -3.0 + options.centring_stiffness_N_per_m * (-kGripZ_m);
+  EXPECT_TRUE(WaitFor([&] { return std::abs(device.LastForce()[2] - pulled_z) < 1e-9; }))
+      << "force sent " << device.LastForce()[2] << " N, expected " << pulled_z;
+  state.procedure.handle_force_N = {0.0, 0.0, -50.0};
+  driver.Feedback(state);
+  const double capped_pull_z =
+      -options.max_feedback_force_N + options.centring_stiffness_N_per_m * (-kGripZ_m);
+  EXPECT_TRUE(WaitFor([&] { return std::abs(device.LastForce()[2] - capped_pull_z) < 1e-9; }));
   driver.Stop();
 }
 

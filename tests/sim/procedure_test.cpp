@@ -27,6 +27,7 @@ namespace teersim::sim {
 namespace {
 
 constexpr double kMm = 1000.0;
+constexpr double kDegree = std::numbers::pi / 180.0;
 // §1.1 step 2 [BK]: the taught window of puncture height.
 constexpr double kTspWindowLow_mm = 35.0, kTspWindowHigh_mm = 45.0;
 // Where the fossa does not reach the window, the expert punctures at its
@@ -347,6 +348,129 @@ TEST(Procedure, TurningAClosedClipPullsOnTheLeafletsWithoutFaulting) {
   EXPECT_GT(turning_peak_N, beating_peak_N);
   std::printf("grip force: beating %.2f N, turned a quarter turn %.2f N\n", beating_peak_N,
               turning_peak_N);
+}
+
+// The expert's p2_flail run stepped until its clip is open at the grasping
+// angle deep in the LV, below the leaflets (the hands then belong to the test).
+State ExpertOpenInTheLv(const Model& model) {
+  Autopilot pilot(model, AutopilotStyle::kExpert);
+  State state = InitialState(model);
+  Input input;
+  while (!(state.procedure.reached_lv && state.procedure.clip_arm_angle_rad > 119.5 * kDegree) &&
+         state.time_s < Autopilot::kTimeLimit_s && state.status == StepStatus::kOk) {
+    pilot.Sample(state, &input.controls);
+    Step(model, input, &state);
+  }
+  return state;
+}
+
+// Steps with `hands` for `duration_s`.
+void Hold(const Model& model, const devices::ControlFrame& hands, double duration_s, State* state) {
+  Input input;
+  input.controls = hands;
+  const double end_s = state->time_s + duration_s;
+  while (state->time_s < end_s && state->status == StepStatus::kOk) Step(model, input, state);
+}
+
+const ProcedureEvent* LastEvent(const ProcedureState& p, EventKind kind) {
+  for (int i = p.event_count - 1; i >= 0; --i)
+    if (p.events[static_cast<std::size_t>(i)].kind == kind)
+      return &p.events[static_cast<std::size_t>(i)];
+  return nullptr;
+}
+
+TEST(Procedure, AnOpenClipAdvancedOrTurnedAmongTheChordaeIsCaughtAndInvertingFreesIt) {
+  // Issue 5 item 4: chordal entanglement, rotating or advancing among the
+  // chordae (§1.1 step 8 [S11]). The expert opens its clip deep in the LV,
+  // already below the chordal zone's top; held there, or nudged 2 mm, it
+  // catches nothing, nor does it advanced 6 mm more with the arms closed.
+  // Advanced 6 mm more open, it is caught; pulled back, the chordae pull on the delivery
+  // handle; inverting the arms frees it. Re-opened and turned 45°, it is
+  // caught again, and the summary names the complication.
+  using devices::ControlId;
+  const Model model = CompileModel(scenes::LoadCaseDescription(scenes::ResolveCase("p2_flail")));
+  State state = ExpertOpenInTheLv(model);
+  const ProcedureModel& pm = model.procedure;
+  ASSERT_TRUE(state.procedure.reached_lv);
+  ASSERT_LT(state.procedure.clip_height_m, -(pm.coaptation_depth_m + pm.chordal_zone_depth_m));
+  devices::ControlFrame hands = state.handles;
+  const double delivery_m = hands.Get(ControlId::kDeliveryTranslation);
+
+  Hold(model, hands, 2.0, &state);
+  hands.Set(ControlId::kDeliveryTranslation, delivery_m + 0.002);
+  Hold(model, hands, 2.0, &state);
+  ASSERT_EQ(state.status, StepStatus::kOk);
+  EXPECT_FALSE(state.procedure.entangled);
+
+  {  // The same advance with the arms closed first: nothing caught.
+    State closed = state;
+    devices::ControlFrame folded = hands;
+    folded.Set(ControlId::kClipArmAngle, 0.0);
+    Hold(model, folded, 1.0, &closed);
+    folded.Set(ControlId::kDeliveryTranslation, delivery_m + 0.008);
+    Hold(model, folded, 2.0, &closed);
+    EXPECT_FALSE(closed.procedure.entangled);
+    EXPECT_EQ(closed.procedure.entanglements, 0);
+  }
+
+  const double height_before_m = state.procedure.clip_height_m;
+  hands.Set(ControlId::kDeliveryTranslation, delivery_m + 0.008);
+  Hold(model, hands, 2.0, &state);
+  ASSERT_TRUE(state.procedure.entangled);
+  EXPECT_EQ(state.procedure.entanglements, 1);
+  const ProcedureEvent* caught =
+      LastEvent(state.procedure, EventKind::kComplicationChordalEntanglement);
+  ASSERT_NE(caught, nullptr);
+  EXPECT_EQ(caught->value[0], 1.0);  // by advancing
+  EXPECT_GT(caught->value[2], 3.0);  // mm advanced open
+  EXPECT_LT(state.procedure.clip_height_m, height_before_m - 0.003);
+  EXPECT_EQ(state.procedure.chordal_tension_N, 0.0);  // no pull while it stays there
+
+  // Pulled back 4 mm: the chordae hold it where they caught it, and the
+  // delivery handle feels them pull towards the LV.
+  hands.Set(ControlId::kDeliveryTranslation, delivery_m + 0.004);
+  Hold(model, hands, 2.0, &state);
+  ASSERT_TRUE(state.procedure.entangled);
+  const double risen_m = state.procedure.clip_height_m - state.procedure.entangled_at_height_m;
+  EXPECT_GT(risen_m, 0.002);
+  EXPECT_GT(state.procedure.chordal_tension_N, 1.0);
+  EXPECT_LT(state.procedure.handle_force_N[2], -1.0);
+  std::printf("caught after %.1f mm open advance; pulled back %.1f mm: %.2f N on the handle\n",
+              caught->value[2], risen_m * kMm, state.procedure.handle_force_N[2]);
+
+  // Inverting the arms frees it: the pull is gone.
+  hands.Set(ControlId::kClipArmAngle, 200.0 * kDegree);
+  Hold(model, hands, 2.0, &state);
+  EXPECT_FALSE(state.procedure.entangled);
+  EXPECT_EQ(state.procedure.chordal_tension_N, 0.0);
+  EXPECT_GE(state.procedure.handle_force_N[2], 0.0);
+  const ProcedureEvent* freed = LastEvent(state.procedure, EventKind::kChordaeFreed);
+  ASSERT_NE(freed, nullptr);
+  EXPECT_GT(freed->value[1], 1.0);  // the tension it let go
+
+  // Inverted, it can go deeper and turn without catching anything; turns
+  // and advances count afresh once it is open again.
+  hands.Set(ControlId::kDeliveryTranslation, delivery_m + 0.010);
+  hands.Set(ControlId::kDeliveryRotation, hands.Get(ControlId::kDeliveryRotation) + 45.0 * kDegree);
+  Hold(model, hands, 3.0, &state);
+  EXPECT_FALSE(state.procedure.entangled);
+  // Re-opened to grasp there and turned back 45°: caught by turning.
+  hands.Set(ControlId::kClipArmAngle, 120.0 * kDegree);
+  Hold(model, hands, 2.0, &state);
+  EXPECT_FALSE(state.procedure.entangled);
+  hands.Set(ControlId::kDeliveryRotation, hands.Get(ControlId::kDeliveryRotation) - 45.0 * kDegree);
+  Hold(model, hands, 3.0, &state);
+  ASSERT_EQ(state.status, StepStatus::kOk)
+      << FaultSourceName(state.fault_source) << " at " << state.time_s << " s";
+  EXPECT_TRUE(state.procedure.entangled);
+  EXPECT_EQ(state.procedure.entanglements, 2);
+  caught = LastEvent(state.procedure, EventKind::kComplicationChordalEntanglement);
+  ASSERT_NE(caught, nullptr);
+  EXPECT_EQ(caught->value[0], 0.0);  // by turning
+  EXPECT_GT(caught->value[1], 30.0);
+
+  const auto outcome = nlohmann::json::parse(OutcomeJson(state.procedure, model.baseline_outcome));
+  EXPECT_THAT(outcome["complications"], ::testing::Contains("chordal_entanglement"));
 }
 
 TEST(Procedure, ReleaseWithAGradientAboveFiveIsRecognised) {
