@@ -38,10 +38,14 @@ constexpr double kTargetHeightFunctional_m = 0.040;
 constexpr double kPosteriorFraction = 0.4;        // posterior part of the fossa [S2,S5,S6]
 constexpr double kFossaMargin = 0.75;             // stay inside 75% of the fossa ellipse
 constexpr double kHoverHeight_m = 0.015;          // clip 1.5 cm above the annulus before crossing
-// Hub 20 mm under the leaflet edges in the LV before opening: the open arms'
-// tips must lie beyond the leaflets' swing, else a closing leaflet meets an
-// arm with its atrial face and ends up under it.
-constexpr double kLvDepthBelowEdges_m = 0.020;
+// Hub 8 mm under the leaflet edges in the LV before opening (§1.1 step 8:
+// cross closed, open to 120° just below the leaflets): above the chordal
+// zone, where turning or advancing the open clip catches the chordae; the
+// pull-back from there finds each leaflet on its arm in every stock case.
+constexpr double kLvDepthBelowEdges_m = 0.008;
+// The poor run crosses with its arms open and goes on 20 mm under the edges,
+// into the chordal zone: the open advance there catches the chordae.
+constexpr double kPoorLvDepthBelowEdges_m = 0.020;
 constexpr double kGraspAngle_rad = 120.0 * kDeg;  // [S10]
 constexpr double kOpenInLa_rad = 180.0 * kDeg;    // [BK]
 constexpr double kClosedAngle_rad = 5.0 * kDeg;
@@ -469,8 +473,9 @@ void Autopilot::Sample(const State& state, devices::ControlFrame* out) {
     case Stage::kCloseToCross:
       if (Approach(state, ControlId::kClipArmAngle, expert ? 0.0 : kGraspAngle_rad,
                    kArm_rad_per_s)) {
-        delivery_in_lv_m_ =
-            DeliveryForHubHeight(state, -(pm.coaptation_depth_m + kLvDepthBelowEdges_m));
+        delivery_in_lv_m_ = DeliveryForHubHeight(
+            state,
+            -(pm.coaptation_depth_m + (expert ? kLvDepthBelowEdges_m : kPoorLvDepthBelowEdges_m)));
         Enter(Stage::kCrossIntoLv, t);
       }
       break;

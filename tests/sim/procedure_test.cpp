@@ -381,33 +381,42 @@ const ProcedureEvent* LastEvent(const ProcedureState& p, EventKind kind) {
 
 TEST(Procedure, AnOpenClipAdvancedOrTurnedAmongTheChordaeIsCaughtAndInvertingFreesIt) {
   // Issue 5 item 4: chordal entanglement, rotating or advancing among the
-  // chordae (§1.1 step 8 [S11]). The expert opens its clip deep in the LV,
-  // already below the chordal zone's top; held there, or nudged 2 mm, it
-  // catches nothing, nor does it advanced 6 mm more with the arms closed.
-  // Advanced 6 mm more open, it is caught; pulled back, the chordae pull on the delivery
-  // handle; inverting the arms frees it. Re-opened and turned 45°, it is
-  // caught again, and the summary names the complication.
+  // chordae (§1.1 step 8 [S11]). The expert opens its clip below the
+  // leaflets, above the chordal zone; held there, or advanced open 2 mm into
+  // the zone, it catches nothing, nor does it advanced 8 mm into the zone
+  // with the arms closed and opened there. Advanced 8 mm into the zone open,
+  // it is caught; pulled back, the chordae pull on the delivery handle;
+  // inverting the arms frees it. Re-opened and turned 45°, it is caught
+  // again, and the summary names the complication.
   using devices::ControlId;
   const Model model = CompileModel(scenes::LoadCaseDescription(scenes::ResolveCase("p2_flail")));
   State state = ExpertOpenInTheLv(model);
   const ProcedureModel& pm = model.procedure;
   ASSERT_TRUE(state.procedure.reached_lv);
-  ASSERT_LT(state.procedure.clip_height_m, -(pm.coaptation_depth_m + pm.chordal_zone_depth_m));
+  const double zone_top_m = -(pm.coaptation_depth_m + pm.chordal_zone_depth_m);
+  ASSERT_GT(state.procedure.clip_height_m, zone_top_m);  // opened above the chordae
   devices::ControlFrame hands = state.handles;
-  const double delivery_m = hands.Get(ControlId::kDeliveryTranslation);
-
   Hold(model, hands, 2.0, &state);
+  EXPECT_FALSE(state.procedure.entangled);
+  // The delivery catheter runs along the annular normal here: a millimetre
+  // of advance is a millimetre deeper.
+  const double delivery_m =
+      hands.Get(ControlId::kDeliveryTranslation) + (state.procedure.clip_height_m - zone_top_m);
+
   hands.Set(ControlId::kDeliveryTranslation, delivery_m + 0.002);
   Hold(model, hands, 2.0, &state);
   ASSERT_EQ(state.status, StepStatus::kOk);
+  EXPECT_LT(state.procedure.clip_height_m, zone_top_m - 0.001);
   EXPECT_FALSE(state.procedure.entangled);
 
-  {  // The same advance with the arms closed first: nothing caught.
+  {  // Advanced with the arms closed, then opened there: nothing caught.
     State closed = state;
     devices::ControlFrame folded = hands;
     folded.Set(ControlId::kClipArmAngle, 0.0);
-    Hold(model, folded, 1.0, &closed);
+    Hold(model, folded, 1.5, &closed);
     folded.Set(ControlId::kDeliveryTranslation, delivery_m + 0.008);
+    Hold(model, folded, 2.0, &closed);
+    folded.Set(ControlId::kClipArmAngle, 120.0 * kDegree);
     Hold(model, folded, 2.0, &closed);
     EXPECT_FALSE(closed.procedure.entangled);
     EXPECT_EQ(closed.procedure.entanglements, 0);
