@@ -1,8 +1,9 @@
 // A haptic device (Novint Falcon, or a scripted one) as the hand on the active
 // instrument: its grip drives that instrument's translation and rotation
 // (rate control: a small desk workspace steering a metre of catheter), and it
-// renders the anatomy's push back on that instrument (ProcedureState::
-// handle_force_N) plus a centring spring, through the haptic proxy that the
+// renders the anatomy's push back on that instrument, or the pull of chordae
+// that caught the clip (ProcedureState::handle_force_N, capped either way),
+// plus a centring spring, through the haptic proxy that the
 // 1 kHz haptic thread (devices/haptic_loop.h) evaluates between frames.
 //
 // Device frame (the Falcon's): +z towards the user, +x to the user's right.

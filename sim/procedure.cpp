@@ -591,7 +591,8 @@ ProcedureModel CompileProcedureModel(const scenes::Anatomy& anatomy,
     model.lesion_on_anterior = degenerative.scallop.leaflet == scenes::Leaflet::kAnterior;
     model.lesion_on_posterior = !model.lesion_on_anterior;
   }
-  // Chordal zone: from the free edges halfway to the papillary tips.
+  // Chordal zone: it starts below the free edges by half the papillary tips'
+  // depth under the annulus.
   if (const auto tip = anatomy.landmarks.find("papillary_posteromedial_tip");
       tip != anatomy.landmarks.end()) {
     model.chordal_zone_depth_m =
@@ -978,6 +979,10 @@ void TrackContactForce(const ProcedureModel& model, double force, int instrument
 // they caught it, until the arms are inverted.
 void StepChordae(const ProcedureModel& model, const devices::ControlFrame& h, double height_m,
                  bool in_lv, double time_s, ProcedureState* s) {
+  if (s->awaiting_reload) {  // no clip on the catheter: nothing to catch
+    s->open_in_chordal_zone = false;
+    return;
+  }
   const double roll = h.Get(ControlId::kDeliveryRotation) + h.Get(ControlId::kSleeveRotation);
   const bool in_zone = in_lv && height_m < -(model.coaptation_depth_m + model.chordal_zone_depth_m);
   const bool inverted = s->clip_arm_angle_rad > kArmsInverted_rad;
@@ -1225,6 +1230,9 @@ void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve
       s->locked = false;
       s->captured = {false, false};
       s->insertion_m = {0.0, 0.0};
+      // Caught chordae stay with the released clip; the empty catheter is free.
+      s->entangled = false;
+      s->chordal_tension_N = 0.0;
       s->awaiting_reload = true;
       UpdateOutcome(valve, s, inst.clip);
       AddEvent(s, time_s, EventKind::kRelease, s->clip_number, s->mr_grade, s->mean_gradient_mmHg);
@@ -1239,7 +1247,6 @@ void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve
       !h.Pressed(ControlId::kClipRelease) && s->clip_number < inst.clips_available) {
     s->awaiting_reload = false;
     ++s->clip_number;
-    s->entangled = false;
     AddEvent(s, time_s, EventKind::kClipLoaded, s->clip_number);
   }
 }
