@@ -977,13 +977,16 @@ void TrackContactForce(const ProcedureModel& model, double force, int instrument
 // Chordae: an open clip deep in the LV catches them when it is turned or
 // advanced there; caught, they pull on it as it is withdrawn above where
 // they caught it, until the arms are inverted.
-void StepChordae(const ProcedureModel& model, const devices::ControlFrame& h, double height_m,
-                 bool in_lv, double time_s, ProcedureState* s) {
+void StepChordae(const ProcedureModel& model, double height_m, bool in_lv, double time_s,
+                 ProcedureState* s) {
   if (s->awaiting_reload) {  // no clip on the catheter: nothing to catch
     s->open_in_chordal_zone = false;
     return;
   }
-  const double roll = h.Get(ControlId::kDeliveryRotation) + h.Get(ControlId::kSleeveRotation);
+  // The arms' bearing in the annular plane, whichever hand turned them: the
+  // delivery catheter, the sleeve, or the guide carrying both.
+  const double bearing =
+      std::atan2(Dot(s->clip_arm, model.valve.v), Dot(s->clip_arm, model.valve.u));
   const bool in_zone = in_lv && height_m < -(model.coaptation_depth_m + model.chordal_zone_depth_m);
   const bool inverted = s->clip_arm_angle_rad > kArmsInverted_rad;
   const bool spread = s->clip_arm_angle_rad > kArmsClosed_rad && !inverted;
@@ -1006,11 +1009,12 @@ void StepChordae(const ProcedureModel& model, const devices::ControlFrame& h, do
   if (!s->open_in_chordal_zone) return;
   if (!was_open_in_zone) {
     s->open_in_chordal_zone_top_m = height_m;
-    s->open_in_chordal_zone_roll_rad = roll;
+    s->open_in_chordal_zone_bearing_rad = bearing;
   }
   s->open_in_chordal_zone_top_m = std::max(s->open_in_chordal_zone_top_m, height_m);
   if (s->entangled) return;
-  const double turn_rad = std::fabs(roll - s->open_in_chordal_zone_roll_rad);
+  const double turn_rad =
+      std::fabs(std::remainder(bearing - s->open_in_chordal_zone_bearing_rad, 2.0 * kPi));
   const double advance_m = s->open_in_chordal_zone_top_m - height_m;
   if (turn_rad > kEntanglementRoll_rad || advance_m > kEntanglementAdvance_m) {
     s->entangled = true;
@@ -1096,7 +1100,7 @@ void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve
   if (in_lv) s->reached_lv = true;
   if (hub[2] > 0.0) s->reached_lv = false;
 
-  StepChordae(model, h, hub[2], in_lv, time_s, s);
+  StepChordae(model, hub[2], in_lv, time_s, s);
   s->handle_force_N[2] -= s->chordal_tension_N;
 
   // Grippers: each drop is a grasp attempt on that arm's leaflet; raising a
@@ -1385,7 +1389,7 @@ StateHasher& AddToHash(const ProcedureState& s, StateHasher& hasher) {
   hasher.Add(static_cast<std::int64_t>(s.entanglements))
       .Add(s.open_in_chordal_zone)
       .Add(s.open_in_chordal_zone_top_m)
-      .Add(s.open_in_chordal_zone_roll_rad)
+      .Add(s.open_in_chordal_zone_bearing_rad)
       .Add(s.entangled_at_height_m)
       .Add(s.chordal_tension_N);
   hasher.Add(static_cast<std::int64_t>(s.clip_number))

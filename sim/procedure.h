@@ -291,11 +291,12 @@ struct ProcedureState {
   std::array<double, 2> insertion_m{};
   Vec3 hub_at_grasp{};
   // Chordae (sim/README.md): since the clip was last open deeper than the
-  // chordal zone, the highest its hub has been and its roll then (advances
-  // and turns are measured from them); the deepest it has been since the
-  // chordae caught it, and their pull on it now (N, towards the LV).
+  // chordal zone, the highest its hub has been and the bearing of its arms
+  // in the annular plane then (advances and turns are measured from them);
+  // the deepest it has been since the chordae caught it, and their pull on
+  // it now (N, towards the LV).
   bool open_in_chordal_zone = false;
-  double open_in_chordal_zone_top_m = 0.0, open_in_chordal_zone_roll_rad = 0.0;
+  double open_in_chordal_zone_top_m = 0.0, open_in_chordal_zone_bearing_rad = 0.0;
   double entangled_at_height_m = 0.0;
   double chordal_tension_N = 0.0;
   bool closed_on_tissue = false;

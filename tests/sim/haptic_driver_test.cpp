@@ -69,9 +69,9 @@ TEST(HapticDriver, GripPushedAwayAdvancesTheActiveInstrumentAndItsForceComesBack
   // (a negative handle force), capped the same.
   state.procedure.guide_across = true;
   ASSERT_EQ(ActiveHandle(state.procedure), 2);
-  state.procedure.handle_force_N = {0.0, 0.0, -3.0};
+  state.procedure.handle_force_N = {0.0, 0.0, -2.0};
   driver.Feedback(state);
-  const double pulled_z = -3.0 + options.centring_stiffness_N_per_m * (-kGripZ_m);
+  const double pulled_z = -2.0 + options.centring_stiffness_N_per_m * (-kGripZ_m);
   EXPECT_TRUE(WaitFor([&] { return std::abs(device.LastForce()[2] - pulled_z) < 1e-9; }))
       << "force sent " << device.LastForce()[2] << " N, expected " << pulled_z;
   state.procedure.handle_force_N = {0.0, 0.0, -50.0};

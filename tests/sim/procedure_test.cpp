@@ -133,7 +133,12 @@ TEST(Procedure, WideProlapseGetsASecondClip) {
 }
 
 TEST(Procedure, PoorRunEndsWorseWithNamedErrors) {
-  for (const std::string name : {"p2_flail", "functional_dilated", "tortuous_access"}) {
+  // Where the poor run reaches the LV it crosses open and goes on down
+  // among the chordae (sim/autopilot.cpp); from a low puncture in
+  // tortuous_access it reaches no clip site.
+  const std::vector<std::pair<std::string, bool>> cases = {
+      {"p2_flail", true}, {"functional_dilated", true}, {"tortuous_access", false}};
+  for (const auto& [name, reaches_lv] : cases) {
     SCOPED_TRACE(name);
     const RunResult expert = RunAutopilot(name, AutopilotStyle::kExpert, "named-errors-expert");
     const RunResult poor = RunAutopilot(name, AutopilotStyle::kPoor, "named-errors-poor");
@@ -153,6 +158,9 @@ TEST(Procedure, PoorRunEndsWorseWithNamedErrors) {
     if (p.clips_released > 0) {
       EXPECT_GT(p.released[0].rotation_error_rad, 20.0 * 3.141592653589793 / 180.0);
     }
+    // Going on down open is named as the chordal entanglement it causes.
+    EXPECT_EQ(p.entanglements > 0, reaches_lv);
+    EXPECT_EQ(std::count(errors.begin(), errors.end(), "chordal_entanglement") > 0, reaches_lv);
   }
 }
 
@@ -442,7 +450,7 @@ TEST(Procedure, AnOpenClipAdvancedOrTurnedAmongTheChordaeIsCaughtAndInvertingFre
   ASSERT_TRUE(state.procedure.entangled);
   const double risen_m = state.procedure.clip_height_m - state.procedure.entangled_at_height_m;
   EXPECT_GT(risen_m, 0.002);
-  EXPECT_GT(state.procedure.chordal_tension_N, 1.0);
+  EXPECT_NEAR(state.procedure.chordal_tension_N, 1000.0 * risen_m, 1e-9);  // 1000 N/m
   EXPECT_LT(state.procedure.handle_force_N[2], -1.0);
   std::printf("caught after %.1f mm open advance; pulled back %.1f mm: %.2f N on the handle\n",
               caught->value[2], risen_m * kMm, state.procedure.handle_force_N[2]);
@@ -477,6 +485,27 @@ TEST(Procedure, AnOpenClipAdvancedOrTurnedAmongTheChordaeIsCaughtAndInvertingFre
   ASSERT_NE(caught, nullptr);
   EXPECT_EQ(caught->value[0], 0.0);  // by turning
   EXPECT_GT(caught->value[1], 30.0);
+
+  // Freed, re-opened, and turned with the guide this time: the arms turn
+  // with it, and that catches the chordae as much as the delivery knob.
+  hands.Set(ControlId::kClipArmAngle, 200.0 * kDegree);
+  Hold(model, hands, 2.0, &state);
+  ASSERT_FALSE(state.procedure.entangled);
+  hands.Set(ControlId::kClipArmAngle, 120.0 * kDegree);
+  Hold(model, hands, 2.0, &state);
+  ASSERT_FALSE(state.procedure.entangled);
+  hands.Set(ControlId::kGuideRotation, hands.Get(ControlId::kGuideRotation) + 45.0 * kDegree);
+  Hold(model, hands, 3.0, &state);
+  ASSERT_EQ(state.status, StepStatus::kOk)
+      << FaultSourceName(state.fault_source) << " at " << state.time_s << " s";
+  EXPECT_TRUE(state.procedure.entangled);
+  EXPECT_EQ(state.procedure.entanglements, 3);
+  caught = LastEvent(state.procedure, EventKind::kComplicationChordalEntanglement);
+  ASSERT_NE(caught, nullptr);
+  EXPECT_EQ(caught->value[0], 0.0);  // by turning
+  EXPECT_GT(caught->value[1], 30.0);
+  std::printf("guide turned 45 deg: caught after the arms turned %.1f deg in the annular plane\n",
+              caught->value[1]);
 
   const auto outcome = nlohmann::json::parse(OutcomeJson(state.procedure, model.baseline_outcome));
   EXPECT_THAT(outcome["complications"], ::testing::Contains("chordal_entanglement"));
