@@ -16,9 +16,6 @@ constexpr double kSquareCentimetresPerSquareMetre = 1e4;
 // MR grade thresholds on EROA (cm²), see the header.
 constexpr double kGrade1Eroa_cm2 = 0.05, kGrade2Eroa_cm2 = 0.20, kGrade3Eroa_cm2 = 0.30,
                  kGrade4Eroa_cm2 = 0.40;
-// Stenosis flags (§2.3 [S16], [S48]).
-constexpr double kStenosisMva_cm2 = 1.5;
-constexpr double kHighGradient_mmHg = 5.0;
 
 // Superellipse (1 − |u|^p)^(1/p) of half-width `half` centred at `centre`,
 // unit peak; p = 2 is the ellipse, larger p flatter.
@@ -137,8 +134,7 @@ Outcome EvaluateOutcomeValues(const ValveLesion& lesion, const ValveGeometry& ge
           std::max(baseline_regurgitant_m3 - outcome.regurgitant_volume_m3, 0.0);
   const double flow = (forward_m3 + outcome.regurgitant_volume_m3) / diastole_s;
   outcome.mean_gradient_mmHg = GorlinMeanGradient_mmHg(flow, mva);
-  outcome.stenosis_flag = outcome.mean_gradient_mmHg > kHighGradient_mmHg ||
-                          mva * kSquareCentimetresPerSquareMetre <= kStenosisMva_cm2;
+  outcome.stenosis_flag = GradientOverLimit(outcome.mean_gradient_mmHg) || MvaAtOrBelowLimit(mva);
   return outcome;
 }
 
@@ -148,10 +144,9 @@ Outcome EvaluateOutcome(const ValveLesion& lesion, const ValveGeometry& geometry
   Outcome outcome = EvaluateOutcomeValues(lesion, geometry, haemodynamics, clips, constants);
   const double mva = outcome.mva_m2;
   if (outcome.slda) outcome.flags.emplace_back("slda");
-  if (outcome.mean_gradient_mmHg > kHighGradient_mmHg)
+  if (GradientOverLimit(outcome.mean_gradient_mmHg))
     outcome.flags.emplace_back("gradient_over_5_mmHg");
-  if (mva * kSquareCentimetresPerSquareMetre <= kStenosisMva_cm2)
-    outcome.flags.emplace_back("mva_at_or_below_1_5_cm2");
+  if (MvaAtOrBelowLimit(mva)) outcome.flags.emplace_back("mva_at_or_below_1_5_cm2");
   return outcome;
 }
 

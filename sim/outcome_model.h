@@ -133,6 +133,15 @@ struct Outcome {
 // MR grade (0–4) for an EROA (§2.1 thresholds, see above).
 int MrGradeFromEroa(double eroa_m2);
 
+// Iatrogenic stenosis after clipping (§2.3): a mean gradient over 5 mmHg
+// [S48], and the EVEREST criterion MVA ≤ 1.5 cm² [S16].
+inline constexpr double kHighGradient_mmHg = 5.0;
+inline constexpr double kStenosisMva_m2 = 1.5e-4;
+constexpr bool GradientOverLimit(double mean_gradient_mmHg) {
+  return mean_gradient_mmHg > kHighGradient_mmHg;
+}
+constexpr bool MvaAtOrBelowLimit(double mva_m2) { return mva_m2 <= kStenosisMva_m2; }
+
 // Gorlin: mean gradient (mmHg) for a flow (m³/s) through an area (m²).
 double GorlinMeanGradient_mmHg(double flow_m3_per_s, double area_m2);
 

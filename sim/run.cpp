@@ -223,7 +223,8 @@ std::vector<std::string> ProcedureWarnings(const ProcedureModel& model, const Pr
     warnings.emplace_back(text);
   }
   if (p.slda) warnings.emplace_back("SINGLE-LEAFLET ATTACHMENT");
-  if (p.mean_gradient_mmHg > 5.0) warnings.emplace_back("gradient > 5 mmHg");
+  if (GradientOverLimit(p.mean_gradient_mmHg)) warnings.emplace_back("gradient > 5 mmHg");
+  if (MvaAtOrBelowLimit(p.mva_m2)) warnings.emplace_back("MVA <= 1.5 cm2");
   if (p.clip_in_lv && p.clip_arm_angle_rad > 0.0 && !p.reached_lv)
     warnings.emplace_back("arms open crossing");
   return warnings;
@@ -369,7 +370,8 @@ std::string OutcomeJson(const ProcedureState& p, const Outcome& baseline) {
   out["mva_cm2"] = p.mva_m2 * kCm2;
   out["mean_gradient_mmHg_before"] = baseline.mean_gradient_mmHg;
   out["mean_gradient_mmHg"] = p.mean_gradient_mmHg;
-  out["gradient_over_5_mmHg"] = p.mean_gradient_mmHg > 5.0;
+  out["gradient_over_5_mmHg"] = GradientOverLimit(p.mean_gradient_mmHg);
+  out["mva_at_or_below_1_5_cm2"] = MvaAtOrBelowLimit(p.mva_m2);
   out["slda"] = p.slda;
   // Largest pull of a closed clip's grip on a leaflet (N; tears past kLeafletTearForce_N).
   out["peak_grip_force_N"] = p.peak_grip_force_N;

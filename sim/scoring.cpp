@@ -18,7 +18,7 @@ constexpr double kMaxPoints = 100.0;
 constexpr double kMaxMetricValue = 1e9;
 
 RubricCondition ParseCondition(const Field& field) {
-  field.ExpectOnlyKeys({"event", "metric", "above", "below"});
+  field.ExpectOnlyKeys({"event", "metric", "above", "below", "at_least", "at_most"});
   RubricCondition condition;
   if (auto event = field.OptionalChild("event")) condition.event = event->String();
   if (auto metric = field.OptionalChild("metric")) condition.metric = metric->String();
@@ -26,10 +26,17 @@ RubricCondition ParseCondition(const Field& field) {
     condition.above = above->Number(-kMaxMetricValue, kMaxMetricValue);
   if (auto below = field.OptionalChild("below"))
     condition.below = below->Number(-kMaxMetricValue, kMaxMetricValue);
+  if (auto at_least = field.OptionalChild("at_least"))
+    condition.at_least = at_least->Number(-kMaxMetricValue, kMaxMetricValue);
+  if (auto at_most = field.OptionalChild("at_most"))
+    condition.at_most = at_most->Number(-kMaxMetricValue, kMaxMetricValue);
   if (condition.event.empty() && condition.metric.empty()) field.Fail("needs 'event' or 'metric'");
-  if (!condition.metric.empty() && !condition.above && !condition.below) {
-    field.Fail("a metric condition needs 'above' or 'below'");
+  const bool bounded =
+      condition.above || condition.below || condition.at_least || condition.at_most;
+  if (!condition.metric.empty() && !bounded) {
+    field.Fail("a metric condition needs 'above', 'below', 'at_least' or 'at_most'");
   }
+  if (condition.metric.empty() && bounded) field.Fail("a bound needs a 'metric'");
   return condition;
 }
 
@@ -55,6 +62,8 @@ bool Holds(const RubricCondition& condition, const Metrics& metrics,
     if (found == metrics.end()) return false;
     if (condition.above && !(found->second > *condition.above)) return false;
     if (condition.below && !(found->second < *condition.below)) return false;
+    if (condition.at_least && !(found->second >= *condition.at_least)) return false;
+    if (condition.at_most && !(found->second <= *condition.at_most)) return false;
   }
   return true;
 }

@@ -36,6 +36,8 @@ struct RubricCondition {
   std::string metric;                  // metric name; "" when event-only
   std::optional<double> above;         // metric > above
   std::optional<double> below;         // metric < below
+  std::optional<double> at_least;      // metric >= at_least (thresholds stated inclusively)
+  std::optional<double> at_most;       // metric <= at_most
 };
 
 struct ChecklistStep {

@@ -155,8 +155,9 @@ TEST(Procedure, PoorRunEndsWorseWithNamedErrors) {
     // Worse valve: a misoriented clip leaves more MR, or no clip reaches the
     // valve from a low puncture at all.
     EXPECT_GT(p.eroa_m2, expert.final_state.procedure.eroa_m2);
-    if (p.clips_released > 0) {
+    if (p.clips_released > 0) {  // released misoriented, and named so
       EXPECT_GT(p.released[0].rotation_error_rad, 20.0 * 3.141592653589793 / 180.0);
+      EXPECT_THAT(errors, ::testing::Contains("release_misoriented"));
     }
     // Going on down open is named as the chordal entanglement it causes.
     EXPECT_EQ(p.entanglements > 0, reaches_lv);
@@ -528,6 +529,24 @@ TEST(Procedure, ReleaseWithAGradientAboveFiveIsRecognised) {
   std::vector<std::string> errors;
   for (const auto& error : summary["score"]["errors"]) errors.push_back(error["name"]);
   EXPECT_THAT(errors, ::testing::Contains("release_with_high_gradient"));
+  // Its area stays above the EVEREST criterion (2.05 cm² measured): that
+  // flag is not raised...
+  EXPECT_GT(run.final_state.procedure.mva_m2, 1.5e-4);
+  EXPECT_FALSE(summary["outcome"]["mva_at_or_below_1_5_cm2"].get<bool>());
+  EXPECT_THAT(errors, ::testing::Not(::testing::Contains("release_with_stenotic_mva")));
+  // ...until the area is 1.5 cm² or less (§2.3 [S16]): the outcome flags
+  // it and the HUD warns.
+  const Model model = CompileModel(scenes::LoadCaseDescription(options.case_file));
+  ProcedureState stenotic = run.final_state.procedure;
+  for (const double mva_m2 : {1.5e-4, 1.2e-4, 1.51e-4}) {
+    stenotic.mva_m2 = mva_m2;
+    const bool flagged = mva_m2 <= 1.5e-4;
+    const auto outcome = nlohmann::json::parse(OutcomeJson(stenotic, run.baseline));
+    EXPECT_EQ(outcome["mva_at_or_below_1_5_cm2"].get<bool>(), flagged) << mva_m2;
+    const std::vector<std::string> warnings = ProcedureWarnings(model.procedure, stenotic);
+    EXPECT_EQ(std::count(warnings.begin(), warnings.end(), "MVA <= 1.5 cm2"), flagged ? 1 : 0)
+        << mva_m2;
+  }
 }
 
 TEST(Procedure, NeedleTentsTheFossaBeforeItPunctures) {

@@ -57,8 +57,10 @@ TEST(Scoring, PoorRunScoresLowerWithNamedErrorsInTimeOrder) {
   EXPECT_LT(poor_score.total, expert_score.total - 40.0);
   std::vector<std::string> names;
   for (const auto& error : poor_score.errors) names.push_back(error.name);
-  EXPECT_THAT(names, ::testing::ElementsAre("tsp_too_anterior", "tsp_too_low", "single_leaflet_grasp",
-                                            "release_with_high_gradient", "release_with_residual_mr_3plus"));
+  EXPECT_THAT(names,
+              ::testing::ElementsAre("tsp_too_anterior", "tsp_too_low", "single_leaflet_grasp",
+                                     "release_with_high_gradient", "release_misoriented",
+                                     "release_with_residual_mr_3plus"));
   // Errors conditioned on the release event are timed at it.
   EXPECT_DOUBLE_EQ(poor_score.errors.back().time_s, 3500);
   EXPECT_EQ(poor_score.errors.front().severity, 3);
@@ -128,9 +130,45 @@ TEST(Scoring, MalformedRubricsNameLineAndKey) {
   EXPECT_THAT(RubricError("name: r\nchecklist_points: 40\nmetric_points: 60\npenalty_by_severity: [1, 2, 3]\n"
                           "checklist: []\nerrors: []\nmetrics: []\n"),
               HasSubstr("penalty_by_severity: expected 5 values"));
-  EXPECT_THAT(RubricError("name: r\nchecklist_points: 40\nmetric_points: 60\npenalty_by_severity: [1, 2, 3, 4, 5]\n"
-                          "checklist:\n  - {name: s, passes_when: {metric: m}}\nerrors: []\nmetrics: []\n"),
-              HasSubstr("a metric condition needs 'above' or 'below'"));
+  EXPECT_THAT(
+      RubricError(
+          "name: r\nchecklist_points: 40\nmetric_points: 60\npenalty_by_severity: [1, 2, 3, 4, 5]\n"
+          "checklist:\n  - {name: s, passes_when: {metric: m}}\nerrors: []\nmetrics: []\n"),
+      HasSubstr("a metric condition needs 'above', 'below', 'at_least' or 'at_most'"));
+  EXPECT_THAT(
+      RubricError(
+          "name: r\nchecklist_points: 40\nmetric_points: 60\npenalty_by_severity: [1, 2, 3, 4, 5]\n"
+          "checklist: []\nerrors:\n  - {name: e, severity: 1, when: {event: x, at_most: 2}}\n"
+          "metrics: []\n"),
+      HasSubstr(":7: errors[0].when: a bound needs a 'metric'"));
+}
+
+// The EVEREST stenosis criterion is inclusive (MVA <= 1.5 cm², §2.3 [S16]):
+// a release at exactly 1.5 cm² is named, just above it is not; the 5 mmHg
+// gradient limit is exclusive (> 5 mmHg [S48]).
+TEST(Scoring, StenosisAtReleaseIsNamedAtItsInclusiveThreshold) {
+  const Rubric rubric = StockRubric();
+  const auto errors_with = [&](double mva_cm2, double gradient_mmHg) {
+    SyntheticRun run = ExpertRun();
+    run.metrics["mva_cm2"] = mva_cm2;
+    run.metrics["mean_gradient_mmHg"] = gradient_mmHg;
+    std::vector<std::string> names;
+    for (const auto& error : ScoreRun(rubric, run.metrics, run.events, 3600).errors) {
+      names.push_back(error.name);
+      EXPECT_DOUBLE_EQ(error.time_s, 2600);  // timed at the release
+    }
+    return names;
+  };
+  EXPECT_THAT(errors_with(1.5, 3.0), ::testing::ElementsAre("release_with_stenotic_mva"));
+  EXPECT_THAT(errors_with(1.5001, 3.0), ::testing::IsEmpty());
+  EXPECT_THAT(errors_with(2.0, 5.0), ::testing::IsEmpty());
+  EXPECT_THAT(errors_with(1.2, 5.2),
+              ::testing::ElementsAre("release_with_high_gradient", "release_with_stenotic_mva"));
+  // Without a release nothing is named, however small the valve.
+  SyntheticRun unreleased = ExpertRun();
+  unreleased.events.pop_back();
+  unreleased.metrics["mva_cm2"] = 1.0;
+  EXPECT_TRUE(ScoreRun(rubric, unreleased.metrics, unreleased.events, 3600).errors.empty());
 }
 
 }  // namespace
