@@ -93,10 +93,15 @@ TEST(Procedure, ExpertAutopilotCompletesEveryStockCase) {
     EXPECT_TRUE(p.tsp_on_fossa);
     EXPECT_EQ(p.tsp_attempts, 1);
 
-    // Every clip: oriented, both leaflets ≥ 6 mm.
+    // Every clip: over the jet (within the lesion's width along the
+    // coaptation line), oriented, both leaflets ≥ 6 mm.
     ASSERT_GE(p.clips_released, 1);
+    const ProcedureModel& pm = model.procedure;
     for (int i = 0; i < p.clips_released; ++i) {
       const ClipRecord& clip = p.released[static_cast<std::size_t>(i)];
+      EXPECT_LT(std::abs(clip.position_s_m - pm.lesion_centre_s_m), pm.lesion_width_m / 2.0)
+          << "clip " << i << " at " << clip.position_s_m * kMm << " mm, jet "
+          << pm.lesion_centre_s_m * kMm << " ± " << pm.lesion_width_m / 2.0 * kMm << " mm";
       EXPECT_LT(clip.rotation_error_rad * 180.0 / 3.141592653589793, kRotationLimit_deg);
       EXPECT_GE(clip.insertion_anterior_m * kMm, kInsertionGoal_mm);
       EXPECT_GE(clip.insertion_posterior_m * kMm, kInsertionGoal_mm);
@@ -113,6 +118,14 @@ TEST(Procedure, ExpertAutopilotCompletesEveryStockCase) {
     // Scored without errors; the summary carries issue #5's outcome keys.
     const auto summary = nlohmann::json::parse(RunSummaryJson(run));
     EXPECT_TRUE(summary["score"]["errors"].empty()) << summary["score"]["errors"].dump();
+    EXPECT_TRUE(summary["outcome"]["complications"].empty())
+        << summary["outcome"]["complications"].dump();
+    EXPECT_FALSE(summary["outcome"]["gradient_over_5_mmHg"].get<bool>());
+    EXPECT_FALSE(summary["outcome"]["mva_at_or_below_1_5_cm2"].get<bool>());
+    // The run went through every phase of the procedure.
+    for (const auto& [phase, seconds] : summary["outcome"]["phase_times_s"].items()) {
+      EXPECT_GT(seconds.get<double>(), 0.0) << phase;
+    }
     for (const char* key : {"tsp_height_mm", "tsp_position", "clip_rotation_error_deg",
                             "insertion_anterior_mm", "insertion_posterior_mm", "mr_grade_before",
                             "mr_grade_after", "eroa_cm2_before", "eroa_cm2_after", "mva_cm2",
