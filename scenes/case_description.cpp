@@ -13,7 +13,7 @@ constexpr double kSecondsPerMinute = 60.0;
 CaseDescription FromDataFile(const DataFile& file, const std::filesystem::path& path) {
   const Field root = file.Root();
   root.ExpectOnlyKeys({"name", "title", "objective", "seed", "references", "lesion", "physiology",
-                       "anatomy", "instruments", "autopilot", "outcome"});
+                       "anatomy", "instruments"});
   CaseDescription description;
   description.source_file = path;
   description.name = root.Child("name").String();
@@ -35,6 +35,11 @@ CaseDescription FromDataFile(const DataFile& file, const std::filesystem::path& 
       physiology.Child("heart_rate_bpm").Number(kMinHeartRate_bpm, kMaxHeartRate_bpm) /
       kSecondsPerMinute;
   description.anatomy = ReadCaseAnatomy(root, path);
+  if (const auto instruments = root.OptionalChild("instruments")) {
+    instruments->ExpectOnlyKeys({"clip_size"});
+    if (const auto clip_size = instruments->OptionalChild("clip_size"))
+      description.clip_size = clip_size->OneOf({"NT", "NTW", "XT", "XTW"});
+  }
   return description;
 }
 

@@ -28,6 +28,9 @@ struct CaseDescription {
   LesionDescription lesion;
   double heart_rate_hz = 0.0;  // case file: physiology.heart_rate_bpm
   CaseAnatomy anatomy;         // anatomy:, lesion geometry, physiology.annulus_excursion_mm
+  // instruments.clip_size: the clip the case is planned for (NT, NTW, XT,
+  // XTW); empty: the instrument set's default.
+  std::string clip_size;
   std::filesystem::path source_file;
 };
 

@@ -397,13 +397,10 @@ std::string_view EventName(EventKind kind) {
 
 // --- Instrument data ------------------------------------------------------------
 
-ClipSize ClipSizeByName(const std::string& name) {
-  // clinical-reference §1.2 G4 table [BK; verify against Abbott IFU].
-  if (name == "NT") return {"NT", 0.009, 0.004};
-  if (name == "NTW") return {"NTW", 0.009, 0.006};
-  if (name == "XT") return {"XT", 0.012, 0.004};
-  if (name == "XTW") return {"XTW", 0.012, 0.006};
-  throw InputError("clip size '" + name + "': expected NT, NTW, XT or XTW");
+const ClipSize* FindClipSize(const InstrumentSet& set, std::string_view name) {
+  for (const ClipSize& size : set.clip_sizes)
+    if (size.name == name) return &size;
+  return nullptr;
 }
 
 std::filesystem::path DefaultInstrumentSetPath() {
@@ -449,15 +446,24 @@ InstrumentSet LoadInstrumentSet(const std::filesystem::path& path) {
   set.guide_knob_max_rad = deg(guide.Child("knob_max_deg"), 10, 720);
 
   const Field sleeve = root.Child("sleeve");
-  sleeve.ExpectOnlyKeys({"steer_length_mm", "bend_at_max_deg", "knob_max_deg"});
+  sleeve.ExpectOnlyKeys(
+      {"steer_length_mm", "bend_at_max_deg", "knob_max_deg", "a_towards_lateral_deg"});
   set.sleeve_steer_length_m = mm(sleeve.Child("steer_length_mm"), 5, 100);
   set.sleeve_bend_at_max_rad = deg(sleeve.Child("bend_at_max_deg"), 5, 180);
   set.sleeve_knob_max_rad = deg(sleeve.Child("knob_max_deg"), 10, 720);
+  set.sleeve_a_towards_lateral_rad = deg(sleeve.Child("a_towards_lateral_deg"), 0, 60);
 
   const Field clip = root.Child("clip");
-  clip.ExpectOnlyKeys({"size", "body_length_mm", "clips_available"});
-  const Field size = clip.Child("size");
-  set.clip = ClipSizeByName(size.OneOf({"NT", "NTW", "XT", "XTW"}));
+  clip.ExpectOnlyKeys({"sizes", "size", "body_length_mm", "clips_available"});
+  const Field sizes = clip.Child("sizes");
+  for (const std::string name : {"NT", "NTW", "XT", "XTW"}) {
+    const Field entry = sizes.Child(name);
+    entry.ExpectOnlyKeys({"arm_length_mm", "arm_width_mm"});
+    set.clip_sizes.push_back(
+        {name, mm(entry.Child("arm_length_mm"), 4, 20), mm(entry.Child("arm_width_mm"), 2, 10)});
+  }
+  sizes.ExpectOnlyKeys({"NT", "NTW", "XT", "XTW"});
+  set.clip = *FindClipSize(set, clip.Child("size").OneOf({"NT", "NTW", "XT", "XTW"}));
   set.clip_body_length_m = mm(clip.Child("body_length_mm"), 5, 20);
   set.clips_available = static_cast<int>(clip.Child("clips_available").Integer(1, kMaxClips));
 
@@ -735,14 +741,19 @@ ChainResult ComputeChain(const ProcedureModel& model, const devices::ControlFram
   ChainResult out;
   out.guide_tip = f;
 
-  // Sleeve knobs: "A" towards anterior (antero-lateral trajectory), "M"
-  // towards the postero-medial commissure, in the plane normal to the
-  // sleeve's tangent, turned by the sleeve's rotation [S6].
+  // Sleeve knobs: "A" towards anterior and lateral (the antero-lateral
+  // trajectory), "M" at right angles to it towards the postero-medial
+  // commissure, in the plane normal to the sleeve's tangent, turned by the
+  // sleeve's rotation [S6].
   const double sleeve_out = std::max(0.0, h.Get(ControlId::kSleeveTranslation));
   const double sleeve_roll = h.Get(ControlId::kSleeveRotation);
   const Vec3 medial_hint =
       model.valve.centre - (model.valve.centre + model.valve.v);  // −v: postero-medial
-  Vec3 a_dir = ProjectPerpendicular(-1.0 * frame::kPosterior, f.t);
+  const Vec3 anterior = -1.0 * frame::kPosterior;
+  const Vec3 lateral = Normalized(ProjectPerpendicular(model.valve.v, anterior));
+  const double a_lateral = inst.sleeve_a_towards_lateral_rad;
+  Vec3 a_dir =
+      ProjectPerpendicular(std::cos(a_lateral) * anterior + std::sin(a_lateral) * lateral, f.t);
   a_dir = Norm(a_dir) > 1e-9 ? Normalized(a_dir) : f.n1;
   Vec3 m_dir = Cross(f.t, a_dir);
   if (Dot(m_dir, medial_hint) < 0.0) m_dir = -1.0 * m_dir;
@@ -1149,25 +1160,13 @@ void StepClipDelivery(const ProcedureModel& model, const ValveModelInputs& valve
   // holds; past the tissue's strength a leaflet tears out of the grip and the
   // clip holds the other one alone (the force is the last tissue step's).
   if (s->closed_on_tissue && time_s - s->closed_since_s > kGripSettle_s) {
-    bool torn = false;
+    std::array<bool, 2> tear{};
     for (int side = 0; side < 2; ++side) {
       const auto k = static_cast<std::size_t>(side);
-      const double force_N = s->grip_force_N[s->grip_faces_anterior[k] ? 0 : 1];
-      if (!s->captured[k] || !(force_N > kLeafletTearForce_N)) continue;
-      AddEvent(s, time_s, EventKind::kComplicationLeafletTear, side,
-               Distance(s->clip_hub, s->hub_at_closure) * kMmPerM, force_N);
-      s->captured[k] = false;
-      s->insertion_m[k] = 0.0;
-      torn = true;
+      tear[k] = s->captured[k] &&
+                s->grip_force_N[s->grip_faces_anterior[k] ? 0 : 1] > kLeafletTearForce_N;
     }
-    if (torn) {
-      s->grip_force_N = {0.0, 0.0};
-      if (!s->captured[0] && !s->captured[1]) {
-        s->closed_on_tissue = false;  // nothing left in the grip
-        s->locked = false;
-      }
-      UpdateOutcome(valve, s, inst.clip);
-    }
+    TearOutOfGrip(valve, inst.clip, tear, TearCause::kForce, time_s, s);
   }
 
   // Closing on tissue: the clip now holds what the grippers caught.
@@ -1318,6 +1317,41 @@ void UpdatePhase(const ProcedureModel& model, const devices::ControlFrame& h, do
 }
 
 }  // namespace
+
+void TearOutOfGrip(const ValveModelInputs& valve, const ClipSize& clip, std::array<bool, 2> tear,
+                   TearCause cause, double time_s, ProcedureState* s) {
+  bool torn = false;
+  for (int side = 0; side < 2; ++side) {
+    const auto k = static_cast<std::size_t>(side);
+    if (!tear[k] || !s->captured[k]) continue;
+    AddEvent(s, time_s, EventKind::kComplicationLeafletTear, side,
+             Distance(s->clip_hub, s->hub_at_closure) * kMmPerM,
+             s->grip_force_N[s->grip_faces_anterior[k] ? 0 : 1],
+             cause == TearCause::kStretch ? 1.0 : 0.0);
+    s->captured[k] = false;
+    s->insertion_m[k] = 0.0;
+    torn = true;
+  }
+  if (!torn) return;
+  s->grip_force_N = {0.0, 0.0};
+  if (!s->captured[0] && !s->captured[1]) {
+    s->closed_on_tissue = false;  // nothing left in the grip
+    s->locked = false;
+  }
+  UpdateOutcome(valve, s, clip);
+}
+
+bool TearHardestPulledLeafletOutOfGrip(const ValveModelInputs& valve, const ClipSize& clip,
+                                       double time_s, ProcedureState* s) {
+  if (!s->closed_on_tissue || (!s->captured[0] && !s->captured[1])) return false;
+  std::array<double, 2> pull{-1.0, -1.0};
+  for (std::size_t k = 0; k < 2; ++k)
+    if (s->captured[k]) pull[k] = s->grip_force_N[s->grip_faces_anterior[k] ? 0 : 1];
+  std::array<bool, 2> tear{};
+  tear[pull[1] > pull[0] ? 1 : 0] = true;
+  TearOutOfGrip(valve, clip, tear, TearCause::kStretch, time_s, s);
+  return true;
+}
 
 void StepProcedure(const ProcedureModel& model, const ValveModelInputs& valve,
                    const devices::ControlFrame& handles, double time_s, double dt_s,

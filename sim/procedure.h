@@ -88,7 +88,8 @@ enum class EventKind : std::uint8_t {
   kRegrasp,                  // grippers raised after a capture
   kGraspBoth,                // a: insertion anterior mm, b: posterior mm
   kGraspSingleLeaflet,       // a: insertion anterior mm, b: posterior mm
-  kComplicationLeafletTear,  // a: side, b: clip displacement mm, c: grip force N (0: open clip)
+  kComplicationLeafletTear,  // a: side, b: clip displacement mm, c: grip force N (0: open
+                             // clip), d: 1 torn by a stretch the sheet cannot follow
   kComplicationChordalEntanglement,  // a: 0 turned, 1 advanced; b: turn deg, c: advance mm
   kChordaeFreed,                     // a: arm angle deg (inverted); b: chordal tension released N
   kClipClosed,  // a: rotation error deg, b: ins A mm, c: ins P mm, d: position mm
@@ -157,10 +158,14 @@ struct InstrumentSet {
   double sleeve_steer_length_m = 0.025;
   double sleeve_bend_at_max_rad = 1.6;
   double sleeve_knob_max_rad = 3.14;
+  // "A" bends the sleeve anteriorly and laterally (towards the antero-lateral
+  // commissure) by this much [S6]; "M" bends it at right angles, medially.
+  double sleeve_a_towards_lateral_rad = 0.44;
   // Clip on the delivery catheter: body length from the catheter tip to the
   // arms' hinge (closed length ≤ 15 mm [S10]).
   double clip_body_length_m = 0.012;
-  ClipSize clip;
+  ClipSize clip;                     // the size in use (the set's default, or the case's)
+  std::vector<ClipSize> clip_sizes;  // NT, NTW, XT, XTW
   int clips_available = 3;
   // Wall contact: penalty stiffness of the atrial wall under a catheter tip,
   // and the force scored as excessive (§3.4 [S74]: ≥ 40 g ≈ 0.39 N).
@@ -171,8 +176,8 @@ struct InstrumentSet {
 // Throws InputError naming file, line and key.
 InstrumentSet LoadInstrumentSet(const std::filesystem::path& path);
 std::filesystem::path DefaultInstrumentSetPath();
-// NT, NTW, XT, XTW; throws InputError for any other name.
-ClipSize ClipSizeByName(const std::string& name);
+// The set's clip of that size name (NT, NTW, XT, XTW), or null.
+const ClipSize* FindClipSize(const InstrumentSet& set, std::string_view name);
 
 // --- Procedure model -----------------------------------------------------------
 
@@ -366,6 +371,19 @@ struct TissueGraspReading {
 void StepProcedure(const ProcedureModel& model, const ValveModelInputs& valve,
                    const devices::ControlFrame& handles, double time_s, double dt_s,
                    ProcedureState* state, const TissueGraspReading& tissue_grasp = {});
+
+// A leaflet tears out of a closed clip's grip (complication_leaflet_tear)
+// past the tissue's strength: the grip's pull over kLeafletTearForce_N, or
+// a stretch the tissue cannot follow (a tissue step that would tear the
+// sheet under the grip). Tears the marked arms' leaflets; the clip holds
+// what is left, or nothing and is open again.
+enum class TearCause : std::uint8_t { kForce, kStretch };
+void TearOutOfGrip(const ValveModelInputs& valve, const ClipSize& clip, std::array<bool, 2> tear,
+                   TearCause cause, double time_s, ProcedureState* state);
+// The stretch case: the leaflet the grip pulls hardest tears. False when the
+// clip holds nothing (the tissue's fault is then not the grip's).
+bool TearHardestPulledLeafletOutOfGrip(const ValveModelInputs& valve, const ClipSize& clip,
+                                       double time_s, ProcedureState* state);
 
 StateHasher& AddToHash(const ProcedureState& state, StateHasher& hasher);
 

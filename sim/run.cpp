@@ -281,6 +281,9 @@ std::vector<RecordedEvent> ProcedureEvents(const ProcedureState& procedure, int 
       case EventKind::kComplicationLeafletTear:
         details = {{"arm", v[0] < 0.5 ? "left" : "right"}, {"clip_moved_mm", v[1]}};
         if (v[2] > 0.0) details["grip_force_N"] = v[2];  // torn out of a closed clip's grip
+        // Open clip moved too far, closed clip's grip pulled too hard, or a
+        // stretch the sheet cannot follow under the grip.
+        details["by"] = v[3] > 0.5 ? "stretch" : v[2] > 0.0 ? "force" : "displacement";
         break;
       case EventKind::kComplicationChordalEntanglement:
         details = {

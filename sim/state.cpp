@@ -77,7 +77,14 @@ Model CompileModel(const scenes::CaseDescription& description) {
       EvaluateOutcome(model.valve.lesion, model.valve.geometry, model.valve.haemodynamics, {});
   // An anatomy without the venous route or septal landmarks (an imported
   // segmentation of the heart only) can be viewed but not performed.
-  const InstrumentSet instruments = LoadInstrumentSet(DefaultInstrumentSetPath());
+  InstrumentSet instruments = LoadInstrumentSet(DefaultInstrumentSetPath());
+  if (!description.clip_size.empty()) {
+    const ClipSize* size = FindClipSize(instruments, description.clip_size);
+    if (size == nullptr)
+      throw InputError(description.source_file.string() + ": instruments.clip_size: '" +
+                       description.clip_size + "' is not in " + instruments.name);
+    instruments.clip = *size;
+  }
   try {
     model.procedure = CompileProcedureModel(*model.anatomy, description.anatomy.parameters,
                                             instruments, model.valve.geometry.intercommissural_m);

@@ -109,12 +109,25 @@ void Step(const Model& model, const Input& input, State* state) {
   // It steps every kStepsPerTissueStep-th step (500 Hz: its motion is slow
   // beside the haptic rate; the cost is in sim/valve_tissue.h).
   // The tissue moves with the annulus; the instruments are in the patient frame.
-  if (model.valve_tissue.available && state->step_index % kStepsPerTissueStep == 0 &&
-      StepValveTissue(model.valve_tissue, model.procedure, state->procedure, state->cardiac_phase,
-                      AnnulusShift(model, state->cardiac_phase), kStepsPerTissueStep * model.step_s,
-                      &state->valve_tissue) != physics::TissueStatus::kOk) {
-    MarkFault(FaultSource::kLeafletTissue, state);
-    return;
+  // A step the sheet cannot follow under a closed clip's grip is the leaflet
+  // tearing out of it (the tissue is left as it was): the step is taken
+  // again without that leaflet, then without the other.
+  if (model.valve_tissue.available && state->step_index % kStepsPerTissueStep == 0) {
+    const auto step_tissue = [&] {
+      return StepValveTissue(model.valve_tissue, model.procedure, state->procedure,
+                             state->cardiac_phase, AnnulusShift(model, state->cardiac_phase),
+                             kStepsPerTissueStep * model.step_s, &state->valve_tissue);
+    };
+    physics::TissueStatus status = step_tissue();
+    while (status != physics::TissueStatus::kOk &&
+           TearHardestPulledLeafletOutOfGrip(model.valve, model.procedure.instruments.clip,
+                                             state->time_s, &state->procedure)) {
+      status = step_tissue();
+    }
+    if (status != physics::TissueStatus::kOk) {
+      MarkFault(FaultSource::kLeafletTissue, state);
+      return;
+    }
   }
   // What the closed clip's grip pulls on each leaflet with: the procedure
   // tears a leaflet out of it past the tissue's strength (next step).

@@ -94,6 +94,22 @@ TEST(CaseAnatomyInput, UnknownKeyAndBadScallopAreRejected) {
               HasSubstr(":9: lesion.scallop: expected one of A1, A2, A3, P1, P2, P3, got 'P4'"));
 }
 
+TEST(CaseAnatomyInput, ClipSizeIsOneOfTheFourAndOptional) {
+  const std::string physiology = "physiology:\n  heart_rate_bpm: 60\n";
+  EXPECT_EQ(LoadCaseDescription(Write("tiny.yaml", kHeader + physiology)).clip_size, "");
+  EXPECT_EQ(LoadCaseDescription(
+                Write("tiny.yaml", kHeader + physiology + "instruments:\n  clip_size: NTW\n"))
+                .clip_size,
+            "NTW");
+  const auto unknown = Write("tiny.yaml", kHeader + physiology + "instruments:\n  clip_size: XL\n");
+  EXPECT_THAT(ErrorOf([&] { LoadCaseDescription(unknown); }),
+              HasSubstr(":11: instruments.clip_size: expected one of NT, NTW, XT, XTW, got 'XL'"));
+  // Keys no reader uses are refused, as everywhere in a case.
+  const auto stray = Write("tiny.yaml", kHeader + physiology + "autopilot:\n  style: expert\n");
+  EXPECT_THAT(ErrorOf([&] { LoadCaseDescription(stray); }),
+              HasSubstr(":10: autopilot: unknown key"));
+}
+
 TEST(CaseAnatomyInput, InconsistentValuesAreRejected) {
   const auto wide =
       Write("tiny.yaml", kHeader +

@@ -137,6 +137,87 @@ TEST(Procedure, ExpertAutopilotCompletesEveryStockCase) {
   }
 }
 
+// The handles steer as clinical-reference §1.1 steps 4–5 says [S6]: "+" on
+// the guide moves the sleeve posteriorly (and clockwise torque too), "A" on
+// the sleeve gives an antero-lateral trajectory, "M" takes it medially.
+// Checked from the expert's handles in the LA, one control at a time.
+TEST(Procedure, HandlesSteerTheSleeveAsTheReferenceSays) {
+  using devices::ControlId;
+  const Model model = CompileModel(scenes::LoadCaseDescription(scenes::ResolveCase("p2_flail")));
+  const ProcedureModel& pm = model.procedure;
+  Autopilot pilot(model, AutopilotStyle::kExpert);
+  State state = InitialState(model);
+  Input input;
+  while (state.procedure.phase != Phase::kClipOrientation && state.time_s < 120.0) {
+    pilot.Sample(state, &input.controls);
+    Step(model, input, &state);
+  }
+  ASSERT_EQ(state.procedure.phase, Phase::kClipOrientation);
+  const devices::ControlFrame base = state.handles;
+  const Vec3 site = state.procedure.puncture_site;
+  // The clip's displacement (mm) along a direction as one control goes
+  // from `delta` below where the expert has it to `delta` above.
+  const auto moved_mm = [&](ControlId id, double delta, const Vec3& direction) {
+    devices::ControlFrame less = base, more = base;
+    less.Set(id, base.Get(id) - delta);
+    more.Set(id, base.Get(id) + delta);
+    using scenes::operator-;
+    return scenes::Dot(ComputeClipPose(pm, more, site).hub - ComputeClipPose(pm, less, site).hub,
+                       direction) *
+           kMm;
+  };
+  std::printf("expert's handles: guide knob %.0f deg, A/P %.0f deg, M/L %.0f deg\n",
+              base.Get(ControlId::kGuideKnob) / kDegree,
+              base.Get(ControlId::kSleeveApKnob) / kDegree,
+              base.Get(ControlId::kSleeveMlKnob) / kDegree);
+  const Vec3 posterior = frame::kPosterior;
+  const Vec3 lateral = pm.valve.v;  // towards the antero-lateral commissure
+  const double guide_plus = moved_mm(ControlId::kGuideKnob, 10.0 * kDegree, posterior);
+  const double guide_clockwise = moved_mm(ControlId::kGuideRotation, 5.0 * kDegree, posterior);
+  const double a_anterior = -moved_mm(ControlId::kSleeveApKnob, 10.0 * kDegree, posterior);
+  const double a_lateral = moved_mm(ControlId::kSleeveApKnob, 10.0 * kDegree, lateral);
+  const double m_medial = -moved_mm(ControlId::kSleeveMlKnob, 10.0 * kDegree, lateral);
+  std::printf(
+      "guide +/-10 deg: %.1f mm posterior; +/-5 deg clockwise: %.1f mm posterior; "
+      "A +/-10 deg: %.1f mm anterior, %.1f mm lateral; M +/-10 deg: %.1f mm medial\n",
+      guide_plus, guide_clockwise, a_anterior, a_lateral, m_medial);
+  EXPECT_GT(guide_plus, 1.0);
+  EXPECT_GT(guide_clockwise, 1.0);
+  EXPECT_GT(a_anterior, 1.0);
+  EXPECT_GT(a_lateral, 0.3);
+  EXPECT_GT(m_medial, 1.0);
+}
+
+// Clip size is the case's choice (§1.2): the XTW's 12 x 6 mm arms hold more
+// of the leaflets than the NT's 9 x 4 mm, so the same expert placement leaves
+// less MR and a smaller valve with a higher gradient.
+TEST(Procedure, AWiderClipLeavesLessRegurgitationAndASmallerValve) {
+  const auto xtw_case =
+      std::filesystem::path(TEERSIM_SOURCE_DIR) / "tests/data/cases/p2_flail_xtw.yaml";
+  const Model model = CompileModel(scenes::LoadCaseDescription(xtw_case));
+  EXPECT_EQ(model.procedure.instruments.clip.name, "XTW");
+  EXPECT_DOUBLE_EQ(model.procedure.instruments.clip.arm_length_m, 0.012);
+  EXPECT_DOUBLE_EQ(model.procedure.instruments.clip.arm_width_m, 0.006);
+  RunOptions options;
+  options.case_file = xtw_case;
+  options.autopilot = AutopilotStyle::kExpert;
+  options.out_dir = OutDir("p2_flail_xtw");
+  const RunResult xtw = RunHeadless(options);
+  const RunResult nt = RunAutopilot("p2_flail", AutopilotStyle::kExpert, "nt");
+  const ProcedureState& w = xtw.final_state.procedure;
+  const ProcedureState& n = nt.final_state.procedure;
+  ASSERT_TRUE(w.completed && n.completed);
+  EXPECT_GE(w.released[0].insertion_anterior_m * kMm, kInsertionGoal_mm);
+  EXPECT_GE(w.released[0].insertion_posterior_m * kMm, kInsertionGoal_mm);
+  EXPECT_LT(w.eroa_m2, n.eroa_m2);
+  EXPECT_LT(w.mva_m2, n.mva_m2);
+  EXPECT_GT(w.mean_gradient_mmHg, n.mean_gradient_mmHg);
+  std::printf(
+      "NT: EROA %.3f cm2, MVA %.2f cm2, %.2f mmHg; XTW: EROA %.3f cm2, MVA %.2f cm2, %.2f mmHg\n",
+      n.eroa_m2 * 1e4, n.mva_m2 * 1e4, n.mean_gradient_mmHg, w.eroa_m2 * 1e4, w.mva_m2 * 1e4,
+      w.mean_gradient_mmHg);
+}
+
 TEST(Procedure, WideProlapseGetsASecondClip) {
   // p2_wide_prolapse's teaching point: one clip leaves a residual jet beside it.
   const RunResult run = RunAutopilot("p2_wide_prolapse", AutopilotStyle::kExpert, "second-clip");
@@ -156,6 +237,9 @@ TEST(Procedure, PoorRunEndsWorseWithNamedErrors) {
     const RunResult expert = RunAutopilot(name, AutopilotStyle::kExpert, "named-errors-expert");
     const RunResult poor = RunAutopilot(name, AutopilotStyle::kPoor, "named-errors-poor");
     const ProcedureState& p = poor.final_state.procedure;
+    // A clumsy run is the fellow's, not the simulator's: it runs to its end.
+    EXPECT_EQ(poor.status, StepStatus::kOk)
+        << FaultSourceName(poor.final_state.fault_source) << " at " << poor.final_state.time_s;
     const auto expert_score = nlohmann::json::parse(expert.score_json);
     const auto poor_score = nlohmann::json::parse(poor.score_json);
     EXPECT_LT(poor_score["total"].get<double>(), expert_score["total"].get<double>());
@@ -330,11 +414,19 @@ TEST(Procedure, DraggingAClosedClipTearsALeafletOutOfItsGrip) {
       events.begin(), events.begin() + state.procedure.event_count,
       [](const ProcedureEvent& e) { return e.kind == EventKind::kComplicationLeafletTear; });
   ASSERT_NE(tear, events.begin() + state.procedure.event_count);
-  EXPECT_GT(tear->value[2], kLeafletTearForce_N);  // the grip force that tore it
-  EXPECT_GT(tear->value[1], 1.0);                  // mm the clip was dragged
+  // Torn by the grip's pull past the tissue's strength, or by a stretch the
+  // sheet cannot follow under the grip, whichever comes first: either way
+  // at well over what the beats and the nudge pull.
+  const bool by_stretch = tear->value[3] > 0.5;
+  if (!by_stretch) {
+    EXPECT_GT(tear->value[2], kLeafletTearForce_N);
+  }
+  EXPECT_GT(tear->value[2], 2.0 * std::max(beating_peak_N, nudged_peak_N));
+  EXPECT_GT(tear->value[1], 1.0);  // mm the clip was dragged
   EXPECT_LT(tear->value[1], 15.0);
-  std::printf("beating %.2f N, nudged 1 mm %.2f N, torn at %.1f mm with %.2f N\n", beating_peak_N,
-              nudged_peak_N, tear->value[1], tear->value[2]);
+  std::printf("beating %.2f N, nudged 1 mm %.2f N, torn by %s at %.1f mm with %.2f N\n",
+              beating_peak_N, nudged_peak_N, by_stretch ? "stretch" : "force", tear->value[1],
+              tear->value[2]);
   EXPECT_NE(state.procedure.captured[0], state.procedure.captured[1]);  // one leaflet left
   EXPECT_TRUE(state.procedure.closed_on_tissue);  // on it alone: single-leaflet attachment
   EXPECT_TRUE(state.procedure.slda);
