@@ -148,6 +148,38 @@ TEST(Cli, HeadlessScriptedRunJsonSummaryAndOutputs) {
   EXPECT_EQ(nlohmann::json::parse(ReadAll(summary["outputs"]["summary_json"].get<std::string>())), summary);
 }
 
+// Issue #5's command as an instructor's script runs it: the expert performs
+// the default case and the printed `outcome` carries every key, typed.
+TEST(Cli, AutopilotRunJsonReportsTheProcedureOutcome) {
+  const auto out_dir = std::filesystem::path(TEERSIM_BINARY_DIR) / "test-out/cli-autopilot";
+  const CliResult result =
+      RunCli("run --case p2_flail --autopilot --headless --json --out " + out_dir.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto outcome = nlohmann::json::parse(result.out).at("outcome");
+  EXPECT_TRUE(outcome.at("completed").get<bool>());
+  EXPECT_GE(outcome.at("tsp_height_mm").get<double>(), 35.0);
+  EXPECT_LE(outcome.at("tsp_height_mm").get<double>(), 45.0);
+  EXPECT_THAT(outcome.at("tsp_position").get<std::string>(), ::testing::StartsWith("posterior-"));
+  EXPECT_LT(outcome.at("clip_rotation_error_deg").get<double>(), 10.0);
+  EXPECT_GE(outcome.at("insertion_anterior_mm").get<double>(), 6.0);
+  EXPECT_GE(outcome.at("insertion_posterior_mm").get<double>(), 6.0);
+  EXPECT_EQ(outcome.at("mr_grade_before").get<int>(), 4);
+  EXPECT_LE(outcome.at("mr_grade_after").get<int>(), 1);
+  EXPECT_LT(outcome.at("eroa_cm2_after").get<double>(),
+            outcome.at("eroa_cm2_before").get<double>());
+  EXPECT_GT(outcome.at("mva_cm2").get<double>(), 1.5);
+  EXPECT_GT(outcome.at("mean_gradient_mmHg").get<double>(), 0.0);
+  EXPECT_LT(outcome.at("mean_gradient_mmHg").get<double>(), 5.0);
+  EXPECT_TRUE(outcome.at("complications").is_array());
+  EXPECT_TRUE(outcome.at("complications").empty());
+  ASSERT_TRUE(outcome.at("phase_times_s").is_object());
+  for (const char* phase :
+       {"access", "ivc_ra_navigation", "transseptal", "guide_crossing", "steering_la",
+        "clip_orientation", "lv_entry", "grasp", "closure_assessment", "release", "withdrawal"}) {
+    EXPECT_GT(outcome.at("phase_times_s").at(phase).get<double>(), 0.0) << phase;
+  }
+}
+
 TEST(Cli, NoArgumentsWithoutDisplayExplainsHeadless) {
   const CliResult result = RunCli("", "env -u DISPLAY");
   EXPECT_EQ(result.exit_code, 2);
