@@ -429,12 +429,13 @@ InstrumentSet LoadInstrumentSet(const std::filesystem::path& path) {
   set.needle_length_beyond_dilator_m = mm(ts.Child("needle_length_mm"), 2, 40);
 
   const Field septum = root.Child("septum");
-  septum.ExpectOnlyKeys(
-      {"membrane_stiffness_N_per_mm", "fossa_puncture_force_N", "reference_fossa_thickness_mm"});
+  septum.ExpectOnlyKeys({"membrane_stiffness_N_per_mm", "fossa_puncture_force_N",
+                         "reference_fossa_thickness_mm", "aortic_wall_thickness_mm"});
   set.membrane_stiffness_N_per_m =
       septum.Child("membrane_stiffness_N_per_mm").Number(0.01, 10) * kMmPerM;
   set.fossa_puncture_force_N = septum.Child("fossa_puncture_force_N").Number(0.1, 20);
   set.reference_fossa_thickness_m = mm(septum.Child("reference_fossa_thickness_mm"), 0.1, 10);
+  set.aortic_wall_thickness_m = mm(septum.Child("aortic_wall_thickness_mm"), 0.5, 5);
 
   const Field guide = root.Child("guide");
   guide.ExpectOnlyKeys({"entry_towards_la_centre", "plus_posterior_tilt_deg", "steer_length_mm",
@@ -681,6 +682,10 @@ double LesionGapAt(const ProcedureModel& model, double s_m) {
   return model.lesion_gap_m * std::pow(1.0 - std::pow(x, exponent), 1.0 / exponent);
 }
 
+Vec3 TransseptalNeedleDirection(const ProcedureModel& model, double rotation_rad) {
+  return CurveDirection(model, rotation_rad);
+}
+
 Vec3 TransseptalFreeTip(const ProcedureModel& model, double insertion_m, double rotation_rad) {
   if (insertion_m <= model.route_length_m) return RoutePoint(model, insertion_m);
   const Vec3 axis_point =
@@ -922,7 +927,23 @@ void StepTransseptal(const ProcedureModel& model, const devices::ControlFrame& h
   const double posterior = Dot(d, model.fossa_posterior), superior = Dot(d, model.fossa_superior);
   const double ex = posterior / model.fossa_half_width_m, ey = superior / model.fossa_half_height_m;
   const bool on_fossa = ex * ex + ey * ey <= 1.0;
-  const double thickness = on_fossa ? model.fossa_thickness_m : model.septum_thickness_m;
+  // The needle leaves the dilator the way the curve points: turned
+  // anteriorly (towards 1-2 o'clock instead of 4-5), its track runs
+  // towards the aortic root behind the anterior septum [S6,S31].
+  const Vec3 needle_direction = CurveDirection(model, h.Get(ControlId::kSheathRotation));
+  const auto track_in_aortic_root = [&](double wall_m) {
+    return PointInsideClosedMesh(model.aortic_root_mesh, contact) ||
+           PointInsideClosedMesh(
+               model.aortic_root_mesh,
+               contact + (wall_m + 0.5 * inst.needle_length_beyond_dilator_m) * needle_direction);
+  };
+  // Where the root lies against the septum (the torus aorticus, anterior
+  // and superior to the fossa), the needle meets the root's thin wall, not
+  // the muscular septum: a hand's push takes it into the aorta [S31].
+  const bool on_aortic_root = !on_fossa && track_in_aortic_root(inst.aortic_wall_thickness_m);
+  const double thickness = on_fossa         ? model.fossa_thickness_m
+                           : on_aortic_root ? inst.aortic_wall_thickness_m
+                                            : model.septum_thickness_m;
   const double scale = thickness / inst.reference_fossa_thickness_m;
   const double stiffness = inst.membrane_stiffness_N_per_m * scale;
   const double threshold = inst.fossa_puncture_force_N * scale;
@@ -960,11 +981,9 @@ void StepTransseptal(const ProcedureModel& model, const devices::ControlFrame& h
   if (posterior < kAnteriorSiteLimit_m)
     AddEvent(s, time_s, EventKind::kTspAnterior, posterior * kMmPerM);
   if (!on_fossa) AddEvent(s, time_s, EventKind::kTspOffFossa);
-  // The needle's track: into the aortic root when the site lies against it.
-  const Vec3 track =
-      contact + (thickness + inst.needle_length_beyond_dilator_m * 0.5) * model.septum_normal;
-  if (PointInsideClosedMesh(model.aortic_root_mesh, track) ||
-      PointInsideClosedMesh(model.aortic_root_mesh, contact)) {
+  // The needle's track: into the aortic root when the site lies against it
+  // or the needle points at it.
+  if (track_in_aortic_root(thickness)) {
     s->aortic_puncture = true;
     AddEvent(s, time_s, EventKind::kComplicationAorticPuncture, contact[0] * kMmPerM,
              contact[1] * kMmPerM, contact[2] * kMmPerM);

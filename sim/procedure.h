@@ -148,6 +148,9 @@ struct InstrumentSet {
   double membrane_stiffness_N_per_m = 300.0;
   double fossa_puncture_force_N = 2.5;
   double reference_fossa_thickness_m = 0.0018;
+  // The aortic root's wall where it bulges into the RA (crossed like a
+  // membrane of this thickness: the needle enters the aorta there [S31]).
+  double aortic_wall_thickness_m = 0.002;
   // Guide (24 Fr SGC): how it leaves the septum, its steerable tip.
   double guide_entry_towards_la_centre = 0.7;   // 0: along the septal normal, 1: at the LA centre
   double guide_plus_posterior_tilt_rad = 0.35;  // "+" plane tilted posteriorly [S6]
@@ -458,6 +461,9 @@ double PredictedInsertion(const ProcedureModel& model, const Vec3& hub, const Ve
 // Where the transseptal set's tip would be at this insertion and rotation if
 // nothing held it (the septum stops it at its plane).
 Vec3 TransseptalFreeTip(const ProcedureModel& model, double insertion_m, double rotation_rad);
+// Which way the transseptal curve, and the needle out of it, points for the
+// sheath's rotation (0: at the septum; positive: posteriorly).
+Vec3 TransseptalNeedleDirection(const ProcedureModel& model, double rotation_rad);
 // Whether `p` lies inside the closed mesh (parity of crossings along a ray).
 bool PointInsideClosedMesh(const scenes::TriangleMesh& mesh, const Vec3& p);
 // Valve coordinates (u, v, w) of a patient-frame point.

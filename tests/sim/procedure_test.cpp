@@ -701,6 +701,150 @@ TEST(Procedure, NeedleTentsTheFossaBeforeItPunctures) {
   EXPECT_GT(largest_dent_m, 0.5 * 0.004);
 }
 
+// The expert's puncture of p2_flail with the fossa membrane `fossa_mm`
+// thick: the largest push on the septum before it gave (or before the
+// autopilot gave up), and whether it did.
+struct PunctureTry {
+  double peak_force_N = 0.0;
+  bool punctured = false;
+  double threshold_N = 0.0;  // the membrane's, as the instrument set scales it
+};
+PunctureTry ExpertPunctureWithFossa(double fossa_mm) {
+  scenes::CaseDescription description =
+      scenes::LoadCaseDescription(scenes::ResolveCase("p2_flail"));
+  description.anatomy.parameters.fossa_thickness_m = fossa_mm / kMm;
+  const Model model = CompileModel(description);
+  const InstrumentSet& inst = model.procedure.instruments;
+  Autopilot pilot(model, AutopilotStyle::kExpert);
+  State state = InitialState(model);
+  Input input;
+  PunctureTry result;
+  result.threshold_N = inst.fossa_puncture_force_N * model.procedure.fossa_thickness_m /
+                       inst.reference_fossa_thickness_m;
+  while (!state.procedure.punctured && !pilot.Finished() && state.time_s < 60.0) {
+    pilot.Sample(state, &input.controls);
+    Step(model, input, &state);
+    result.peak_force_N = std::max(result.peak_force_N, state.procedure.septal_force_N);
+  }
+  result.punctured = state.procedure.punctured;
+  return result;
+}
+
+TEST(Procedure, AThickerFossaNeedsMoreForceAndTooThickAOneHoldsTheNeedle) {
+  // §1.1 step 2: the needle tents the membrane until it gives; a thicker
+  // membrane gives later (sim/instruments/mitraclip_g4.yaml: 2.5 N at
+  // 1.8 mm, in proportion). Past the hand's push (6 N) it does not give.
+  const PunctureTry thin = ExpertPunctureWithFossa(1.2);
+  const PunctureTry usual = ExpertPunctureWithFossa(1.8);
+  const PunctureTry thick = ExpertPunctureWithFossa(3.0);
+  const PunctureTry too_thick = ExpertPunctureWithFossa(4.8);
+  std::printf("gave at %.2f / %.2f / %.2f N (1.2 / 1.8 / 3.0 mm); 4.8 mm held %.2f N\n",
+              thin.peak_force_N, usual.peak_force_N, thick.peak_force_N, too_thick.peak_force_N);
+  for (const PunctureTry* t : {&thin, &usual, &thick}) {
+    EXPECT_TRUE(t->punctured);
+    EXPECT_GE(t->peak_force_N, t->threshold_N);
+    EXPECT_LT(t->peak_force_N, 1.05 * t->threshold_N);  // it gives as the push reaches it
+  }
+  EXPECT_LT(thin.peak_force_N, usual.peak_force_N);
+  EXPECT_LT(usual.peak_force_N, thick.peak_force_N);
+  EXPECT_NEAR(thick.peak_force_N / usual.peak_force_N, 3.0 / 1.8, 0.05 * 3.0 / 1.8);
+  EXPECT_FALSE(too_thick.punctured);
+  EXPECT_GT(too_thick.threshold_N, 6.0);
+  EXPECT_NEAR(too_thick.peak_force_N, 6.0, 1e-9);  // needle_max_force_N: as hard as a hand pushes
+}
+
+TEST(Procedure, ANeedlePushedOnAcrossTheAtriumPerforatesItsFarWall) {
+  // The expert's puncture, then the whole set advanced with the needle out:
+  // the needle leaves the LA through its far wall (§1.1 step 2 [S30]).
+  const Model model = CompileModel(scenes::LoadCaseDescription(scenes::ResolveCase("p2_flail")));
+  Autopilot pilot(model, AutopilotStyle::kExpert);
+  State state = InitialState(model);
+  Input input;
+  while (!state.procedure.punctured && state.time_s < 60.0) {
+    pilot.Sample(state, &input.controls);
+    Step(model, input, &state);
+  }
+  ASSERT_TRUE(state.procedure.punctured);
+  devices::ControlFrame hands = state.handles;
+  hands.Set(devices::ControlId::kNeedleTranslation, 0.010);
+  const double sheath_m = hands.Get(devices::ControlId::kSheathTranslation);
+  Input pushed;
+  pushed.controls = hands;
+  for (double advance_m = 0.0; advance_m <= 0.08 && !state.procedure.la_perforation;
+       advance_m += 0.005) {
+    pushed.controls.Set(devices::ControlId::kSheathTranslation, sheath_m + advance_m);
+    const double until_s = state.time_s + 1.0;
+    while (state.time_s < until_s) Step(model, pushed, &state);
+  }
+  EXPECT_TRUE(state.procedure.needle_reached_la);
+  ASSERT_TRUE(state.procedure.la_perforation);
+  EXPECT_NE(LastEvent(state.procedure, EventKind::kComplicationLaWallPerforation), nullptr);
+  const auto outcome = nlohmann::json::parse(OutcomeJson(state.procedure, model.baseline_outcome));
+  EXPECT_THAT(outcome["complications"], ::testing::Contains("la_wall_perforation"));
+  const double tip_depth_mm = scenes::Dot(
+                                  [&] {
+                                    using scenes::operator-;
+                                    return state.procedure.set_tip - state.procedure.puncture_site;
+                                  }(),
+                                  model.procedure.septum_normal) *
+                              kMm;
+  std::printf("needle through the far wall %.0f mm past the septum\n", tip_depth_mm);
+}
+
+TEST(Procedure, ANeedleAgainstTheAorticRootPuncturesIntoTheAorta) {
+  // large_la_low_septum: the aortic root lies anterior and superior to its
+  // low fossa. The sheath turned anteriorly (the needle pointing at the
+  // root) and pressed on the septum: the needle crosses into the aorta with
+  // a hand's push (§2.4 [S31]).
+  const Model model =
+      CompileModel(scenes::LoadCaseDescription(scenes::ResolveCase("large_la_low_septum")));
+  const ProcedureModel& pm = model.procedure;
+  const InstrumentSet& inst = pm.instruments;
+  // A sheath pose whose curve presses on the septum where the needle's
+  // track runs into the root.
+  std::optional<std::pair<double, double>> pose;
+  for (double insertion = pm.route_length_m; insertion < pm.route_length_m + 0.08 && !pose;
+       insertion += 0.0005) {
+    for (double rotation = -std::numbers::pi; rotation < std::numbers::pi && !pose;
+         rotation += 1.0 * kDegree) {
+      using scenes::operator-;
+      using scenes::operator+;
+      using scenes::operator*;
+      const Vec3 tip = TransseptalFreeTip(pm, insertion, rotation);
+      const double beyond = scenes::Dot(tip - pm.fossa_centre, pm.septum_normal);
+      if (beyond < 0.001) continue;
+      const Vec3 contact = tip - beyond * pm.septum_normal;
+      const Vec3 track =
+          contact + (inst.aortic_wall_thickness_m + 0.5 * inst.needle_length_beyond_dilator_m) *
+                        TransseptalNeedleDirection(pm, rotation);
+      if (PointInsideClosedMesh(pm.aortic_root_mesh, track)) pose = {{insertion, rotation}};
+    }
+  }
+  ASSERT_TRUE(pose) << "no sheath pose puts the needle against the aortic root";
+  State state = InitialState(model);
+  Input hands;
+  hands.controls.Set(devices::ControlId::kSheathTranslation, pose->first);
+  hands.controls.Set(devices::ControlId::kSheathRotation, pose->second);
+  while (
+      state.time_s < 60.0 &&
+      (std::abs(state.handles.Get(devices::ControlId::kSheathTranslation) - pose->first) > 1e-9 ||
+       std::abs(state.handles.Get(devices::ControlId::kSheathRotation) - pose->second) > 1e-9)) {
+    Step(model, hands, &state);
+  }
+  ASSERT_TRUE(state.procedure.septal_contact_active);
+  hands.controls.Set(devices::ControlId::kNeedleTranslation, 0.010);
+  const double until_s = state.time_s + 10.0;
+  while (state.time_s < until_s && !state.procedure.punctured) Step(model, hands, &state);
+  ASSERT_TRUE(state.procedure.punctured);
+  EXPECT_TRUE(state.procedure.aortic_puncture);
+  EXPECT_LT(state.procedure.tsp_posterior_m, 0.0);  // an anterior puncture
+  EXPECT_NE(LastEvent(state.procedure, EventKind::kComplicationAorticPuncture), nullptr);
+  const auto outcome = nlohmann::json::parse(OutcomeJson(state.procedure, model.baseline_outcome));
+  EXPECT_THAT(outcome["complications"], ::testing::Contains("aortic_puncture"));
+  std::printf("into the aorta at %.1f mm above the annulus, %.1f mm anterior of the fossa centre\n",
+              state.procedure.tsp_height_m * kMm, -state.procedure.tsp_posterior_m * kMm);
+}
+
 TEST(Procedure, ImportedHeartOnlyAnatomyCanBeViewedButNotPerformed) {
   // tests/data/cases/imported_patient_demo.yaml: no venous route.
   const auto case_file =
