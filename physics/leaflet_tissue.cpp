@@ -352,6 +352,7 @@ TissueStatus StepTissue(const LeafletTissueModel& model, const TissueLoad& load,
   auto& v = state->velocity_m_per_s;
   const auto& w = model.InverseMass();
   const std::size_t n = x.size();
+  state->overstretched_edge = {-1, -1};
   if (!(dt_s > 0.0) || !std::isfinite(load.pressure_Pa) || load.plates.size() > kMaxTissuePlates ||
       load.capsules.size() > kMaxTissueCapsules)
     return TissueStatus::kFault;
@@ -455,6 +456,7 @@ TissueStatus StepTissue(const LeafletTissueModel& model, const TissueLoad& load,
     if (!ok) break;
     ok = Norm(x[static_cast<std::size_t>(d.b)] - x[static_cast<std::size_t>(d.a)]) <=
          m.max_stretch * d.rest_m + m.max_stretch_slack_m;
+    if (!ok) state->overstretched_edge = {d.a, d.b};
   }
   if (!ok) {
     std::copy(state->backup_position_m.begin(), state->backup_position_m.end(), x.begin());

@@ -178,6 +178,10 @@ struct LeafletTissueState {
   // plate, summed over the nodes on it; last substep), as the XPBD
   // correction m Δx / h².
   std::array<double, kMaxTissuePlates> plate_force_N{};
+  // The edge (its two nodes) that a faulted step stretched past the limit,
+  // or {-1, -1} (no fault, or a non-finite one): lets a caller tell a tear
+  // where it pulls on the sheet from a numerical failure. Not hashed.
+  std::array<std::int32_t, 2> overstretched_edge{-1, -1};
   // Scratch (sized at start-up so Step allocates nothing; not hashed).
   std::vector<Vec3> previous_m, force_N, backup_position_m, backup_velocity_m_per_s;
   std::vector<std::int32_t> cell_head, cell_next;

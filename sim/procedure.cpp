@@ -747,9 +747,9 @@ ChainResult ComputeChain(const ProcedureModel& model, const devices::ControlFram
   out.guide_tip = f;
 
   // Sleeve knobs: "A" towards anterior and lateral (the antero-lateral
-  // trajectory), "M" at right angles to it towards the postero-medial
-  // commissure, in the plane normal to the sleeve's tangent, turned by the
-  // sleeve's rotation [S6].
+  // trajectory), "M" at right angles to it on the side of the postero-medial
+  // commissure (medially, and anteriorly by A's lateral angle), in the plane
+  // normal to the sleeve's tangent, turned by the sleeve's rotation [S6].
   const double sleeve_out = std::max(0.0, h.Get(ControlId::kSleeveTranslation));
   const double sleeve_roll = h.Get(ControlId::kSleeveRotation);
   const Vec3 medial_hint =
@@ -931,16 +931,15 @@ void StepTransseptal(const ProcedureModel& model, const devices::ControlFrame& h
   // anteriorly (towards 1-2 o'clock instead of 4-5), its track runs
   // towards the aortic root behind the anterior septum [S6,S31].
   const Vec3 needle_direction = CurveDirection(model, h.Get(ControlId::kSheathRotation));
-  const auto track_in_aortic_root = [&](double wall_m) {
+  const auto aortic_root_within = [&](double depth_m) {
     return PointInsideClosedMesh(model.aortic_root_mesh, contact) ||
-           PointInsideClosedMesh(
-               model.aortic_root_mesh,
-               contact + (wall_m + 0.5 * inst.needle_length_beyond_dilator_m) * needle_direction);
+           PointInsideClosedMesh(model.aortic_root_mesh, contact + depth_m * needle_direction);
   };
   // Where the root lies against the septum (the torus aorticus, anterior
-  // and superior to the fossa), the needle meets the root's thin wall, not
-  // the muscular septum: a hand's push takes it into the aorta [S31].
-  const bool on_aortic_root = !on_fossa && track_in_aortic_root(inst.aortic_wall_thickness_m);
+  // and superior to the fossa), closer behind it along the needle than the
+  // muscle is thick, the needle crosses the RA and the root's thin walls,
+  // not the muscular septum: a hand's push takes it into the aorta [S31].
+  const bool on_aortic_root = !on_fossa && aortic_root_within(model.septum_thickness_m);
   const double thickness = on_fossa         ? model.fossa_thickness_m
                            : on_aortic_root ? inst.aortic_wall_thickness_m
                                             : model.septum_thickness_m;
@@ -981,9 +980,9 @@ void StepTransseptal(const ProcedureModel& model, const devices::ControlFrame& h
   if (posterior < kAnteriorSiteLimit_m)
     AddEvent(s, time_s, EventKind::kTspAnterior, posterior * kMmPerM);
   if (!on_fossa) AddEvent(s, time_s, EventKind::kTspOffFossa);
-  // The needle's track: into the aortic root when the site lies against it
-  // or the needle points at it.
-  if (track_in_aortic_root(thickness)) {
+  // The needle's track through the wall and on: into the aortic root when
+  // the site lies against it or the needle points at it.
+  if (aortic_root_within(thickness + 0.5 * inst.needle_length_beyond_dilator_m)) {
     s->aortic_puncture = true;
     AddEvent(s, time_s, EventKind::kComplicationAorticPuncture, contact[0] * kMmPerM,
              contact[1] * kMmPerM, contact[2] * kMmPerM);
@@ -1337,7 +1336,7 @@ void UpdatePhase(const ProcedureModel& model, const devices::ControlFrame& h, do
 
 }  // namespace
 
-void TearOutOfGrip(const ValveModelInputs& valve, const ClipSize& clip, std::array<bool, 2> tear,
+bool TearOutOfGrip(const ValveModelInputs& valve, const ClipSize& clip, std::array<bool, 2> tear,
                    TearCause cause, double time_s, ProcedureState* s) {
   bool torn = false;
   for (int side = 0; side < 2; ++side) {
@@ -1351,25 +1350,22 @@ void TearOutOfGrip(const ValveModelInputs& valve, const ClipSize& clip, std::arr
     s->insertion_m[k] = 0.0;
     torn = true;
   }
-  if (!torn) return;
+  if (!torn) return false;
   s->grip_force_N = {0.0, 0.0};
   if (!s->captured[0] && !s->captured[1]) {
     s->closed_on_tissue = false;  // nothing left in the grip
     s->locked = false;
   }
   UpdateOutcome(valve, s, clip);
+  return true;
 }
 
-bool TearHardestPulledLeafletOutOfGrip(const ValveModelInputs& valve, const ClipSize& clip,
-                                       double time_s, ProcedureState* s) {
-  if (!s->closed_on_tissue || (!s->captured[0] && !s->captured[1])) return false;
-  std::array<double, 2> pull{-1.0, -1.0};
-  for (std::size_t k = 0; k < 2; ++k)
-    if (s->captured[k]) pull[k] = s->grip_force_N[s->grip_faces_anterior[k] ? 0 : 1];
+bool TearLeafletOutOfGrip(const ValveModelInputs& valve, const ClipSize& clip, bool anterior,
+                          double time_s, ProcedureState* s) {
+  if (!s->closed_on_tissue) return false;
   std::array<bool, 2> tear{};
-  tear[pull[1] > pull[0] ? 1 : 0] = true;
-  TearOutOfGrip(valve, clip, tear, TearCause::kStretch, time_s, s);
-  return true;
+  for (std::size_t k = 0; k < 2; ++k) tear[k] = s->grip_faces_anterior[k] == anterior;
+  return TearOutOfGrip(valve, clip, tear, TearCause::kStretch, time_s, s);
 }
 
 void StepProcedure(const ProcedureModel& model, const ValveModelInputs& valve,

@@ -88,8 +88,9 @@ enum class EventKind : std::uint8_t {
   kRegrasp,                  // grippers raised after a capture
   kGraspBoth,                // a: insertion anterior mm, b: posterior mm
   kGraspSingleLeaflet,       // a: insertion anterior mm, b: posterior mm
-  kComplicationLeafletTear,  // a: side, b: clip displacement mm, c: grip force N (0: open
-                             // clip), d: 1 torn by a stretch the sheet cannot follow
+  kComplicationLeafletTear,  // a: side, b: clip displacement mm, c: grip force N on that
+                             // leaflet (0: open clip), d: 1 torn by a stretch the sheet
+                             // cannot follow
   kComplicationChordalEntanglement,  // a: 0 turned, 1 advanced; b: turn deg, c: advance mm
   kChordaeFreed,                     // a: arm angle deg (inverted); b: chordal tension released N
   kClipClosed,  // a: rotation error deg, b: ins A mm, c: ins P mm, d: position mm
@@ -162,7 +163,8 @@ struct InstrumentSet {
   double sleeve_bend_at_max_rad = 1.6;
   double sleeve_knob_max_rad = 3.14;
   // "A" bends the sleeve anteriorly and laterally (towards the antero-lateral
-  // commissure) by this much [S6]; "M" bends it at right angles, medially.
+  // commissure) by this much [S6]; "M" bends it at right angles to that:
+  // medially, and anteriorly by the same angle.
   double sleeve_a_towards_lateral_rad = 0.44;
   // Clip on the delivery catheter: body length from the catheter tip to the
   // arms' hinge (closed length ≤ 15 mm [S10]).
@@ -381,12 +383,13 @@ void StepProcedure(const ProcedureModel& model, const ValveModelInputs& valve,
 // sheet under the grip). Tears the marked arms' leaflets; the clip holds
 // what is left, or nothing and is open again.
 enum class TearCause : std::uint8_t { kForce, kStretch };
-void TearOutOfGrip(const ValveModelInputs& valve, const ClipSize& clip, std::array<bool, 2> tear,
+// Returns whether a leaflet tore.
+bool TearOutOfGrip(const ValveModelInputs& valve, const ClipSize& clip, std::array<bool, 2> tear,
                    TearCause cause, double time_s, ProcedureState* state);
-// The stretch case: the leaflet the grip pulls hardest tears. False when the
-// clip holds nothing (the tissue's fault is then not the grip's).
-bool TearHardestPulledLeafletOutOfGrip(const ValveModelInputs& valve, const ClipSize& clip,
-                                       double time_s, ProcedureState* state);
+// The stretch case: that leaflet tears out. False when the grip does not
+// hold it.
+bool TearLeafletOutOfGrip(const ValveModelInputs& valve, const ClipSize& clip, bool anterior,
+                          double time_s, ProcedureState* state);
 
 StateHasher& AddToHash(const ProcedureState& state, StateHasher& hasher);
 

@@ -109,19 +109,23 @@ void Step(const Model& model, const Input& input, State* state) {
   // It steps every kStepsPerTissueStep-th step (500 Hz: its motion is slow
   // beside the haptic rate; the cost is in sim/valve_tissue.h).
   // The tissue moves with the annulus; the instruments are in the patient frame.
-  // A step the sheet cannot follow under a closed clip's grip is the leaflet
+  // A step the sheet cannot follow at a closed clip's grip is that leaflet
   // tearing out of it (the tissue is left as it was): the step is taken
-  // again without that leaflet, then without the other.
+  // again without it (and once more should the other tear too).
   if (model.valve_tissue.available && state->step_index % kStepsPerTissueStep == 0) {
     const auto step_tissue = [&] {
       return StepValveTissue(model.valve_tissue, model.procedure, state->procedure,
                              state->cardiac_phase, AnnulusShift(model, state->cardiac_phase),
                              kStepsPerTissueStep * model.step_s, &state->valve_tissue);
     };
+    const ClipSize& clip = model.procedure.instruments.clip;
     physics::TissueStatus status = step_tissue();
-    while (status != physics::TissueStatus::kOk &&
-           TearHardestPulledLeafletOutOfGrip(model.valve, model.procedure.instruments.clip,
-                                             state->time_s, &state->procedure)) {
+    for (int tears = 0; tears < 2 && status != physics::TissueStatus::kOk; ++tears) {
+      const int leaflet = LeafletOverstretchedAtTheGrip(model.valve_tissue, state->procedure, clip,
+                                                        state->valve_tissue);
+      if (leaflet < 0 ||
+          !TearLeafletOutOfGrip(model.valve, clip, leaflet == 0, state->time_s, &state->procedure))
+        break;
       status = step_tissue();
     }
     if (status != physics::TissueStatus::kOk) {

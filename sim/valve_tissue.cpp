@@ -206,6 +206,25 @@ std::array<double, 2> HeldClipGripForce_N(const ValveTissueModel& model,
   return force_N;
 }
 
+int LeafletOverstretchedAtTheGrip(const ValveTissueModel& model, const ProcedureState& procedure,
+                                  const ClipSize& clip, const physics::LeafletTissueState& state) {
+  constexpr double kGripReach_m = 0.003;
+  const auto [a, b] = state.overstretched_edge;
+  if (!model.available || !procedure.closed_on_tissue || a < 0 || b < 0) return -1;
+  const int leaflet = model.tissue->SheetOfNode(a) == model.anterior_sheet ? 0 : 1;
+  std::array<physics::TissueHold, kMaxClipHolds> holds{};
+  std::size_t count = 0;
+  AppendMovedClipHolds(model, clip, HeldClip(procedure), holds, &count);
+  const auto& x = state.position_m;
+  for (const auto& hold : std::span(holds.data(), count)) {
+    const physics::Vec3& held = x[static_cast<std::size_t>(hold.node)];
+    for (const int end : {a, b}) {
+      if (physics::Norm(x[static_cast<std::size_t>(end)] - held) <= kGripReach_m) return leaflet;
+    }
+  }
+  return -1;
+}
+
 namespace {
 
 // An open clip arm in the tissue's frame: hinge at the hub, along the arm,

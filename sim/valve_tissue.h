@@ -81,6 +81,15 @@ std::array<double, 2> HeldClipGripForce_N(const ValveTissueModel& model,
                                           const ProcedureState& procedure, const ClipSize& clip,
                                           const physics::LeafletTissueState& state);
 
+// The leaflet (0 anterior, 1 posterior) whose edge a faulted tissue step
+// overstretched (LeafletTissueState::overstretched_edge) at the grip of the
+// clip on the delivery catheter: one of the edge's nodes within 3 mm of a
+// node the grip holds [DESIGN: two grid spacings]; -1 for any other fault.
+// That fault is the leaflet tearing out of the grip; any other stays a
+// numerical fault.
+int LeafletOverstretchedAtTheGrip(const ValveTissueModel& model, const ProcedureState& procedure,
+                                  const ClipSize& clip, const physics::LeafletTissueState& state);
+
 // The open clip's arms as plates the leaflets rest on (physics::TissuePlate,
 // in the tissue's frame: the patient frame less `annulus_shift`): none while
 // the clip is inside the sleeve, while it is closed on tissue (its grip

@@ -321,6 +321,36 @@ bool SamePositions(const std::vector<Vec3>& a, const std::vector<Vec3>& b) {
   return true;
 }
 
+TEST(LeafletTissue, AnOverstretchNamesTheEdgeItTore) {
+  // The free end of an 11-row strip (1.2 mm rows) held 30 mm beyond its
+  // chords: the edges between the hold and the chords cannot follow, and
+  // the fault names one of them; a numerical fault names none.
+  const LeafletTissueModel model = LeafletTissueModel::Build(Strip(11, 0.012, 0.01, 0.01));
+  LeafletTissueState state = InitialTissueState(model);
+  const auto before = state.position_m;
+  std::array<TissueHold, 3> holds{};
+  for (int c = 0; c < 3; ++c) {
+    const int node = model.Node(0, 10, c);
+    holds[static_cast<std::size_t>(c)] = {
+        node, before[static_cast<std::size_t>(node)] + Vec3{0, 0, 0.03}};
+  }
+  TissueLoad pulled;
+  pulled.holds = holds;
+  ASSERT_EQ(StepTissue(model, pulled, 1e-3, &state), TissueStatus::kFault);
+  EXPECT_TRUE(SamePositions(state.position_m, before));
+  const auto [a, b] = state.overstretched_edge;
+  ASSERT_GE(a, 0);
+  ASSERT_GE(b, 0);
+  EXPECT_LT(a, model.NodeCount());
+  EXPECT_LT(b, model.NodeCount());
+  TissueLoad nan;
+  nan.pressure_Pa = NAN;
+  EXPECT_EQ(StepTissue(model, nan, 1e-3, &state), TissueStatus::kFault);
+  EXPECT_EQ(state.overstretched_edge, (std::array<std::int32_t, 2>{-1, -1}));
+  EXPECT_EQ(StepTissue(model, TissueLoad{}, 1e-3, &state), TissueStatus::kOk);
+  EXPECT_EQ(state.overstretched_edge, (std::array<std::int32_t, 2>{-1, -1}));
+}
+
 TEST(LeafletTissue, FaultIsReportedAndStateKept) {
   const LeafletTissueModel model = LeafletTissueModel::Build(Strip(11, 0.012, 0.01, 0.01));
   LeafletTissueState state = InitialTissueState(model);

@@ -212,6 +212,11 @@ TEST(Procedure, AWiderClipLeavesLessRegurgitationAndASmallerValve) {
   EXPECT_LT(w.eroa_m2, n.eroa_m2);
   EXPECT_LT(w.mva_m2, n.mva_m2);
   EXPECT_GT(w.mean_gradient_mmHg, n.mean_gradient_mmHg);
+  // The recording carries the case text, clip size and all: it replays.
+  const ReplayResult replay =
+      ReplayRecording(ReadRecording(xtw.outputs.recording), xtw.outputs.recording.string());
+  EXPECT_TRUE(replay.verified);
+  EXPECT_EQ(replay.replayed_final_hash, xtw.final_state_hash);
   std::printf(
       "NT: EROA %.3f cm2, MVA %.2f cm2, %.2f mmHg; XTW: EROA %.3f cm2, MVA %.2f cm2, %.2f mmHg\n",
       n.eroa_m2 * 1e4, n.mva_m2 * 1e4, n.mean_gradient_mmHg, w.eroa_m2 * 1e4, w.mva_m2 * 1e4,
@@ -814,9 +819,13 @@ TEST(Procedure, ANeedleAgainstTheAorticRootPuncturesIntoTheAorta) {
       const double beyond = scenes::Dot(tip - pm.fossa_centre, pm.septum_normal);
       if (beyond < 0.001) continue;
       const Vec3 contact = tip - beyond * pm.septum_normal;
-      const Vec3 track =
-          contact + (inst.aortic_wall_thickness_m + 0.5 * inst.needle_length_beyond_dilator_m) *
-                        TransseptalNeedleDirection(pm, rotation);
+      // Off the fossa, with the root closer behind the septum along the
+      // needle than the muscle is thick.
+      const Vec3 d = contact - pm.fossa_centre;
+      const double ex = scenes::Dot(d, pm.fossa_posterior) / pm.fossa_half_width_m;
+      const double ey = scenes::Dot(d, pm.fossa_superior) / pm.fossa_half_height_m;
+      if (ex * ex + ey * ey <= 1.0) continue;
+      const Vec3 track = contact + pm.septum_thickness_m * TransseptalNeedleDirection(pm, rotation);
       if (PointInsideClosedMesh(pm.aortic_root_mesh, track)) pose = {{insertion, rotation}};
     }
   }
@@ -836,8 +845,15 @@ TEST(Procedure, ANeedleAgainstTheAorticRootPuncturesIntoTheAorta) {
   const double until_s = state.time_s + 10.0;
   while (state.time_s < until_s && !state.procedure.punctured) Step(model, hands, &state);
   ASSERT_TRUE(state.procedure.punctured);
-  EXPECT_TRUE(state.procedure.aortic_puncture);
+  EXPECT_FALSE(state.procedure.tsp_on_fossa);
   EXPECT_LT(state.procedure.tsp_posterior_m, 0.0);  // an anterior puncture
+  // The root's wall gave to a push the muscle beside it would have held.
+  EXPECT_LT(
+      inst.fossa_puncture_force_N * inst.aortic_wall_thickness_m / inst.reference_fossa_thickness_m,
+      inst.needle_max_force_N);
+  EXPECT_GT(inst.fossa_puncture_force_N * pm.septum_thickness_m / inst.reference_fossa_thickness_m,
+            inst.needle_max_force_N);
+  EXPECT_TRUE(state.procedure.aortic_puncture);
   EXPECT_NE(LastEvent(state.procedure, EventKind::kComplicationAorticPuncture), nullptr);
   const auto outcome = nlohmann::json::parse(OutcomeJson(state.procedure, model.baseline_outcome));
   EXPECT_THAT(outcome["complications"], ::testing::Contains("aortic_puncture"));
