@@ -148,6 +148,7 @@ RunResult RunHeadless(const RunOptions& options) {
 
   result.case_name = description.name;
   result.case_title = description.title;
+  result.clip_size = model.procedure.instruments.clip.name;
   result.driver = driver;
   result.duration_s = state.time_s;
   result.steps = state.step_index;
@@ -174,6 +175,7 @@ std::string RunSummaryJson(const RunResult& result) {
   nlohmann::ordered_json json;
   json["case"] = result.case_name;
   json["title"] = result.case_title;
+  json["clip_size"] = result.clip_size;
   json["driver"] = result.driver;
   json["status"] = std::string(StepStatusName(result.status));
   if (result.status != StepStatus::kOk)

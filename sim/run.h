@@ -35,6 +35,7 @@ struct RunOutputs {
 struct RunResult {
   std::string case_name;
   std::string case_title;
+  std::string clip_size;    // NT, NTW, XT or XTW: the instrument set's, or the case's
   std::string driver;       // "script demo_short.yaml"
   double duration_s = 0.0;  // simulated time
   std::int64_t steps = 0;

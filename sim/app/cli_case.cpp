@@ -1,13 +1,13 @@
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "scenes/anatomy_measurements.h"
 #include "scenes/case_library.h"
 #include "sim/app/commands.h"
 #include "sim/app/exit_codes.h"
+#include "sim/procedure.h"
 #include "sim/valve_from_anatomy.h"
 
 namespace teersim::app {
@@ -75,10 +75,19 @@ sim::Outcome BaselineOutcome(const scenes::CaseDescription& description,
   return sim::EvaluateOutcome(inputs.lesion, inputs.geometry, inputs.haemodynamics, {});
 }
 
+// The clip the case is planned for: its own size, or the instrument set's.
+sim::ClipSize PlannedClip(const scenes::CaseDescription& description) {
+  const sim::InstrumentSet set = sim::LoadInstrumentSet(sim::DefaultInstrumentSetPath());
+  if (description.clip_size.empty()) return set.clip;
+  const sim::ClipSize* size = sim::FindClipSize(set, description.clip_size);
+  return size ? *size : set.clip;
+}
+
 int DescribeCase(const std::string& name_or_file, bool json) {
   const auto description = scenes::LoadCaseDescription(scenes::ResolveCase(name_or_file));
   const double heart_rate_bpm = description.heart_rate_hz * kSecondsPerMinute;
   const auto measured = Measure(description);
+  const sim::ClipSize clip = PlannedClip(description);
   if (json) {
     nlohmann::ordered_json out;
     out["name"] = description.name;
@@ -89,6 +98,9 @@ int DescribeCase(const std::string& name_or_file, bool json) {
                      {"summary", description.lesion.summary}};
     out["heart_rate_bpm"] = heart_rate_bpm;
     out["file"] = description.source_file.string();
+    out["clip"] = {{"size", clip.name},
+                   {"arm_length_mm", clip.arm_length_m * 1e3},
+                   {"arm_width_mm", clip.arm_width_m * 1e3}};
     // Measured anatomy: flat at the top level (the contract) and grouped
     // under "measured".
     nlohmann::ordered_json group = nlohmann::ordered_json::object();
@@ -114,9 +126,12 @@ int DescribeCase(const std::string& name_or_file, bool json) {
             << "  lesion:     " << LesionTypeName(description.lesion.type) << ", "
             << description.lesion.summary << '\n'
             << "  heart rate: " << heart_rate_bpm << " bpm\n"
+            << "  clip:       " << clip.name << " (" << clip.arm_length_m * 1e3 << " x "
+            << clip.arm_width_m * 1e3 << " mm arms)\n"
             << "  seed:       " << description.seed << '\n'
             << "  file:       " << description.source_file.string() << '\n'
-            << "  measured anatomy (" << (description.anatomy.import_file ? "imported" : "generated") << "):\n";
+            << "  measured anatomy ("
+            << (description.anatomy.import_file ? "imported" : "generated") << "):\n";
   for (const auto& m : measured.values) std::cout << "    " << FormatMeasurement(m) << '\n';
   const sim::Outcome baseline = BaselineOutcome(description, measured);
   std::cout << "  baseline (outcome model, no clip): MR " << baseline.mr_grade << "+, EROA "

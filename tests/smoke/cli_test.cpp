@@ -128,6 +128,15 @@ TEST(Cli, CaseDescribeJsonPrintsTheMeasuredAnatomy) {
   const auto functional = nlohmann::json::parse(RunCli("case describe functional_dilated --json").out);
   EXPECT_TRUE(functional.contains("coaptation_gap_mm"));
   EXPECT_FALSE(functional.contains("flail_gap_mm"));
+  // The clip the case is planned for, from the instrument set (§1.2).
+  EXPECT_EQ(description["clip"]["size"], "NT");
+  EXPECT_DOUBLE_EQ(description["clip"]["arm_length_mm"].get<double>(), 9.0);
+  EXPECT_DOUBLE_EQ(description["clip"]["arm_width_mm"].get<double>(), 4.0);
+  const auto xtw = nlohmann::json::parse(RunCli("case describe " + std::string(TEERSIM_SOURCE_DIR) +
+                                                "/tests/data/cases/p2_flail_xtw.yaml --json")
+                                             .out);
+  EXPECT_EQ(xtw["clip"]["size"], "XTW");
+  EXPECT_DOUBLE_EQ(xtw["clip"]["arm_width_mm"].get<double>(), 6.0);
 }
 
 TEST(Cli, HeadlessScriptedRunJsonSummaryAndOutputs) {
@@ -155,7 +164,9 @@ TEST(Cli, AutopilotRunJsonReportsTheProcedureOutcome) {
   const CliResult result =
       RunCli("run --case p2_flail --autopilot --headless --json --out " + out_dir.string());
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  const auto outcome = nlohmann::json::parse(result.out).at("outcome");
+  const auto summary = nlohmann::json::parse(result.out);
+  EXPECT_EQ(summary.at("clip_size"), "NT");
+  const auto outcome = summary.at("outcome");
   EXPECT_TRUE(outcome.at("completed").get<bool>());
   EXPECT_GE(outcome.at("tsp_height_mm").get<double>(), 35.0);
   EXPECT_LE(outcome.at("tsp_height_mm").get<double>(), 45.0);
