@@ -49,5 +49,8 @@ struct Model {
 // Throws InputError for values a case may not set or an anatomy that cannot
 // be imported.
 Model CompileModel(const scenes::CaseDescription& description);
+// The instrument set a case is performed with: the stock set, with the
+// case's clip size when it names one (throws InputError if the set lacks it).
+InstrumentSet InstrumentsForCase(const scenes::CaseDescription& description);
 
 }  // namespace teersim::sim

@@ -157,17 +157,6 @@ double RaAxisHeight(const ProcedureModel& model, double insertion_m) {
   return std::clamp(insertion_m - model.route_length_m, 0.0, model.ra_axis_length_m);
 }
 
-// Direction the transseptal curve points for a sheath rotation: rotation 0
-// points at the fossa (perpendicular to the RA axis), positive turns it
-// clockwise seen from the feet, i.e. from the septum towards posterior.
-Vec3 CurveDirection(const ProcedureModel& model, double rotation_rad) {
-  const Vec3 axis = model.ra_axis_direction;
-  const Vec3 to_septum = Normalized(ProjectPerpendicular(model.septum_normal, axis));
-  Vec3 side = Cross(axis, to_septum);
-  if (Dot(side, model.fossa_posterior) < 0.0) side = -1.0 * side;
-  return std::cos(rotation_rad) * to_septum + std::sin(rotation_rad) * side;
-}
-
 double SignedSeptumDistance(const ProcedureModel& model, const Vec3& p) {
   return Dot(p - model.fossa_centre, model.septum_normal);
 }
@@ -457,14 +446,15 @@ InstrumentSet LoadInstrumentSet(const std::filesystem::path& path) {
   const Field clip = root.Child("clip");
   clip.ExpectOnlyKeys({"sizes", "size", "body_length_mm", "clips_available"});
   const Field sizes = clip.Child("sizes");
-  for (const std::string name : {"NT", "NTW", "XT", "XTW"}) {
+  const std::initializer_list<std::string_view> names = {"NT", "NTW", "XT", "XTW"};
+  sizes.ExpectOnlyKeys(names);
+  for (const std::string_view name : names) {
     const Field entry = sizes.Child(name);
     entry.ExpectOnlyKeys({"arm_length_mm", "arm_width_mm"});
-    set.clip_sizes.push_back(
-        {name, mm(entry.Child("arm_length_mm"), 4, 20), mm(entry.Child("arm_width_mm"), 2, 10)});
+    set.clip_sizes.push_back({std::string(name), mm(entry.Child("arm_length_mm"), 4, 20),
+                              mm(entry.Child("arm_width_mm"), 2, 10)});
   }
-  sizes.ExpectOnlyKeys({"NT", "NTW", "XT", "XTW"});
-  set.clip = *FindClipSize(set, clip.Child("size").OneOf({"NT", "NTW", "XT", "XTW"}));
+  set.clip = *FindClipSize(set, clip.Child("size").OneOf(names));
   set.clip_body_length_m = mm(clip.Child("body_length_mm"), 5, 20);
   set.clips_available = static_cast<int>(clip.Child("clips_available").Integer(1, kMaxClips));
 
@@ -682,8 +672,15 @@ double LesionGapAt(const ProcedureModel& model, double s_m) {
   return model.lesion_gap_m * std::pow(1.0 - std::pow(x, exponent), 1.0 / exponent);
 }
 
+// Rotation 0 points at the fossa (perpendicular to the RA axis); positive
+// turns it clockwise seen from the feet, i.e. from the septum towards
+// posterior.
 Vec3 TransseptalNeedleDirection(const ProcedureModel& model, double rotation_rad) {
-  return CurveDirection(model, rotation_rad);
+  const Vec3 axis = model.ra_axis_direction;
+  const Vec3 to_septum = Normalized(ProjectPerpendicular(model.septum_normal, axis));
+  Vec3 side = Cross(axis, to_septum);
+  if (Dot(side, model.fossa_posterior) < 0.0) side = -1.0 * side;
+  return std::cos(rotation_rad) * to_septum + std::sin(rotation_rad) * side;
 }
 
 Vec3 TransseptalFreeTip(const ProcedureModel& model, double insertion_m, double rotation_rad) {
@@ -694,7 +691,7 @@ Vec3 TransseptalFreeTip(const ProcedureModel& model, double insertion_m, double 
   constexpr double kCurveEmergence_m = 0.02;
   const double emerged = std::min(1.0, (insertion_m - model.route_length_m) / kCurveEmergence_m);
   return axis_point + (emerged * model.instruments.transseptal_curve_reach_m) *
-                          CurveDirection(model, rotation_rad);
+                          TransseptalNeedleDirection(model, rotation_rad);
 }
 
 // --- Kinematics of the clip delivery system --------------------------------------
@@ -930,7 +927,8 @@ void StepTransseptal(const ProcedureModel& model, const devices::ControlFrame& h
   // The needle leaves the dilator the way the curve points: turned
   // anteriorly (towards 1-2 o'clock instead of 4-5), its track runs
   // towards the aortic root behind the anterior septum [S6,S31].
-  const Vec3 needle_direction = CurveDirection(model, h.Get(ControlId::kSheathRotation));
+  const Vec3 needle_direction =
+      TransseptalNeedleDirection(model, h.Get(ControlId::kSheathRotation));
   const auto aortic_root_within = [&](double depth_m) {
     return PointInsideClosedMesh(model.aortic_root_mesh, contact) ||
            PointInsideClosedMesh(model.aortic_root_mesh, contact + depth_m * needle_direction);

@@ -65,6 +65,18 @@ std::uint64_t HashState(const State& state) {
   return AddToHash(state, hasher).Value();
 }
 
+InstrumentSet InstrumentsForCase(const scenes::CaseDescription& description) {
+  InstrumentSet instruments = LoadInstrumentSet(DefaultInstrumentSetPath());
+  if (!description.clip_size.empty()) {
+    const ClipSize* size = FindClipSize(instruments, description.clip_size);
+    if (size == nullptr)
+      throw InputError(description.source_file.string() + ": instruments.clip_size: '" +
+                       description.clip_size + "' is not in " + instruments.name);
+    instruments.clip = *size;
+  }
+  return instruments;
+}
+
 Model CompileModel(const scenes::CaseDescription& description) {
   Model model;
   model.case_description = description;
@@ -77,14 +89,7 @@ Model CompileModel(const scenes::CaseDescription& description) {
       EvaluateOutcome(model.valve.lesion, model.valve.geometry, model.valve.haemodynamics, {});
   // An anatomy without the venous route or septal landmarks (an imported
   // segmentation of the heart only) can be viewed but not performed.
-  InstrumentSet instruments = LoadInstrumentSet(DefaultInstrumentSetPath());
-  if (!description.clip_size.empty()) {
-    const ClipSize* size = FindClipSize(instruments, description.clip_size);
-    if (size == nullptr)
-      throw InputError(description.source_file.string() + ": instruments.clip_size: '" +
-                       description.clip_size + "' is not in " + instruments.name);
-    instruments.clip = *size;
-  }
+  const InstrumentSet instruments = InstrumentsForCase(description);
   try {
     model.procedure = CompileProcedureModel(*model.anatomy, description.anatomy.parameters,
                                             instruments, model.valve.geometry.intercommissural_m);

@@ -7,7 +7,7 @@
 #include "scenes/case_library.h"
 #include "sim/app/commands.h"
 #include "sim/app/exit_codes.h"
-#include "sim/procedure.h"
+#include "sim/model.h"
 #include "sim/valve_from_anatomy.h"
 
 namespace teersim::app {
@@ -75,19 +75,12 @@ sim::Outcome BaselineOutcome(const scenes::CaseDescription& description,
   return sim::EvaluateOutcome(inputs.lesion, inputs.geometry, inputs.haemodynamics, {});
 }
 
-// The clip the case is planned for: its own size, or the instrument set's.
-sim::ClipSize PlannedClip(const scenes::CaseDescription& description) {
-  const sim::InstrumentSet set = sim::LoadInstrumentSet(sim::DefaultInstrumentSetPath());
-  if (description.clip_size.empty()) return set.clip;
-  const sim::ClipSize* size = sim::FindClipSize(set, description.clip_size);
-  return size ? *size : set.clip;
-}
-
 int DescribeCase(const std::string& name_or_file, bool json) {
   const auto description = scenes::LoadCaseDescription(scenes::ResolveCase(name_or_file));
   const double heart_rate_bpm = description.heart_rate_hz * kSecondsPerMinute;
   const auto measured = Measure(description);
-  const sim::ClipSize clip = PlannedClip(description);
+  // The clip the case is planned for: its own size, or the instrument set's.
+  const sim::ClipSize clip = sim::InstrumentsForCase(description).clip;
   if (json) {
     nlohmann::ordered_json out;
     out["name"] = description.name;

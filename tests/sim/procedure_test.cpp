@@ -586,16 +586,21 @@ TEST(Procedure, AnOpenClipAdvancedOrTurnedAmongTheChordaeIsCaughtAndInvertingFre
   hands.Set(ControlId::kClipArmAngle, 120.0 * kDegree);
   Hold(model, hands, 2.0, &state);
   EXPECT_FALSE(state.procedure.entangled);
-  hands.Set(ControlId::kDeliveryRotation, hands.Get(ControlId::kDeliveryRotation) - 45.0 * kDegree);
-  Hold(model, hands, 3.0, &state);
-  ASSERT_EQ(state.status, StepStatus::kOk)
-      << FaultSourceName(state.fault_source) << " at " << state.time_s << " s";
-  EXPECT_TRUE(state.procedure.entangled);
-  EXPECT_EQ(state.procedure.entanglements, 2);
-  caught = LastEvent(state.procedure, EventKind::kComplicationChordalEntanglement);
-  ASSERT_NE(caught, nullptr);
-  EXPECT_EQ(caught->value[0], 0.0);  // by turning
-  EXPECT_GT(caught->value[1], 30.0);
+  // Turning `control` by `turn_rad` catches the open clip, by turning: the
+  // `count`-th catch of the run.
+  const auto expect_caught_by_turning = [&](ControlId control, double turn_rad, int count) {
+    hands.Set(control, hands.Get(control) + turn_rad);
+    Hold(model, hands, 3.0, &state);
+    ASSERT_EQ(state.status, StepStatus::kOk)
+        << FaultSourceName(state.fault_source) << " at " << state.time_s << " s";
+    EXPECT_TRUE(state.procedure.entangled);
+    EXPECT_EQ(state.procedure.entanglements, count);
+    caught = LastEvent(state.procedure, EventKind::kComplicationChordalEntanglement);
+    ASSERT_NE(caught, nullptr);
+    EXPECT_EQ(caught->value[0], 0.0);  // by turning
+    EXPECT_GT(caught->value[1], 30.0);
+  };
+  expect_caught_by_turning(ControlId::kDeliveryRotation, -45.0 * kDegree, 2);
 
   // Freed, re-opened, and turned with the guide this time: the arms turn
   // with it, and that catches the chordae as much as the delivery knob.
@@ -605,16 +610,8 @@ TEST(Procedure, AnOpenClipAdvancedOrTurnedAmongTheChordaeIsCaughtAndInvertingFre
   hands.Set(ControlId::kClipArmAngle, 120.0 * kDegree);
   Hold(model, hands, 2.0, &state);
   ASSERT_FALSE(state.procedure.entangled);
-  hands.Set(ControlId::kGuideRotation, hands.Get(ControlId::kGuideRotation) + 45.0 * kDegree);
-  Hold(model, hands, 3.0, &state);
-  ASSERT_EQ(state.status, StepStatus::kOk)
-      << FaultSourceName(state.fault_source) << " at " << state.time_s << " s";
-  EXPECT_TRUE(state.procedure.entangled);
-  EXPECT_EQ(state.procedure.entanglements, 3);
-  caught = LastEvent(state.procedure, EventKind::kComplicationChordalEntanglement);
+  expect_caught_by_turning(ControlId::kGuideRotation, 45.0 * kDegree, 3);
   ASSERT_NE(caught, nullptr);
-  EXPECT_EQ(caught->value[0], 0.0);  // by turning
-  EXPECT_GT(caught->value[1], 30.0);
   std::printf("guide turned 45 deg: caught after the arms turned %.1f deg in the annular plane\n",
               caught->value[1]);
 
